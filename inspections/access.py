@@ -1,0 +1,111 @@
+"""The one place that decides who may see and do what (role + team).
+
+Views call `can(user, action, obj)` to decide and `require(action, obj)` to refuse;
+queries that list visits go through `visible_visits()`. Nothing else in the code base
+compares roles.
+"""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable, Optional
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import Select, or_, select
+
+from .extensions import db
+from .models import Submission, Team, TeamMember, User, Visit
+
+MANAGERS = frozenset({"admin", "coordinator"})
+
+# action -> roles allowed regardless of team (object-free actions)
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    "users.manage": frozenset({"admin"}),
+    "campaigns.manage": MANAGERS,
+    "templates.manage": MANAGERS,
+    "reports.download_all": MANAGERS,
+    "visits.view_all": MANAGERS,
+    "outbox.upload": frozenset({"admin", "coordinator", "lead"}),
+    "fieldwork.use": frozenset({"lead", "inspector"}),
+    "review.use": frozenset({"admin", "coordinator", "lead"}),
+}
+
+
+def team_ids_of(user: User) -> set[int]:
+    """Teams the user belongs to, as member or lead."""
+    led = db.session.scalars(select(Team.id).where(Team.lead_id == user.id))
+    member = db.session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user.id))
+    return set(led) | set(member)
+
+
+def is_team_lead(user: User, team: Team) -> bool:
+    if team.lead_id == user.id:
+        return True
+    return any(m.user_id == user.id and m.team_role in ("lead", "deputy") for m in team.members)
+
+
+def visible_visits(user: User, stmt: Optional[Select] = None) -> Select:
+    """Restrict a `select(Visit)` to the visits `user` may see."""
+    stmt = stmt if stmt is not None else select(Visit)
+    if user.role in MANAGERS:
+        return stmt
+    led = select(Team.id).where(Team.lead_id == user.id)
+    member = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
+    return stmt.where(or_(Visit.team_id.in_(led), Visit.team_id.in_(member)))
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """True when `user` may do `action` (on `obj`, when the action concerns one)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    role = user.role
+    if action in ROLE_ACTIONS:
+        return role in ROLE_ACTIONS[action]
+    if isinstance(obj, Submission):
+        if action == "submission.view":
+            return obj.inspector_id == user.id or can(user, "visit.view", obj.visit)
+        if action == "submission.edit":
+            return obj.inspector_id == user.id and can(user, "visit.fill", obj.visit)
+        return False
+    if isinstance(obj, Visit):
+        team = obj.team
+        in_team = team.id in team_ids_of(user)
+        if action == "visit.view":
+            return role in MANAGERS or in_team
+        if action == "visit.fill":  # fill in one's own checklist
+            return role in ("lead", "inspector") and in_team and obj.archived_at is None
+        if action in ("visit.merge", "visit.finalize", "visit.reopen", "visit.send_back"):
+            return role == "lead" and is_team_lead(user, team)
+        return False
+    if isinstance(obj, Team):
+        if action == "team.view":
+            return role in MANAGERS or obj.id in team_ids_of(user)
+        if action == "team.reports":
+            return role in MANAGERS or (role == "lead" and is_team_lead(user, obj))
+        return False
+    return False
+
+
+def require(action: str, obj: Any = None) -> None:
+    """Abort with 404 for objects the user may not see (no leaking of ids), else 403."""
+    if can(current_user, action, obj):
+        return
+    if obj is not None and isinstance(obj, (Visit, Submission)):
+        view_action = "visit.view" if isinstance(obj, Visit) else "submission.view"
+        if not can(current_user, view_action, obj):
+            abort(404)
+    abort(403)
+
+
+def role_required(action: str) -> Callable:
+    """Decorator for views guarded by an object-free action of ROLE_ACTIONS."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            require(action)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,1 @@
+"""Log-in and log-out: HTML pages and the JSON session API."""

@@ -1,0 +1,1 @@
+"""Coordinator desk: campaigns, teams, units, users, visits, imports, dashboard."""

@@ -1,0 +1,1 @@
+"""Checklist templates and target sets in the database (the pure core is inspections.checklist)."""

@@ -1,0 +1,58 @@
+"""Settings read from the environment.
+
+Every setting has a safe development default except SECRET_KEY in production:
+the app refuses to start without one there (see create_app).
+"""
+import os
+from datetime import timedelta
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    """Defaults for every environment; values come from environment variables."""
+
+    ENV_NAME = os.environ.get("INSPECTIONS_ENV", "development")  # development | production
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Empty means: a SQLite file under the instance folder (filled in by create_app).
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")  # empty: <instance>/uploads
+    MAX_UPLOAD_BYTES = _int("MAX_UPLOAD_MB", 10) * 1024 * 1024
+    # Whole request bodies (sync batches, uploads with form overhead) are capped here.
+    MAX_CONTENT_LENGTH = _int("MAX_REQUEST_MB", 12) * 1024 * 1024
+    SYNC_MAX_BATCH = _int("SYNC_MAX_BATCH", 50)
+
+    BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LANGUAGE", "vi")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
+    LANGUAGES = ("vi", "en")
+
+    # Phones change networks all the time; "strong" protection would log them out.
+    SESSION_PROTECTION = "basic"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", ENV_NAME == "production")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Inspectors stay logged in for a field trip; the outbox re-asks for a CSRF token anyway.
+    PERMANENT_SESSION_LIFETIME = timedelta(days=_int("SESSION_DAYS", 14))
+    WTF_CSRF_TIME_LIMIT = 3600 * 12
+
+    PASSWORD_HASH_METHOD = "scrypt"
+    # Log-in throttling: after this many wrong passwords the account waits LOCKOUT_SECONDS.
+    LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCKOUT_SECONDS = _int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+    # Behind a TLS-terminating proxy, trust its X-Forwarded-* headers (number of proxies).
+    PROXY_FIX = _int("PROXY_FIX", 0)

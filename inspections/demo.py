@@ -1,0 +1,112 @@
+"""A realistic demo province: agencies, inspected units, one annual campaign, two teams.
+
+Loading is idempotent: everything is looked up by its code or username first.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from . import checklist
+from .checklists.services import store_target_set, store_template
+from .extensions import db
+from .models import Agency, Campaign, Team, TeamMember, Unit, User, Visit
+
+AGENCIES = [
+    ("SLDTBXH", "Sở Lao động - Thương binh và Xã hội", "Sở LĐTB&XH"),
+    ("SNV", "Sở Nội vụ", "Sở Nội vụ"),
+    ("SNGV", "Sở Ngoại vụ", "Sở Ngoại vụ"),
+    ("HLHPN", "Hội Liên hiệp Phụ nữ tỉnh", "Hội LHPN"),
+    ("LDLD", "Liên đoàn Lao động tỉnh", "LĐLĐ tỉnh"),
+    ("STP", "Sở Tư pháp", "Sở Tư pháp"),
+    ("BTG", "Ban Tuyên giáo Tỉnh ủy", "Ban Tuyên giáo"),
+]
+
+# code, name, kind, parent code
+UNITS = [
+    ("SYT", "Sở Y tế", "department", None),
+    ("SGDDT", "Sở Giáo dục và Đào tạo", "department", None),
+    ("STC", "Sở Tài chính", "department", None),
+    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "department", None),
+    ("SCT", "Sở Công Thương", "department", None),
+    ("SNNMT", "Sở Nông nghiệp và Môi trường", "department", None),
+    ("SXD", "Sở Xây dựng", "department", None),
+    ("SKHCN", "Sở Khoa học và Công nghệ", "department", None),
+    ("HUYEN-MS", "UBND huyện Minh Sơn", "district", None),
+    ("XA-HP", "UBND xã Hòa Phú", "commune", "HUYEN-MS"),
+    ("XA-TL", "UBND xã Tân Lập", "commune", "HUYEN-MS"),
+    ("XA-AT", "UBND xã An Thịnh", "commune", "HUYEN-MS"),
+]
+
+# username, full name, role, agency code
+USERS = [
+    ("admin", "Quản trị hệ thống", "admin", "SLDTBXH"),
+    ("coordinator", "Nguyễn Thị Hương", "coordinator", "SLDTBXH"),
+    ("lead1", "Trần Văn Minh", "lead", "SLDTBXH"),
+    ("lead2", "Lê Thị Thu Hà", "lead", "SNV"),
+    ("inspector1", "Phạm Thị Lan", "inspector", "HLHPN"),
+    ("inspector2", "Hoàng Văn Đức", "inspector", "LDLD"),
+    ("inspector3", "Vũ Thị Mai", "inspector", "SNGV"),
+    ("inspector4", "Đặng Quốc Bảo", "inspector", "STP"),
+]
+
+# team name, decision no., lead, members, unit codes
+TEAMS = [
+    ("Đoàn kiểm tra liên ngành số 1", "125/QĐ-SLĐTBXH", "lead1", ["inspector1", "inspector2"],
+     ["SYT", "SGDDT", "STC", "SVHTTDL", "SCT", "SNNMT"]),
+    ("Đoàn kiểm tra liên ngành số 2", "126/QĐ-SLĐTBXH", "lead2", ["inspector3", "inspector4"],
+     ["SXD", "SKHCN", "HUYEN-MS", "XA-HP", "XA-TL", "XA-AT"]),
+]
+
+CAMPAIGN_NAME = "Kiểm tra liên ngành công tác bình đẳng giới và vì sự tiến bộ của phụ nữ năm {year}"
+
+
+def _get_or_create(model, lookup: dict, **values):
+    row = db.session.scalar(select(model).filter_by(**lookup))
+    if row is None:
+        row = model(**lookup, **values)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def seed_demo(password: str, year: int | None = None) -> list[User]:
+    """Load the demo province; returns the demo users. The caller commits."""
+    year = year or date.today().year
+    agencies = {code: _get_or_create(Agency, {"code": code}, name=name, short_name=short)
+                for code, name, short in AGENCIES}
+    units: dict[str, Unit] = {}
+    for code, name, kind, parent in UNITS:
+        units[code] = _get_or_create(Unit, {"code": code}, name=name, kind=kind,
+                                     parent_id=units[parent].id if parent else None)
+    users: dict[str, User] = {}
+    for username, full_name, role, agency in USERS:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(username=username, full_name=full_name, role=role, agency_id=agencies[agency].id)
+            db.session.add(user)
+        user.set_password(password)
+        user.failed_logins = 0
+        user.locked_until = None
+        users[username] = user
+    db.session.flush()
+
+    template, _ = store_template(checklist.default_template())
+    targets, _ = store_target_set(checklist.default_target_set())
+    campaign = _get_or_create(
+        Campaign, {"name": CAMPAIGN_NAME.format(year=year), "year": year},
+        period="annual", start_date=date(year, 11, 15), end_date=date(year, 12, 15),
+        deadline=date(year, 12, 10), template_id=template.id, target_set_id=targets.id,
+        issuing_body="SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+    )
+    for index, (name, decision, lead, members, unit_codes) in enumerate(TEAMS):
+        team = _get_or_create(Team, {"campaign_id": campaign.id, "name": name},
+                              decision_number=decision, decision_date=date(year, 11, 1),
+                              lead_id=users[lead].id)
+        for username, team_role in [(lead, "lead")] + [(m, "member") for m in members]:
+            _get_or_create(TeamMember, {"team_id": team.id, "user_id": users[username].id}, team_role=team_role)
+        for day, code in enumerate(unit_codes):
+            _get_or_create(Visit, {"team_id": team.id, "unit_id": units[code].id},
+                           planned_date=date(year, 11, 17 + day + index), status="planned")
+    return [users[u[0]] for u in USERS]

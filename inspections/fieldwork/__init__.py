@@ -1,0 +1,1 @@
+"""Inspector fieldwork: my visits, the checklist form, evidence."""

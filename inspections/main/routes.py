@@ -1,0 +1,61 @@
+"""Role-aware home page, the language switch and /healthz."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select, text
+from sqlalchemy.orm import selectinload
+
+from .. import access
+from ..extensions import db
+from ..models import Campaign, Team, Visit
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """One page per role: the visits an inspector or lead works on, the campaigns for staff."""
+    visits = db.session.scalars(
+        access.visible_visits(current_user, select(Visit))
+        .where(Visit.archived_at.is_(None))
+        .options(selectinload(Visit.unit), selectinload(Visit.team).selectinload(Team.campaign))
+        .order_by(Visit.planned_date, Visit.id)
+    ).all() if current_user.role in ("lead", "inspector") else []
+    campaigns = db.session.scalars(
+        select(Campaign).where(Campaign.archived_at.is_(None)).order_by(Campaign.year.desc(), Campaign.id.desc())
+    ).all() if current_user.role in access.MANAGERS else []
+    return render_template("main/home.html", visits=visits, campaigns=campaigns)
+
+
+@bp.post("/lang")
+def set_language():
+    """Switch the UI language; the choice is kept in the session (survives log-out)."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        session.permanent = True
+    return redirect(local_target(request.form.get("next") or request.referrer))
+
+
+def local_target(url: str | None) -> str:
+    """The path of `url` when it points into this site, else the home page."""
+    parts = urlsplit(url or "")
+    if parts.netloc and parts.netloc != request.host:
+        return url_for("main.home")
+    path = parts.path or ""
+    if not path.startswith("/") or path.startswith("//"):
+        return url_for("main.home")
+    return path + ("?" + parts.query if parts.query else "")
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        db.session.rollback()
+        return jsonify({"status": "error", "database": str(exc.__class__.__name__)}), 503
+    return jsonify({"status": "ok", "database": "ok"})

@@ -1,0 +1,421 @@
+"""ORM models (SQLAlchemy 2 style).
+
+The relations follow ../shared/DESIGN.md: an annual or mid-year Campaign uses one immutable
+Template version and one TargetSet; Teams of the campaign Visit Units; each inspector's
+Submission of a visit keeps every revision; the lead's Resolutions, findings and sign-off
+belong to the Visit; every change lands in AuditEvent.
+"""
+from __future__ import annotations
+
+import uuid as uuid_module
+from datetime import date, datetime, timezone
+from typing import Any, Optional
+
+from flask import current_app, has_app_context
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every database (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+ROLES = ("admin", "coordinator", "lead", "inspector")
+UNIT_KINDS = ("department", "district", "commune")
+PERIODS = ("mid_year", "annual")
+VISIT_STATES = ("planned", "in_progress", "merging", "final")
+SUBMISSION_STATES = ("draft", "submitted")
+REVIEW_STATES = ("received", "has_issues", "approved")
+TEAM_ROLES = ("lead", "deputy", "member", "secretary")
+
+
+def _enum_check(column: str, values: tuple[str, ...]) -> CheckConstraint:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({quoted})", name=f"{column}_valid")
+
+
+class Agency(db.Model):
+    """An agency a team member comes from (Labour, Home Affairs, Women's Union, ...)."""
+
+    __tablename__ = "agency"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(80), default="")
+    archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    users: Mapped[list["User"]] = relationship(back_populates="agency")
+
+
+class Unit(db.Model):
+    """An inspected agency or locality (đơn vị được kiểm tra)."""
+
+    __tablename__ = "unit"
+    __table_args__ = (_enum_check("kind", UNIT_KINDS),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    parent: Mapped[Optional["Unit"]] = relationship(remote_side=[id])
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (_enum_check("role", ROLES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    agency_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agency.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    last_sync_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    agency: Mapped[Optional[Agency]] = relationship(back_populates="users")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: archived users cannot log in
+        return self.is_active_account
+
+    def set_password(self, password: str) -> None:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+
+class TargetSet(db.Model):
+    """A versioned set of national targets (e.g. 2021-2030 strategy)."""
+
+    __tablename__ = "target_set"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Template(db.Model):
+    """One immutable version of a checklist template; the definition is the checklist core's dict."""
+
+    __tablename__ = "checklist_template"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Campaign(db.Model):
+    """A reporting period's inspections (đợt kiểm tra): year, mid-year or annual, deadline."""
+
+    __tablename__ = "campaign"
+    __table_args__ = (_enum_check("period", PERIODS),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    year: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(20))
+    start_date: Mapped[Optional[date]] = mapped_column(Date)
+    end_date: Mapped[Optional[date]] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    template_id: Mapped[int] = mapped_column(ForeignKey("checklist_template.id"), index=True)
+    target_set_id: Mapped[int] = mapped_column(ForeignKey("target_set.id"), index=True)
+    issuing_body: Mapped[str] = mapped_column(String(300), default="")
+    archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    template: Mapped[Template] = relationship()
+    target_set: Mapped[TargetSet] = relationship()
+    teams: Mapped[list["Team"]] = relationship(back_populates="campaign", order_by="Team.id")
+
+
+class Team(db.Model):
+    """An inter-agency inspection team (đoàn kiểm tra liên ngành) of one campaign."""
+
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    decision_number: Mapped[str] = mapped_column(String(80), default="")
+    decision_date: Mapped[Optional[date]] = mapped_column(Date)
+    lead_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
+    archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="teams")
+    lead: Mapped[Optional[User]] = relationship(foreign_keys=[lead_id])
+    members: Mapped[list["TeamMember"]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", order_by="TeamMember.id"
+    )
+    visits: Mapped[list["Visit"]] = relationship(back_populates="team", order_by="Visit.id")
+
+
+class TeamMember(db.Model):
+    __tablename__ = "team_member"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"), _enum_check("team_role", TEAM_ROLES))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    team_role: Mapped[str] = mapped_column(String(20), default="member")
+
+    team: Mapped[Team] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+
+class Visit(db.Model):
+    """A team's inspection of one unit; `version` guards against lost updates (409)."""
+
+    __tablename__ = "visit"
+    __table_args__ = (UniqueConstraint("team_id", "unit_id"), _enum_check("status", VISIT_STATES))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    planned_date: Mapped[Optional[date]] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    record_number: Mapped[str] = mapped_column(String(80), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    finalized_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    finalized_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    team: Mapped[Team] = relationship(back_populates="visits")
+    unit: Mapped[Unit] = relationship()
+    finalized_by: Mapped[Optional[User]] = relationship(foreign_keys=[finalized_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.team.campaign
+
+
+class Submission(db.Model):
+    """One inspector's checklist for one visit, identified by the client's uuid.
+
+    `revision` is the client's counter; every stored revision is kept in SubmissionRevision.
+    """
+
+    __tablename__ = "submission"
+    __table_args__ = (
+        _enum_check("state", SUBMISSION_STATES),
+        _enum_check("review_state", REVIEW_STATES),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("checklist_template.id"))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[str] = mapped_column(String(20), default="submitted")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    notes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    client_saved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_state: Mapped[str] = mapped_column(String(20), default="received")
+
+    visit: Mapped[Visit] = relationship()
+    inspector: Mapped[User] = relationship()
+    revisions: Mapped[list["SubmissionRevision"]] = relationship(
+        back_populates="submission", order_by="SubmissionRevision.revision"
+    )
+
+
+class SubmissionRevision(db.Model):
+    """An immutable copy of every revision a submission ever had."""
+
+    __tablename__ = "submission_revision"
+    __table_args__ = (UniqueConstraint("submission_id", "revision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    notes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    client_saved_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    submission: Mapped[Submission] = relationship(back_populates="revisions")
+
+
+class Attachment(db.Model):
+    """An evidence file (minh chứng), stored under UPLOAD_DIR by uuid; idempotent by uuid+sha256."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    visit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("visit.id"), index=True)
+    submission_id: Mapped[Optional[int]] = mapped_column(ForeignKey("submission.id"), index=True)
+    item_code: Mapped[str] = mapped_column(String(40), default="")
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    mime: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    uploaded_by: Mapped[User] = relationship()
+
+
+class ReviewComment(db.Model):
+    """A lead's send-back note on one item of one submission revision."""
+
+    __tablename__ = "review_comment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    item_code: Mapped[str] = mapped_column(String(40), default="")
+    comment: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    addressed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+    author: Mapped[User] = relationship()
+
+
+class Resolution(db.Model):
+    """The lead's final value for one item of one visit, with where it came from."""
+
+    __tablename__ = "resolution"
+    __table_args__ = (UniqueConstraint("visit_id", "item_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    item_code: Mapped[str] = mapped_column(String(40))
+    value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    source: Mapped[str] = mapped_column(String(20))  # agreed | picked | entered
+    source_submission_id: Mapped[Optional[int]] = mapped_column(ForeignKey("submission.id"))
+    source_revision: Mapped[Optional[int]] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    resolved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    resolved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    resolved_by: Mapped[Optional[User]] = relationship()
+
+
+class VisitReport(db.Model):
+    """The narrative part of the inspection record (biên bản kiểm tra)."""
+
+    __tablename__ = "visit_report"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), unique=True)
+    achievements: Mapped[str] = mapped_column(Text, default="")
+    conclusion: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Shortcoming(db.Model):
+    """A shortcoming (tồn tại, hạn chế) found at a visit, with its cause."""
+
+    __tablename__ = "shortcoming"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    section: Mapped[str] = mapped_column(String(10), default="")
+    text: Mapped[str] = mapped_column(Text)
+    cause_kind: Mapped[str] = mapped_column(String(20), default="")  # internal | external
+    cause: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Recommendation(db.Model):
+    """A team recommendation (kiến nghị): who must act and by when (thời hạn khắc phục)."""
+
+    __tablename__ = "recommendation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    section: Mapped[str] = mapped_column(String(10), default="")
+    text: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(String(300), default="")
+    remedy_deadline: Mapped[Optional[date]] = mapped_column(Date)
+    remedy_status: Mapped[str] = mapped_column(String(20), default="open")  # open | done
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditEvent(db.Model):
+    """Who did what, when, with the state before and after."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[Optional[int]] = mapped_column(Integer)
+    visit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("visit.id"), index=True)
+    before: Mapped[Optional[Any]] = mapped_column(JSONType, nullable=True)
+    after: Mapped[Optional[Any]] = mapped_column(JSONType, nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[Optional[User]] = relationship()
+
+
+def new_uuid() -> str:
+    return str(uuid_module.uuid4())

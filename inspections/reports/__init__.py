@@ -1,0 +1,1 @@
+"""Consolidated Excel workbooks."""

@@ -1,0 +1,1 @@
+"""Team lead review: merge, send back, findings, finalize, audit, the inspection record."""

@@ -1,0 +1,144 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL), the app,
+a client, an AuthActions helper and the demo province.
+
+The schema is built once per run with the real migrations; each test starts with empty tables
+(rows are deleted after every test), so tests never see each other's data.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from inspections import create_app
+from inspections.extensions import db
+
+TEST_PASSWORD = "test-pass-123"
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def base_config(url: str, tmp_dir: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "UPLOAD_DIR": str(tmp_dir / "uploads"),
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashes keep the suite quick
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCKOUT_SECONDS": 900,
+    }
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory):
+    """A database migrated to the latest revision once for the whole run; yields its URL."""
+    url = database_url(tmp_path_factory)
+    tmp_dir = tmp_path_factory.mktemp("app")
+    app = create_app(base_config(url, tmp_dir))
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        if url.startswith("postgresql"):
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade()
+        db.engine.dispose()
+    return app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def empty_all_tables(url: str) -> None:
+    """Delete every row, children first, and restart id counters where the database has them."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            if engine.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def make_app(database, tmp_path):
+    """Build an app on the test database with extra settings; tables are emptied afterwards."""
+    apps = []
+
+    def factory(**overrides):
+        config = base_config(database, tmp_path)
+        config.update(overrides)
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    empty_all_tables(database)
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def app_ctx(app):
+    """Run the test inside an app context (for service-level tests)."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo province, with TEST_PASSWORD for every user; returns {username: user id}."""
+    from inspections.demo import seed_demo
+
+    with app.app_context():
+        users = seed_demo(TEST_PASSWORD, year=2026)
+        db.session.commit()
+        return {user.username: user.id for user in users}
+
+
+class AuthActions:
+    """Log in and out through the real endpoints (flaskr's helper)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username="inspector1", password=TEST_PASSWORD):
+        response = self.client.post("/api/v1/session", json={"username": username, "password": password})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
