@@ -30,6 +30,8 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
         app.config.update(test_config)
     configure_paths(app)
     configure_secret_key(app)
+    # The remember-me cookie is as sensitive as the session cookie.
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

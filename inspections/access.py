@@ -22,6 +22,7 @@ MANAGERS = frozenset({"admin", "coordinator"})
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "users.manage": frozenset({"admin"}),
     "campaigns.manage": MANAGERS,
+    "campaigns.view": frozenset({"admin", "coordinator", "lead"}),  # list + dashboard; leads: own teams only
     "templates.manage": MANAGERS,
     "reports.download_all": MANAGERS,
     "visits.view_all": MANAGERS,

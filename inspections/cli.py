@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
@@ -17,6 +18,7 @@ def register(app: Flask) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--password", default=DEMO_PASSWORD, show_default=True, help="Password for every demo user.")
 @click.option("--year", type=int, default=None, help="Campaign year (default: this year).")
 def seed_demo_command(password: str, year: int | None) -> None:
@@ -33,6 +35,7 @@ def seed_demo_command(password: str, year: int | None) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--full-name", default="")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional
 
 from .formula import UNIT_FOR_TYPE, Formula, FormulaError, check_formula, parse_formula
+from .fields import FieldReader
 from .problems import Path, Problem, TemplateError, format_path
 
 ITEM_TYPES = ("ynp", "mf", "int", "money", "date", "text", "file")
@@ -32,7 +33,6 @@ CODE_RE = re.compile(r"^[A-Z][0-9]+(_[a-z0-9]+)?$")
 SECTION_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 MAX_CODE_LENGTH = 32
-MAX_LABEL_LENGTH = 2000
 DEFAULT_MAX_LENGTH = 5000
 MAX_MAX_LENGTH = 100_000
 
@@ -104,7 +104,7 @@ class Item:
         return self.code.split("_", 1)[0]
 
     def to_dict(self) -> dict:
-        return _without_defaults(self, {"required": False})
+        return without_defaults(self, {"required": False})
 
 
 @dataclass(frozen=True)
@@ -145,10 +145,12 @@ class Indicator:
         return _pick(self, lang, "label")
 
     def to_dict(self) -> dict:
-        return _without_defaults(self, {})
+        return without_defaults(self, {})
 
 
-def _without_defaults(obj: Any, defaults: Mapping[str, Any]) -> dict:
+def without_defaults(obj: Any, defaults: Mapping[str, Any]) -> dict:
+    """A dataclass as plain data, leaving out ``None`` and the given defaults (compact, and
+    the content hash stays the same when a later release adds an optional field)."""
     out = {}
     for name in obj.__dataclass_fields__:
         value = getattr(obj, name)
@@ -250,7 +252,7 @@ class Template:
         ``locate`` turns a path such as ``("sections", 0, "items", 2, "type")`` into the
         location shown to the user (the Excel importer maps it to sheet, row and column).
         """
-        template, problems = build_template(data)
+        template, problems = build_template(data, locate)
         if problems:
             raise TemplateError([Problem(locate(path), message) for path, message in problems])
         return template
@@ -311,154 +313,13 @@ def _order_by_refs(refs: Mapping[str, Iterable[str]]) -> tuple[list[str], list[l
 
 # --- checking plain data ----------------------------------------------------------------------
 
-class FieldReader:
-    """Reads fields out of plain data, normalising them and collecting ``(path, message)``.
+def build_template(data: Any, locate: Callable[[Path], str] = format_path
+                   ) -> tuple[Optional[Template], list[tuple[Path, str]]]:
+    """Check plain template data; return the template (if sound) and every problem found.
 
-    Shared by templates and target sets: strings are stripped (empty means absent), whole
-    floats become ints, and ``"yes"``/``"no"`` are accepted for booleans.
+    ``locate`` renders a path inside a message that points at another place ("also at").
     """
-
-    def __init__(self) -> None:
-        self.problems: list[tuple[Path, str]] = []
-
-    def problem(self, path: Path, message: str) -> None:
-        self.problems.append((path, message))
-
-    def mapping(self, value: Any, path: Path, known: set[str], what: str) -> Optional[dict]:
-        if not isinstance(value, Mapping):
-            self.problem(path, f"{what} must be a mapping of fields, got {_kind(value)}")
-            return None
-        for name in value:
-            if name not in known:
-                self.problem(path + (str(name),), f"unknown field {name!r} in {what}; known: "
-                             + ", ".join(sorted(known)))
-        return dict(value)
-
-    def text(self, data: Mapping, name: str, path: Path, *, required: bool = False,
-             max_length: int = MAX_LABEL_LENGTH) -> Optional[str]:
-        value = data.get(name)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if isinstance(value, str):
-            value = value.strip()
-            if len(value) > max_length:
-                self.problem(path + (name,), f"{name} is longer than {max_length} characters")
-                return None
-            if value:
-                return value
-        elif value is not None:
-            self.problem(path + (name,), f"{name} must be text, got {_kind(value)}")
-            return None
-        if required:
-            self.problem(path + (name,), f"{name} is missing")
-        return None
-
-    def integer(self, data: Mapping, name: str, path: Path, *, required: bool = False,
-                minimum: Optional[int] = None, maximum: Optional[int] = None) -> Optional[int]:
-        value = number_value(data.get(name))
-        if value is None:
-            if data.get(name) not in (None, ""):
-                self.problem(path + (name,), f"{name} must be a whole number, got "
-                             f"{data.get(name)!r}")
-            elif required:
-                self.problem(path + (name,), f"{name} is missing")
-            return None
-        if not isinstance(value, int):
-            self.problem(path + (name,), f"{name} must be a whole number, got {value!r}")
-            return None
-        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            bounds = f"at least {minimum}" if maximum is None else f"between {minimum} and {maximum}"
-            self.problem(path + (name,), f"{name} must be {bounds}, got {value}")
-            return None
-        return value
-
-    def boolean(self, data: Mapping, name: str, path: Path) -> Optional[bool]:
-        value = data.get(name)
-        if value is None or value == "":
-            return None
-        parsed = bool_value(value)
-        if parsed is None:
-            self.problem(path + (name,), f"{name} must be true or false, got {value!r}")
-        return parsed
-
-    def word_list(self, data: Mapping, name: str, path: Path, allowed: Iterable[str],
-                  what: str) -> Optional[tuple[str, ...]]:
-        """A list of words from ``allowed`` (a comma-separated string is accepted too)."""
-        value = data.get(name)
-        if value is None or value == "":
-            return None
-        if isinstance(value, str):
-            value = [part.strip() for part in value.split(",") if part.strip()]
-        if not isinstance(value, (list, tuple)) or not value:
-            self.problem(path + (name,), f"{name} must be a non-empty list of {what}")
-            return None
-        allowed = tuple(allowed)
-        out: list[str] = []
-        for index, word in enumerate(value):
-            if not isinstance(word, str) or word.strip() not in allowed:
-                self.problem(path + (name, index), f"unknown {what} {word!r}; use one of: "
-                             + ", ".join(allowed))
-            elif word.strip() in out:
-                self.problem(path + (name, index), f"{word.strip()!r} is listed twice")
-            else:
-                out.append(word.strip())
-        return tuple(out) if len(out) == len(value) else None
-
-    def listing(self, data: Mapping, name: str, path: Path, *, required: bool) -> list:
-        value = data.get(name)
-        if value is None:
-            if required:
-                self.problem(path + (name,), f"{name} is missing")
-            return []
-        if not isinstance(value, list):
-            self.problem(path + (name,), f"{name} must be a list, got {_kind(value)}")
-            return []
-        if required and not value:
-            self.problem(path + (name,), f"{name} is empty")
-        return value
-
-
-def number_value(value: Any) -> Optional[float | int]:
-    """An int or float (whole floats become int; numeric strings are read); else ``None``."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = int(text) if re.fullmatch(r"[+-]?\d{1,18}", text) else float(text)
-        except ValueError:
-            return None
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return None
-        return int(value) if value.is_integer() else value
-    return value if isinstance(value, int) else None
-
-
-def bool_value(value: Any) -> Optional[bool]:
-    """True/False, or yes/no, true/false, có/không, x, 1/0 as text; else ``None``."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in ("yes", "true", "x", "1", "có", "co"):
-            return True
-        if word in ("no", "false", "0", "không", "khong"):
-            return False
-    return None
-
-
-def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
-            int: "a number", float: "a number", type(None): "nothing"}.get(type(value),
-                                                                          type(value).__name__)
-
-
-def build_template(data: Any) -> tuple[Optional[Template], list[tuple[Path, str]]]:
-    """Check plain template data; return the template (if sound) and every problem found."""
-    reader = FieldReader()
+    reader = FieldReader(locate)
     top = reader.mapping(data, (), _TEMPLATE_FIELDS, "the template")
     if top is None:
         return None, reader.problems
@@ -487,7 +348,7 @@ def build_template(data: Any) -> tuple[Optional[Template], list[tuple[Path, str]
                                "letter, optionally followed by capitals or digits")
             elif code in section_codes:
                 reader.problem(path + ("code",), f"duplicate section code {code} (also at "
-                               f"{format_path(section_codes[code])})")
+                               f"{reader.locate(section_codes[code])})")
             else:
                 section_codes[code] = path
         titles = {name: reader.text(section, name, path, required=True)
@@ -501,7 +362,7 @@ def build_template(data: Any) -> tuple[Optional[Template], list[tuple[Path, str]
             if item["code"] is not None:
                 if item["code"] in items_seen:
                     reader.problem(item_path + ("code",), f"duplicate item code {item['code']} "
-                                   f"(also at {format_path(items_seen[item['code']])})")
+                                   f"(also at {reader.locate(items_seen[item['code']])})")
                 else:
                     items_seen[item["code"]] = item_path
             raw_items.append((item_path, item))
@@ -644,7 +505,7 @@ def _read_indicators(reader: FieldReader, top: dict, unit_kinds: tuple[str, ...]
                 reader.problem(path + ("code",), f"indicator code {code} is already an item code")
             elif code in seen:
                 reader.problem(path + ("code",), f"duplicate indicator code {code} (also at "
-                               f"{format_path(seen[code])})")
+                               f"{reader.locate(seen[code])})")
             else:
                 seen[code] = path
         for name in ("label_vi", "label_en", "formula"):

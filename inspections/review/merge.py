@@ -31,6 +31,7 @@ class Source:
     value: Any
     note: str = ""
     saved_at: Optional[datetime] = None
+    late: bool = False  # arrived after the visit was finalized
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class ResolutionValue:
     resolved_by: str = ""
     resolved_at: Optional[datetime] = None
     note: str = ""
+    source_revision: Optional[int] = None
 
 
 @dataclass

@@ -13,14 +13,16 @@ from .merge import ItemMerge, ResolutionValue, Source, merge_visit, merged_value
 
 
 def resolutions_of(visit_id: int) -> dict[str, ResolutionValue]:
+    """The visit's Resolution rows as merge inputs, by item code (who: the user's display name)."""
     rows = db.session.execute(
-        select(Resolution, User.username).outerjoin(User, Resolution.resolved_by_id == User.id)
+        select(Resolution, User).outerjoin(User, Resolution.resolved_by_id == User.id)
         .where(Resolution.visit_id == visit_id)
     ).all()
     return {
-        r.item_code: ResolutionValue(r.value, r.source, r.source_submission_id, username or "",
-                                     r.resolved_at, r.note)
-        for r, username in rows
+        r.item_code: ResolutionValue(r.value, r.source, r.source_submission_id,
+                                     user.display_name if user is not None else "",
+                                     r.resolved_at, r.note or "", r.source_revision)
+        for r, user in rows
     }
 
 
@@ -39,6 +41,7 @@ def sources_of(visit_id: int) -> dict[str, list[Source]]:
                 inspector_name=inspector.display_name, agency=agency,
                 revision=submission.revision, value=value, note=str(notes.get(code, "") or ""),
                 saved_at=submission.client_saved_at or submission.updated_at,
+                late=bool(submission.late),
             ))
     return by_item
 

@@ -1,4 +1,153 @@
-"""The sync API under /api/v1: bootstrap, submissions, attachments, OpenAPI document."""
-from flask import Blueprint
+"""The sync API under /api/v1: bootstrap, submissions, attachments, OpenAPI document.
+
+Every write needs the X-CSRFToken header (checked by CSRFProtect like any form post); without
+a session every endpoint answers 401 JSON (the app's unauthorized handler). Views stay thin:
+the rules are in inspections.submissions and inspections.attachments, the batch handling in
+.services; each view commits once.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+from urllib.parse import unquote
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import access, json_error
+from ..extensions import db
+from ..models import Visit, utcnow
+from . import openapi, services
 
 bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
+
+
+def _lang() -> str:
+    return str(get_locale() or "vi")
+
+
+def read_json_body() -> tuple[Any, Optional[Any]]:
+    """(parsed body, None), or (None, an error response) that says where the JSON is broken."""
+    raw = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 before anything is read
+    if not raw.strip():
+        return None, json_error(400, "bad_request", _("The request has no body; send a JSON object."))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, json_error(400, "bad_json", _("The body is not UTF-8 text (byte %(position)d).",
+                                                   position=error.start + 1), position=error.start + 1)
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as error:
+        return None, json_error(
+            400, "bad_json",
+            _("The body is not valid JSON: %(problem)s at line %(line)d, column %(column)d.",
+              problem=error.msg, line=error.lineno, column=error.colno),
+            line=error.lineno, column=error.colno, position=error.pos,
+        )
+    except RecursionError:
+        return None, json_error(400, "bad_json", _("The body is nested too deeply."))
+
+
+@bp.get("/bootstrap")
+@login_required
+def bootstrap():
+    """The user's visits, the templates they use, a CSRF token and the URLs to cache offline."""
+    return jsonify(services.bootstrap(current_user, _lang()))
+
+
+@bp.get("/templates/<key>/<int:version>")
+@login_required
+def template_version(key: str, version: int):
+    """One template version's full definition, for a user whose team uses it (or staff)."""
+    template = services.template_for(current_user, key, version)
+    if template is None:
+        return json_error(404, "not_found", _("Not found, or not yours to see."))
+    return jsonify({"key": template.key, "version": template.version,
+                    "label": f"{template.key}@{template.version}", "title": template.title,
+                    "definition": template.definition})
+
+
+@bp.post("/submissions")
+@login_required
+def submissions():
+    """Store a batch of submissions, each by the rules of inspections.submissions."""
+    body, error = read_json_body()
+    if error is not None:
+        return error
+    if not isinstance(body, dict) or not isinstance(body.get("submissions"), list):
+        return json_error(400, "bad_request", _("Send a JSON object with a list named submissions."),
+                          field="submissions")
+    items = body["submissions"]
+    limit = int(current_app.config["SYNC_MAX_BATCH"])
+    if len(items) > limit:
+        return json_error(413, "batch_too_large", _(
+            "A batch may hold at most %(max)d submissions; this one has %(count)d. Send them in smaller batches.",
+            max=limit, count=len(items)), max_batch=limit)
+    user = current_user._get_current_object()
+    # Written first: on SQLite this opens the request's one transaction, so the per-item
+    # savepoints below nest inside it and nothing is committed before the end.
+    user.last_sync_at = utcnow()
+    db.session.flush()
+    results = services.store_batch(user, items, _lang())
+    db.session.commit()
+    return jsonify({"results": [r.as_json() for r in results], "server_time": utcnow().isoformat()})
+
+
+def _upload_param(name: str, header: str) -> str:
+    value = request.args.get(name)
+    if value is None:
+        value = unquote(request.headers.get(header, ""))
+    return value.strip()
+
+
+@bp.put("/attachments/<attachment_uuid>")
+@login_required
+def put_attachment(attachment_uuid: str):
+    """Store an evidence file sent as raw bytes; idempotent by uuid + sha256."""
+    from ..attachments import (
+        AttachmentError, find_attachment, max_upload_bytes, normalize_uuid, size_label, store_attachment,
+    )
+
+    canonical = normalize_uuid(attachment_uuid)
+    if canonical is None:
+        return json_error(400, "uuid", _("The file id is not valid."), field="uuid")
+    limit = max_upload_bytes()
+    if request.content_length is not None and request.content_length > limit:
+        return json_error(413, "too_large", _("The file is %(size)s; the limit is %(limit)s per file.",
+                                              size=size_label(request.content_length), limit=size_label(limit)))
+    visit_text = _upload_param("visit_id", "X-Visit-Id")
+    existing = find_attachment(canonical)
+    if not visit_text and existing is not None and existing.visit_id is not None:
+        visit_text = str(existing.visit_id)  # a resend may leave the visit out
+    if not visit_text.isdigit() or len(visit_text) > 12:
+        return json_error(400, "bad_request", _("Say which visit the file belongs to (visit_id)."), field="visit_id")
+    visit = db.session.get(Visit, int(visit_text))
+    if visit is None or not access.can(current_user, "visit.view", visit):
+        return json_error(404, "not_found", _("Not found, or not yours to see."), field="visit_id")
+    data = request.get_data(cache=False)
+    try:
+        attachment, created = store_attachment(
+            current_user, attachment_uuid=canonical, data=data,
+            filename=_upload_param("filename", "X-Filename"), visit=visit,
+            item_code=_upload_param("item_code", "X-Item-Code"),
+        )
+    except AttachmentError as error:
+        db.session.rollback()
+        return json_error(error.status, error.kind, error.message, field=error.field)
+    db.session.commit()
+    response = jsonify({
+        "uuid": attachment.uuid, "status": "created" if created else "unchanged",
+        "sha256": attachment.sha256, "size": attachment.size, "mime": attachment.mime,
+        "filename": attachment.filename, "visit_id": attachment.visit_id, "item_code": attachment.item_code,
+    })
+    response.status_code = 201 if created else 200
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi_document():
+    """The OpenAPI 3 document of every /api/v1 endpoint."""
+    return jsonify(openapi.document())

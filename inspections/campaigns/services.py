@@ -1,0 +1,431 @@
+"""What the coordinator's desk does: create, change, archive and restore agencies, units,
+users, campaigns, teams and visits, each change written to the audit log.
+
+Functions here only add and flush; the view commits once per request. A value a user typed
+that breaks a rule raises FormProblems naming the field, so the view can show it next to that
+field and keep everything else the user typed. Nothing that inspection data may refer to is
+deleted: it is archived (archived_at, or is_active_account for users) and drops out of pickers.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Iterable, Optional
+
+from flask import current_app
+from flask_babel import get_timezone, gettext as _
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import selectinload
+
+from .. import access, audit
+from ..extensions import db
+from ..models import (
+    Agency,
+    Campaign,
+    Submission,
+    TargetSet,
+    Team,
+    TeamMember,
+    Template,
+    Unit,
+    User,
+    Visit,
+    utcnow,
+)
+from .deadlines import default_deadline
+
+NONE_CHOICE = (0, "—")
+
+
+class FormProblems(Exception):
+    """Values that break a rule: {field name: message}. Nothing was written."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+# --- snapshots for the audit log -------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: Any) -> dict[str, Any]:
+    """The row's columns as JSON-safe values (never a password hash)."""
+    data = {c.key: _plain(getattr(obj, c.key)) for c in obj.__table__.columns
+            if c.key not in ("password_hash", "created_at")}
+    if isinstance(obj, Team):
+        data["members"] = sorted([m.user_id, m.team_role] for m in obj.members)
+    return data
+
+
+def local_today() -> date:
+    """Today in the app's time zone (a deadline falls on a local calendar day)."""
+    return datetime.now(get_timezone()).date()
+
+
+def deadline_for(year: int, period: str) -> date:
+    """The default report deadline, with the deployment's CAMPAIGN_DEADLINES override if any."""
+    return default_deadline(year, period, current_app.config.get("CAMPAIGN_DEADLINES"))
+
+
+def _code_taken(model, code: str, own_id: Optional[int]) -> bool:
+    stmt = select(model.id).where(func.lower(model.code) == code.lower())
+    if own_id is not None:
+        stmt = stmt.where(model.id != own_id)
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def _apply(obj: Any, values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        setattr(obj, key, value)
+
+
+def _save(obj: Any, values: dict[str, Any], kind: str, creating: bool) -> Any:
+    before = None if creating else snapshot(obj)
+    _apply(obj, values)
+    if creating:
+        db.session.add(obj)
+    db.session.flush()
+    after = snapshot(obj)
+    if before != after:
+        audit.record(f"{kind}.{'create' if creating else 'update'}", obj, before=before, after=after)
+    return obj
+
+
+def set_archived(obj: Any, kind: str, archived: bool) -> None:
+    """Archive (or restore) a row that has archived_at; a no-op when already in that state."""
+    if (obj.archived_at is not None) == archived:
+        return
+    before = snapshot(obj)
+    obj.archived_at = utcnow() if archived else None
+    db.session.flush()
+    audit.record(f"{kind}.{'archive' if archived else 'restore'}", obj, before=before, after=snapshot(obj))
+
+
+def _active_or_current(model, current_id: Optional[int], *conditions) -> list:
+    """Rows not archived (plus the one a form currently points at, so editing keeps it)."""
+    is_active = model.is_active_account.is_(True) if model is User else model.archived_at.is_(None)
+    stmt = select(model).where(*conditions)
+    if current_id:
+        stmt = stmt.where(is_active | (model.id == current_id))
+    else:
+        stmt = stmt.where(is_active)
+    return list(db.session.scalars(stmt))
+
+
+def _archived_suffix(obj) -> str:
+    archived = (not obj.is_active_account) if isinstance(obj, User) else obj.archived_at is not None
+    return " (" + _("archived") + ")" if archived else ""
+
+
+def _list(model, show_archived: bool, order: Iterable, options: Iterable = ()) -> list:
+    stmt = select(model).options(*options).order_by(*order)
+    if not show_archived:
+        stmt = stmt.where(model.is_active_account.is_(True) if model is User else model.archived_at.is_(None))
+    return list(db.session.scalars(stmt))
+
+
+# --- agencies --------------------------------------------------------------------------------
+
+def list_agencies(show_archived: bool = False) -> list[Agency]:
+    return _list(Agency, show_archived, [Agency.name])
+
+
+def agency_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
+    rows = sorted(_active_or_current(Agency, current_id), key=lambda a: a.name)
+    return [NONE_CHOICE] + [(a.id, (a.short_name or a.name) + _archived_suffix(a)) for a in rows]
+
+
+def save_agency(values: dict[str, Any], agency: Optional[Agency] = None) -> Agency:
+    values = {"code": values["code"].strip().upper(), "name": values["name"].strip(),
+              "short_name": (values.get("short_name") or "").strip()}
+    if _code_taken(Agency, values["code"], agency.id if agency else None):
+        raise FormProblems({"code": _("Another agency already has the code %(code)s.", code=values["code"])})
+    return _save(agency or Agency(), values, "agency", agency is None)
+
+
+# --- units -----------------------------------------------------------------------------------
+
+def list_units(show_archived: bool = False) -> list[Unit]:
+    return _list(Unit, show_archived, [Unit.kind, Unit.name], [selectinload(Unit.parent)])
+
+
+def _descendants(unit_id: int) -> set[int]:
+    """Ids of the units below `unit_id` (so a unit is never made its own ancestor)."""
+    children: dict[int, list[int]] = {}
+    for child_id, parent_id in db.session.execute(select(Unit.id, Unit.parent_id)):
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(child_id)
+    found: set[int] = set()
+    stack = [unit_id]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def parent_choices(unit: Optional[Unit] = None) -> list[tuple[int, str]]:
+    """Possible parents: active departments and districts, never the unit itself or one below it."""
+    excluded = {unit.id} | _descendants(unit.id) if unit is not None and unit.id else set()
+    rows = _active_or_current(Unit, unit.parent_id if unit else None, Unit.kind != "commune")
+    rows = sorted((u for u in rows if u.id not in excluded), key=lambda u: (u.kind, u.name))
+    return [NONE_CHOICE] + [(u.id, u.name + _archived_suffix(u)) for u in rows]
+
+
+def unit_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
+    rows = sorted(_active_or_current(Unit, current_id), key=lambda u: (u.kind, u.name))
+    return [NONE_CHOICE] + [(u.id, u.name + _archived_suffix(u)) for u in rows]
+
+
+def save_unit(values: dict[str, Any], unit: Optional[Unit] = None) -> Unit:
+    values = {"code": values["code"].strip().upper(), "name": values["name"].strip(), "kind": values["kind"],
+              "parent_id": values.get("parent_id") or None, "address": (values.get("address") or "").strip()}
+    if _code_taken(Unit, values["code"], unit.id if unit else None):
+        raise FormProblems({"code": _("Another unit already has the code %(code)s.", code=values["code"])})
+    if unit is not None and values["parent_id"] and values["parent_id"] in ({unit.id} | _descendants(unit.id)):
+        raise FormProblems({"parent_id": _("A unit cannot belong to itself or to a unit below it.")})
+    return _save(unit or Unit(), values, "unit", unit is None)
+
+
+# --- users (admin) ---------------------------------------------------------------------------
+
+def list_users(show_archived: bool = False) -> list[User]:
+    return _list(User, show_archived, [User.role, User.username], [selectinload(User.agency)])
+
+
+def username_taken(username: str, own_id: Optional[int] = None) -> bool:
+    stmt = select(User.id).where(func.lower(User.username) == username.strip().lower())
+    if own_id is not None:
+        stmt = stmt.where(User.id != own_id)
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def save_user(values: dict[str, Any], user: Optional[User] = None, *, actor: User) -> User:
+    clean = {"username": values["username"].strip(), "full_name": values["full_name"].strip(),
+             "email": (values.get("email") or "").strip(), "role": values["role"],
+             "agency_id": values.get("agency_id") or None}
+    if username_taken(clean["username"], user.id if user else None):
+        raise FormProblems({"username": _("The username %(username)s is already taken.", username=clean["username"])})
+    if user is not None and user.id == actor.id and clean["role"] != user.role:
+        raise FormProblems({"role": _("You cannot change your own role; ask another administrator.")})
+    creating = user is None
+    user = user or User(is_active_account=True)
+    if values.get("password"):
+        user.set_password(values["password"])
+    saved = _save(user, clean, "user", creating)
+    if values.get("password") and not creating:
+        audit.record("user.password_reset", saved)
+    return saved
+
+
+def set_user_active(user: User, active: bool, *, actor: User) -> None:
+    """Archive (deactivate: the user can no longer log in) or restore a user."""
+    if user.is_active_account == active:
+        return
+    if not active and user.id == actor.id:
+        raise FormProblems({"": _("You cannot archive your own account.")})
+    before = snapshot(user)
+    user.is_active_account = active
+    db.session.flush()
+    audit.record("user.restore" if active else "user.archive", user, before=before, after=snapshot(user))
+
+
+# --- campaigns -------------------------------------------------------------------------------
+
+def list_campaigns(user: User, show_archived: bool = False) -> list[Campaign]:
+    """All campaigns for coordinators; for a lead the campaigns in which they lead a team."""
+    campaigns = _list(Campaign, show_archived, [Campaign.year.desc(), Campaign.id.desc()],
+                      [selectinload(Campaign.teams), selectinload(Campaign.template)])
+    if access.can(user, "campaigns.manage"):
+        return campaigns
+    return [c for c in campaigns if any(access.can(user, "team.reports", t) for t in c.teams)]
+
+
+def template_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
+    rows = db.session.scalars(select(Template).order_by(Template.key, Template.version.desc()))
+    return [NONE_CHOICE] + [(t.id, f"{t.title or t.key} · {t.key} v{t.version}") for t in rows]
+
+
+def target_set_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
+    rows = db.session.scalars(select(TargetSet).order_by(TargetSet.key, TargetSet.version.desc()))
+    return [NONE_CHOICE] + [(t.id, f"{t.title or t.key} · {t.key} v{t.version}") for t in rows]
+
+
+def campaign_has_submissions(campaign: Campaign) -> bool:
+    return bool(db.session.scalar(select(exists().where(
+        Submission.visit_id == Visit.id, Visit.team_id == Team.id, Team.campaign_id == campaign.id))))
+
+
+def save_campaign(values: dict[str, Any], campaign: Optional[Campaign] = None) -> Campaign:
+    clean = {key: values.get(key) for key in ("year", "period", "deadline", "start_date", "end_date",
+                                              "template_id", "target_set_id")}
+    clean["name"] = values["name"].strip()
+    clean["issuing_body"] = (values.get("issuing_body") or "").strip()
+    if not clean["deadline"]:
+        clean["deadline"] = deadline_for(clean["year"], clean["period"])
+    if db.session.get(Template, clean["template_id"]) is None:
+        raise FormProblems({"template_id": _("Not a valid choice.")})
+    if db.session.get(TargetSet, clean["target_set_id"]) is None:
+        raise FormProblems({"target_set_id": _("Not a valid choice.")})
+    if (campaign is not None and clean["template_id"] != campaign.template_id
+            and campaign_has_submissions(campaign)):
+        raise FormProblems({"template_id": _(
+            "Checklists have already been submitted with the current template; it can no longer change.")})
+    return _save(campaign or Campaign(), clean, "campaign", campaign is None)
+
+
+# --- teams -----------------------------------------------------------------------------------
+
+def lead_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
+    """People who can lead a team: active users with the lead role."""
+    rows = _active_or_current(User, current_id, User.role == "lead")
+    rows.sort(key=lambda u: u.display_name)
+    return [NONE_CHOICE] + [(u.id, _person_label(u)) for u in rows]
+
+
+def _person_label(user: User) -> str:
+    agency = user.agency.short_name or user.agency.name if user.agency else ""
+    return user.display_name + (f" · {agency}" if agency else "") + _archived_suffix(user)
+
+
+def member_choices(team: Team) -> list[tuple[int, str]]:
+    """Active leads and inspectors (of any agency) not yet in the team."""
+    present = {m.user_id for m in team.members} | ({team.lead_id} if team.lead_id else set())
+    rows = db.session.scalars(select(User).options(selectinload(User.agency)).where(
+        User.is_active_account.is_(True), User.role.in_(("lead", "inspector"))))
+    people = sorted((u for u in rows if u.id not in present),
+                    key=lambda u: ((u.agency.name if u.agency else ""), u.display_name))
+    return [NONE_CHOICE] + [(u.id, _person_label(u)) for u in people]
+
+
+def _sync_lead(team: Team) -> None:
+    """The team lead is also a member with the team role "lead"; nobody else has that role."""
+    found = False
+    for member in team.members:
+        if member.user_id == team.lead_id:
+            member.team_role = "lead"
+            found = True
+        elif member.team_role == "lead":
+            member.team_role = "member"
+    if team.lead_id and not found:
+        team.members.append(TeamMember(user_id=team.lead_id, team_role="lead"))
+
+
+def save_team(values: dict[str, Any], campaign: Campaign, team: Optional[Team] = None) -> Team:
+    lead = db.session.get(User, values["lead_id"])
+    if lead is None or lead.role != "lead":
+        raise FormProblems({"lead_id": _("Not a valid choice.")})
+    clean = {"name": values["name"].strip(), "decision_number": values["decision_number"].strip(),
+             "decision_date": values.get("decision_date"), "lead_id": lead.id}
+    creating = team is None
+    team = team or Team(campaign_id=campaign.id)
+    before = None if creating else snapshot(team)
+    _apply(team, clean)
+    if creating:
+        db.session.add(team)
+    _sync_lead(team)
+    db.session.flush()
+    after = snapshot(team)
+    if before != after:
+        audit.record("team.create" if creating else "team.update", team, before=before, after=after)
+    return team
+
+
+def _has_submitted(team: Team, user_id: int) -> bool:
+    return bool(db.session.scalar(select(exists().where(
+        Submission.inspector_id == user_id, Submission.visit_id == Visit.id, Visit.team_id == team.id))))
+
+
+def add_member(team: Team, user_id: int, team_role: str) -> TeamMember:
+    """Add someone to the team, or change their role in it."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active_account or user.role not in ("lead", "inspector"):
+        raise FormProblems({"user_id": _("Not a valid choice.")})
+    if user_id == team.lead_id:
+        raise FormProblems({"user_id": _("This person is the team lead; change the lead in the team's details.")})
+    before = snapshot(team)
+    member = next((m for m in team.members if m.user_id == user_id), None)
+    if member is None:
+        member = TeamMember(user_id=user_id, team_role=team_role)
+        team.members.append(member)
+    else:
+        member.team_role = team_role
+    db.session.flush()
+    audit.record("team.member_add", team, before=before, after=snapshot(team))
+    return member
+
+
+def remove_member(team: Team, member_id: int) -> None:
+    """Take someone off the team, unless they lead it or have already submitted a checklist for it."""
+    member = next((m for m in team.members if m.id == member_id), None)
+    if member is None:
+        raise FormProblems({"": _("This person is not a member of the team.")})
+    if member.user_id == team.lead_id:
+        raise FormProblems({"": _("The team lead cannot be removed; choose another lead first.")})
+    if _has_submitted(team, member.user_id):
+        raise FormProblems({"": _("%(name)s has already submitted checklists for this team and stays on it.",
+                                  name=member.user.display_name)})
+    before = snapshot(team)
+    team.members.remove(member)
+    db.session.flush()
+    audit.record("team.member_remove", team, before=before, after=snapshot(team))
+
+
+def team_choices(campaign: Campaign, current_id: Optional[int] = None) -> list[tuple[int, str]]:
+    rows = _active_or_current(Team, current_id, Team.campaign_id == campaign.id)
+    return [NONE_CHOICE] + [(t.id, t.name + _archived_suffix(t)) for t in sorted(rows, key=lambda t: t.id)]
+
+
+def team_members(team: Team) -> list[TeamMember]:
+    order = {role: i for i, role in enumerate(("lead", "deputy", "secretary", "member"))}
+    return sorted(team.members, key=lambda m: (order.get(m.team_role, 9), m.user.display_name))
+
+
+# --- visits ----------------------------------------------------------------------------------
+
+def visit_has_submissions(visit: Visit) -> bool:
+    return bool(db.session.scalar(select(exists().where(Submission.visit_id == visit.id))))
+
+
+def save_visit(values: dict[str, Any], team: Team, visit: Optional[Visit] = None) -> Visit:
+    """Plan a visit of a unit by a team, or change one (team and unit only before any checklist)."""
+    creating = visit is None
+    new_team = db.session.get(Team, values.get("team_id") or team.id)
+    if new_team is None or new_team.campaign_id != team.campaign_id:
+        raise FormProblems({"team_id": _("Not a valid choice.")})
+    unit = db.session.get(Unit, values["unit_id"])
+    if unit is None:
+        raise FormProblems({"unit_id": _("Not a valid choice.")})
+    if not creating and values.get("version") not in (None, "") and str(visit.version) != str(values["version"]):
+        raise FormProblems({"": _("Someone else changed this visit in the meantime. Reload the page and try again.")})
+    if not creating and (new_team.id != visit.team_id or unit.id != visit.unit_id) and visit_has_submissions(visit):
+        raise FormProblems({"unit_id" if unit.id != visit.unit_id else "team_id": _(
+            "Checklists have already been submitted for this visit; its team and unit can no longer change.")})
+    if creating or unit.id != visit.unit_id:
+        if unit.archived_at is not None:
+            raise FormProblems({"unit_id": _("This unit is archived.")})
+        clash = db.session.scalar(
+            select(Visit).join(Team).where(Team.campaign_id == team.campaign_id, Visit.unit_id == unit.id,
+                                           Visit.archived_at.is_(None), Visit.id != (visit.id if visit else -1)).limit(1))
+        if clash is not None:
+            raise FormProblems({"unit_id": _("%(unit)s is already visited in this campaign by %(team)s.",
+                                             unit=unit.name, team=clash.team.name)})
+    clean = {"team_id": new_team.id, "unit_id": unit.id, "planned_date": values.get("planned_date"),
+             "record_number": (values.get("record_number") or "").strip()}
+    saved = _save(visit or Visit(status="planned"), clean, "visit", creating)
+    return saved
+
+
+def set_visit_archived(visit: Visit, archived: bool) -> None:
+    if not archived and visit.archived_at is not None:
+        clash = db.session.scalar(
+            select(Visit.id).join(Team).where(Team.campaign_id == visit.team.campaign_id, Visit.unit_id == visit.unit_id,
+                                              Visit.archived_at.is_(None), Visit.id != visit.id).limit(1))
+        if clash is not None:
+            raise FormProblems({"": _("Another visit of this unit is planned in the campaign; archive it first.")})
+    set_archived(visit, "visit", archived)

@@ -1,0 +1,397 @@
+"""Sync services: what a phone needs offline, and storing batches of submissions.
+
+The storing rules themselves live in inspections.submissions (shared with the HTML form);
+this module checks the shape of each JSON item, stores each one in its own savepoint so that
+one bad submission never sinks the rest of a batch, and decides on whose behalf the
+submissions of an uploaded outbox file are stored. Functions here only flush; the caller
+commits once per request.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import access
+from ..extensions import db
+from ..models import (
+    Campaign, ReviewComment, Submission, Team, Template, User, Visit, utcnow,
+)
+from ..submissions import (
+    SubmissionInput, SubmissionResult, default_uuid, parse_client_time, store_submission,
+    template_label,
+)
+
+log = logging.getLogger(__name__)
+
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+MAX_REVISION = 2**31 - 1
+MAX_NOTE_LENGTH = 5000
+OUTBOX_FORMAT = "inspections-outbox"
+
+
+def _iso(value) -> Optional[str]:
+    return value.isoformat() if value is not None else None
+
+
+# --- bootstrap ------------------------------------------------------------------------------
+
+def assigned_visits(user: User) -> list[Visit]:
+    """The visits the user fills in: their teams' visits (leads and inspectors only), not archived."""
+    if not access.can(user, "fieldwork.use"):
+        return []
+    stmt = (access.visible_visits(user, select(Visit))
+            .where(Visit.archived_at.is_(None))
+            .options(selectinload(Visit.unit),
+                     selectinload(Visit.team).selectinload(Team.campaign).selectinload(Campaign.template))
+            .order_by(Visit.planned_date, Visit.id))
+    return list(db.session.scalars(stmt))
+
+
+def _url_if(endpoint: str, **values) -> Optional[str]:
+    """url_for, or None when that feature's route does not exist (yet)."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+def bootstrap(user: User, lang: str) -> dict[str, Any]:
+    """The user's fieldwork for offline use (GET /api/v1/bootstrap)."""
+    visits = assigned_visits(user)
+    visit_ids = [v.id for v in visits]
+    own: dict[int, Submission] = {}
+    if visit_ids:
+        rows = db.session.scalars(
+            select(Submission)
+            .where(Submission.inspector_id == user.id, Submission.visit_id.in_(visit_ids))
+            .order_by(Submission.updated_at, Submission.id)
+        )
+        for row in rows:
+            own[row.visit_id] = row  # the most recently updated one wins
+    comments: dict[int, list[ReviewComment]] = {}
+    if own:
+        for comment in db.session.scalars(
+            select(ReviewComment)
+            .where(ReviewComment.submission_id.in_([s.id for s in own.values()]),
+                   ReviewComment.addressed_at.is_(None))
+            .options(selectinload(ReviewComment.author))
+            .order_by(ReviewComment.created_at, ReviewComment.id)
+        ):
+            comments.setdefault(comment.submission_id, []).append(comment)
+
+    templates: dict[str, Any] = {}
+    visit_rows = []
+    for visit in visits:
+        template = visit.team.campaign.template
+        label = template_label(template)
+        templates.setdefault(label, template.definition)
+        submission = own.get(visit.id)
+        visit_rows.append({
+            "id": visit.id,
+            "unit": {"id": visit.unit.id, "name": visit.unit.name, "kind": visit.unit.kind},
+            "team": {"id": visit.team.id, "name": visit.team.name},
+            "campaign": {"id": visit.team.campaign.id, "name": visit.team.campaign.name,
+                         "year": visit.team.campaign.year, "period": visit.team.campaign.period,
+                         "deadline": visit.team.campaign.deadline.isoformat()},
+            "planned_date": _iso(visit.planned_date),
+            "status": visit.status,
+            "template": label,
+            "submission_uuid": submission.uuid if submission else default_uuid(visit.id, user.id),
+            "checklist_url": _url_if("fieldwork.checklist", visit_id=visit.id),
+            "submission": None if submission is None else {
+                "uuid": submission.uuid,
+                "revision": submission.revision,
+                "state": submission.state,
+                "review_state": submission.review_state,
+                "late": submission.late,
+                "updated_at": _iso(submission.updated_at),
+                "comments": [{
+                    "item_code": c.item_code, "comment": c.comment, "revision": c.revision,
+                    "author": c.author.display_name if c.author else None,
+                    "created_at": _iso(c.created_at),
+                } for c in comments.get(submission.id, [])],
+            },
+        })
+    return {
+        "user": {"id": user.id, "username": user.username, "full_name": user.full_name,
+                 "role": user.role, "agency": user.agency.name if user.agency else None},
+        "csrf_token": generate_csrf(),
+        "server_time": utcnow().isoformat(),
+        "visits": visit_rows,
+        "templates": templates,
+        "offline_urls": offline_urls(visit_rows, templates, lang),
+        "limits": {
+            "max_batch": int(current_app.config["SYNC_MAX_BATCH"]),
+            "max_upload_bytes": int(current_app.config.get("MAX_UPLOAD_BYTES") or 0),
+            "max_request_bytes": current_app.config.get("MAX_CONTENT_LENGTH"),
+        },
+    }
+
+
+def offline_urls(visit_rows: list[dict], templates: dict[str, Any], lang: str) -> list[str]:
+    """The pages and data the phone caches for offline use, in the order worth fetching."""
+    urls = [url_for("main.home"), _url_if("fieldwork.my_visits"), url_for("sync.status"),
+            url_for("sync_api.bootstrap")]
+    urls += [row["checklist_url"] for row in visit_rows]
+    for label in templates:
+        key, _, version = label.rpartition("@")
+        urls.append(url_for("sync_api.template_version", key=key, version=int(version)))
+    urls.append(url_for("sync.strings", lang=lang))
+    seen: set[str] = set()
+    return [u for u in urls if u and not (u in seen or seen.add(u))]
+
+
+def template_for(user: User, key: str, version: int) -> Optional[Template]:
+    """A template version the user may read: managers any; others one their teams' campaigns use."""
+    template = db.session.scalar(select(Template).where(Template.key == key, Template.version == version))
+    if template is None:
+        return None
+    if access.can(user, "templates.manage"):
+        return template
+    team_ids = access.team_ids_of(user)
+    if not team_ids:
+        return None
+    used = db.session.scalar(
+        select(Team.id).join(Campaign, Team.campaign_id == Campaign.id)
+        .where(Team.id.in_(team_ids), Campaign.template_id == template.id).limit(1)
+    )
+    return template if used is not None else None
+
+
+# --- checking the shape of one JSON submission -----------------------------------------------
+
+def _field_error(field_name: str, message: str, code: str = "") -> dict[str, str]:
+    return {"code": code, "field": field_name, "message": message}
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_item(raw: Any) -> tuple[Optional[SubmissionInput], list[dict[str, str]]]:
+    """A SubmissionInput from one JSON item, or the list of what is wrong with its shape."""
+    if not isinstance(raw, dict):
+        return None, [_field_error("", _("Each submission must be a JSON object."))]
+    errors = []
+    uuid = raw.get("uuid")
+    if not (isinstance(uuid, str) and UUID_RE.match(uuid)):
+        errors.append(_field_error("uuid", _("uuid must be a UUID string such as 6f1d8a52-3c1e-4f57-9d0b-7a0c2e3b9a41.")))
+    visit_id = raw.get("visit_id")
+    if not (_is_int(visit_id) and 0 < visit_id <= MAX_REVISION):
+        errors.append(_field_error("visit_id", _("visit_id must be a positive whole number.")))
+    revision = raw.get("revision")
+    if not (_is_int(revision) and 1 <= revision <= MAX_REVISION):
+        errors.append(_field_error("revision", _("revision must be a whole number of at least 1.")))
+    answers = raw.get("answers")
+    if not isinstance(answers, dict):
+        errors.append(_field_error("answers", _("answers must be a JSON object of item code to value.")))
+    notes = raw.get("notes", {})
+    if notes is None:
+        notes = {}
+    if not (isinstance(notes, dict) and all(isinstance(k, str) and isinstance(v, str) and len(v) <= MAX_NOTE_LENGTH
+                                            for k, v in notes.items())):
+        errors.append(_field_error("notes", _("notes must be a JSON object of item code to text (at most %(max)d characters each).",
+                                              max=MAX_NOTE_LENGTH)))
+    state = raw.get("state", "submitted")
+    if state not in ("draft", "submitted"):
+        errors.append(_field_error("state", _("state must be draft or submitted.")))
+    template = raw.get("template")
+    if template is not None and not (isinstance(template, str) and 0 < len(template) <= 120):
+        errors.append(_field_error("template", _("template must be a text such as gender_equality@1.")))
+    client_saved_at = None
+    try:
+        client_saved_at = parse_client_time(raw.get("client_saved_at"))
+    except ValueError:
+        errors.append(_field_error("client_saved_at", _("client_saved_at must be an ISO 8601 time such as 2026-11-20T09:30:00Z.")))
+    if errors:
+        return None, errors
+    return SubmissionInput(
+        uuid=uuid.lower(), visit_id=visit_id, revision=revision, answers=answers, notes=notes,
+        state=state, template=template, client_saved_at=client_saved_at,
+    ), []
+
+
+def _shape_rejection(raw: Any, errors: list[dict[str, str]]) -> SubmissionResult:
+    uuid = raw.get("uuid") if isinstance(raw, dict) else None
+    return SubmissionResult(uuid if isinstance(uuid, str) else None, "rejected", errors=errors, reason="invalid")
+
+
+# --- storing a batch ------------------------------------------------------------------------
+
+def store_one(user: User, data: SubmissionInput, lang: str) -> SubmissionResult:
+    """store_submission in its own savepoint; a database failure rejects this item only.
+
+    A visit changed by another request at the same moment (its version moved on when another
+    inspector's first submission marked it in progress) is retried once with fresh data.
+    """
+    for attempt in (1, 2):
+        try:
+            with db.session.begin_nested():
+                result = store_submission(user, data, lang=lang)
+                db.session.flush()  # the visit's state change, inside this savepoint
+            return result
+        except StaleDataError:
+            db.session.expire_all()
+            if attempt == 2:
+                log.warning("submission %s: visit %s kept changing", data.uuid, data.visit_id)
+        except SQLAlchemyError:
+            log.exception("submission %s could not be stored", data.uuid)
+            db.session.expire_all()
+            break
+    return SubmissionResult(data.uuid, "rejected", reason="error", errors=[_field_error(
+        "", _("The server could not store this submission just now; it stays on the phone and will be sent again."))])
+
+
+def store_batch(user: User, items: Iterable[Any], lang: str) -> list[SubmissionResult]:
+    """Store each JSON item of a batch for `user`; one result per item, in order."""
+    results = []
+    for raw in items:
+        data, errors = parse_item(raw)
+        results.append(_shape_rejection(raw, errors) if data is None else store_one(user, data, lang))
+    return results
+
+
+# --- uploaded outbox files ------------------------------------------------------------------
+#
+# Who the submissions of an outbox file are stored for (documented in the report and on the
+# upload page):
+#
+# - The file names the inspector who made it ("user": {"username": ...}). Without that, or when
+#   it names the uploader, everything is stored as the uploader's own work, under the normal
+#   rules (a coordinator may not fill checklists, so that is refused per item).
+# - Work of another inspector is stored on that inspector's behalf only when the uploader is an
+#   admin or coordinator, or leads (lead or deputy of) the team of *that submission's visit*.
+#   Even then store_submission checks that the inspector may fill the visit (is on its team):
+#   the upload never bypasses a team check. Each stored item is written to the audit log with
+#   the uploader as actor.
+
+
+@dataclass
+class UploadRow:
+    """One line of the upload results table."""
+
+    uuid: Optional[str]
+    status: str
+    visit_id: Optional[int] = None
+    unit: str = ""
+    inspector: str = ""
+    revision: Optional[int] = None
+    errors: list[dict[str, str]] = field(default_factory=list)
+    late: bool = False
+    kind: str = "submission"  # submission | attachment
+
+
+class OutboxFileError(ValueError):
+    """The file is not an outbox export at all."""
+
+
+def read_outbox_file(data: Any) -> dict[str, Any]:
+    """Check the top level of a parsed outbox file; raises OutboxFileError with a message."""
+    if not isinstance(data, dict) or data.get("format") != OUTBOX_FORMAT:
+        raise OutboxFileError(_("This is not a file saved with “Save unsent work to a file”."))
+    if not isinstance(data.get("submissions", []), list) or not isinstance(data.get("attachments", []), list):
+        raise OutboxFileError(_("The file is damaged: submissions and attachments must be lists."))
+    return data
+
+
+def _named_user(data: dict[str, Any]) -> Optional[User]:
+    named = data.get("user")
+    username = named.get("username") if isinstance(named, dict) else named if isinstance(named, str) else None
+    if not isinstance(username, str) or not username:
+        return None
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def may_upload_for(uploader: User, author: User, visit: Optional[Visit]) -> bool:
+    """Whether `uploader` may store `author`'s work on `visit` from a file (see above)."""
+    if author.id == uploader.id:
+        return True
+    if visit is None:
+        return False
+    if uploader.role in access.MANAGERS:
+        return True
+    return uploader.role == "lead" and access.is_team_lead(uploader, visit.team)
+
+
+def store_outbox_file(uploader: User, data: dict[str, Any], lang: str) -> tuple[Optional[User], list[UploadRow]]:
+    """Store the attachments, then the submissions, of an outbox file; returns (author, rows)."""
+    from .. import audit
+
+    named = data.get("user")
+    author = _named_user(data)
+    if author is None and named:
+        return None, [UploadRow(None, "rejected", errors=[_field_error(
+            "user", _("The file names a user who does not exist here."))])]
+    author = author or uploader
+    rows: list[UploadRow] = []
+
+    for raw in data.get("attachments", []):
+        rows.append(_store_outbox_attachment(uploader, author, raw))
+
+    for raw in data.get("submissions", []):
+        parsed, errors = parse_item(raw)
+        if parsed is None:
+            result = _shape_rejection(raw, errors)
+            rows.append(UploadRow(result.uuid, "rejected", errors=result.errors, inspector=author.display_name))
+            continue
+        visit = db.session.get(Visit, parsed.visit_id)
+        row = UploadRow(parsed.uuid, "rejected", visit_id=parsed.visit_id,
+                        unit=visit.unit.name if visit is not None and access.can(uploader, "visit.view", visit) else "",
+                        inspector=author.display_name, revision=parsed.revision)
+        if not may_upload_for(uploader, author, visit):
+            row.errors = [_field_error("visit_id", _("You may only upload the work of inspectors of teams you lead."))]
+            rows.append(row)
+            continue
+        result = store_one(author, parsed, lang)
+        row.status, row.errors, row.late = result.status, result.errors, result.late
+        if result.stored and result.submission is not None:
+            audit.record("submission.uploaded_from_file", result.submission, actor=uploader,
+                         visit_id=parsed.visit_id,
+                         after={"uuid": parsed.uuid, "revision": parsed.revision, "inspector_id": author.id},
+                         reason=f"outbox file of {author.username}")
+        rows.append(row)
+    return author, rows
+
+
+def _store_outbox_attachment(uploader: User, author: User, raw: Any) -> UploadRow:
+    from ..attachments import AttachmentError, store_attachment
+
+    if not isinstance(raw, dict):
+        return UploadRow(None, "rejected", kind="attachment",
+                         errors=[_field_error("", _("Each attachment must be a JSON object."))])
+    uuid = raw.get("uuid") if isinstance(raw.get("uuid"), str) else None
+    row = UploadRow(uuid, "rejected", kind="attachment", inspector=author.display_name)
+    visit_id = raw.get("visit_id")
+    visit = db.session.get(Visit, visit_id) if _is_int(visit_id) else None
+    row.visit_id = visit_id if _is_int(visit_id) else None
+    if visit is not None and access.can(uploader, "visit.view", visit):
+        row.unit = visit.unit.name
+    if not may_upload_for(uploader, author, visit):
+        row.errors = [_field_error("visit_id", _("You may only upload the work of inspectors of teams you lead."))]
+        return row
+    try:
+        content = base64.b64decode(raw.get("data") or "", validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        row.errors = [_field_error("data", _("The file's content is damaged (not base64)."))]
+        return row
+    try:
+        with db.session.begin_nested():
+            _, created = store_attachment(author, attachment_uuid=uuid or "", data=content,
+                                          filename=str(raw.get("filename") or ""), visit=visit,
+                                          item_code=str(raw.get("item_code") or ""))
+    except AttachmentError as error:
+        row.errors = [_field_error(error.field, error.message)]
+        return row
+    row.status = "created" if created else "unchanged"
+    return row

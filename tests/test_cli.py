@@ -1,0 +1,51 @@
+"""The seed-demo and create-user commands."""
+from sqlalchemy import func, select
+
+from inspections.extensions import db
+from inspections.models import Campaign, Team, TeamMember, Unit, User, Visit
+
+
+def counts():
+    return {m.__name__: db.session.scalar(select(func.count()).select_from(m))
+            for m in (User, Unit, Campaign, Team, TeamMember, Visit)}
+
+
+def test_seed_demo_loads_a_province_and_prints_logins(app, runner):
+    result = runner.invoke(args=["seed-demo", "--password", "secret-pass-1", "--year", "2026"])
+    assert result.exit_code == 0, result.output
+    for username in ("admin", "coordinator", "lead1", "lead2", "inspector1", "inspector4"):
+        assert username in result.output
+    with app.app_context():
+        first = counts()
+        assert first["Unit"] == 12 and first["Team"] == 2 and first["Visit"] == 12 and first["User"] == 8
+        units = db.session.scalars(select(Unit.kind)).all()
+        assert {"department", "district", "commune"} <= set(units)
+        team1 = db.session.scalar(select(Team).where(Team.name.like("%số 1")))
+        members = {m.user.username for m in team1.members}
+        assert members == {"lead1", "inspector1", "inspector2"}
+        campaign = db.session.scalar(select(Campaign))
+        assert campaign.period == "annual" and campaign.deadline.isoformat() == "2026-12-10"
+    again = runner.invoke(args=["seed-demo", "--password", "secret-pass-1", "--year", "2026"])
+    assert again.exit_code == 0
+    with app.app_context():
+        assert counts() == first  # idempotent
+
+
+def test_seed_demo_refuses_a_short_password(runner):
+    result = runner.invoke(args=["seed-demo", "--password", "short"])
+    assert result.exit_code != 0 and "8 characters" in result.output
+
+
+def test_create_user(app, runner, client):
+    result = runner.invoke(args=["create-user", "hoa", "--role", "coordinator", "--full-name", "Lê Hoa",
+                                 "--password", "a-long-password"])
+    assert result.exit_code == 0, result.output
+    response = client.post("/api/v1/session", json={"username": "hoa", "password": "a-long-password"})
+    assert response.status_code == 200 and response.get_json()["user"]["role"] == "coordinator"
+
+
+def test_create_user_rejects_unknown_agency_and_role(runner):
+    result = runner.invoke(args=["create-user", "x", "--role", "coordinator", "--agency", "NOPE", "--password", "a-long-password"])
+    assert result.exit_code != 0 and "NOPE" in result.output
+    result = runner.invoke(args=["create-user", "x", "--role", "boss", "--password", "a-long-password"])
+    assert result.exit_code != 0 and "boss" in result.output
