@@ -27,8 +27,8 @@ import uuid as uuid_module
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from flask import current_app
-from flask_babel import gettext as _
+from flask import current_app, has_request_context
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -40,6 +40,13 @@ DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED_MIME = ("image/jpeg", "image/png", "application/pdf")
 EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 MAX_FILENAME_LENGTH = 200
+
+
+def _(message: str, **values: Any) -> str:
+    """The message in the user's language inside a request; English elsewhere (CLI, workers)."""
+    if has_request_context():
+        return gettext(message, **values)
+    return message % values if values else message
 
 
 class AttachmentError(ValueError):

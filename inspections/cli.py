@@ -15,6 +15,8 @@ DEMO_PASSWORD = "demo1234"
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed-demo")
@@ -62,3 +64,49 @@ def create_user_command(username: str, role: str, full_name: str, agency_code: s
     user.set_password(password)
     db.session.commit()
     click.echo(f"{'Created' if created else 'Updated'} user {username} ({role}).")
+
+
+@click.command("backup")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
+              help="Backup file (default: instance/backups/backup-<time>.zip).")
+@with_appcontext
+def backup_command(out_path: str | None) -> None:
+    """Back up the SQLite database (online) and the evidence files into one zip."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .backup import BackupError, create_backup
+
+    if out_path is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        out_path = str(Path(current_app.instance_path) / "backups" / f"backup-{stamp}.zip")
+    try:
+        manifest = create_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], current_app.config["UPLOAD_DIR"], Path(out_path))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(manifest["tables"].values())
+    click.echo(f"Backup written to {out_path}: {len(manifest['tables'])} tables, {rows} rows, {len(manifest['files'])} files.")
+
+
+@click.command("restore")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(backup_file: str, yes: bool) -> None:
+    """Restore a backup made by `flask backup` (stop the app first): checked fully before replacing."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .backup import BackupError, restore_backup
+
+    if not yes:
+        click.confirm("This replaces the current database and evidence files. Continue?", abort=True)
+    db.engine.dispose()
+    try:
+        manifest = restore_backup(Path(backup_file), current_app.config["SQLALCHEMY_DATABASE_URI"], current_app.config["UPLOAD_DIR"])
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {sum(manifest['tables'].values())} rows and {len(manifest['files'])} files from {backup_file}.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext, lazy_gettext as _l, ngettext
+from flask_babel import get_translations, gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, PasswordField, SelectField, StringField
@@ -36,11 +36,12 @@ STATE_LABELS = {"planned": _l("Planned"), "in_progress": _l("In progress"), "mer
 class _BabelTranslations:
     """WTForms' built-in messages through Flask-Babel (our catalogs carry them in Vietnamese)."""
 
+    # The raw catalog calls: WTForms fills in %(min)s / %(max)s itself afterwards.
     def gettext(self, string):
-        return gettext(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 class DeskForm(FlaskForm):
@@ -105,9 +106,13 @@ class UserForm(DeskForm):
         if not new:
             self.password.label.text = gettext("New password (leave blank to keep the current one)")
 
-    def validate_password(self, field):
-        if self.is_new and not field.data:
-            raise ValidationError(_l("This field is required."))
+    def validate(self, extra_validators=None):
+        # Not an inline validate_password: Optional() would stop the chain before it on an empty field.
+        valid = super().validate(extra_validators)
+        if self.is_new and not self.password.data:
+            self.password.errors = list(self.password.errors) + [gettext("This field is required.")]
+            return False
+        return valid
 
 
 class CampaignForm(DeskForm):

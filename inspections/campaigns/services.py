@@ -214,6 +214,8 @@ def save_user(values: dict[str, Any], user: Optional[User] = None, *, actor: Use
     if user is not None and user.id == actor.id and clean["role"] != user.role:
         raise FormProblems({"role": _("You cannot change your own role; ask another administrator.")})
     creating = user is None
+    if creating and not values.get("password"):
+        raise FormProblems({"password": _("This field is required.")})
     user = user or User(is_active_account=True)
     if values.get("password"):
         user.set_password(values["password"])

@@ -5,8 +5,8 @@ Sheets (header row first; columns may come in any order):
 * ``settings`` — one row: ``key``, ``version``, ``title_vi``, ``title_en``, ``unit_kinds``,
   and for the target set ``targets_key``, ``targets_version``, ``targets_title_vi``,
   ``targets_title_en``, ``targets_legal_basis``;
-* ``items`` — ``section``, ``section_title_vi``, ``section_title_en`` (titles on the section's
-  first row is enough), ``code``, ``type``, ``label_vi``, ``label_en``, ``hint_vi``,
+* ``items`` — ``section``, ``section_title_vi``, ``section_title_en`` (titles once per section:
+  on its first item, or on a row of their own), ``code``, ``type``, ``label_vi``, ``label_en``, ``hint_vi``,
   ``hint_en``, ``required`` (yes/no), ``applies_to`` and ``choices`` (comma-separated),
   ``legal_basis``, ``min``, ``max``, ``max_length``, ``expected``, ``subset_of``;
 * ``indicators`` — ``code``, ``unit``, ``formula``, ``label_vi``, ``label_en``,
@@ -347,6 +347,8 @@ def _template_data(sheets: dict[str, _Sheet], settings_row: Optional[int], setti
             elif str(title) != str(section[field]):
                 problems.append(Problem(items_sheet.where(row_number, name), f"section {code} "
                                         f"already has the title {section[field]!r}"))
+        if not record:
+            continue  # a row giving only the section and its titles: a section header row
         if "required" in record:
             parsed = bool_value(record["required"])
             record["required"] = record["required"] if parsed is None else parsed

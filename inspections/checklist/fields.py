@@ -103,7 +103,9 @@ class FieldReader:
                 out.append(word.strip())
         return tuple(out) if len(out) == len(value) else None
 
-    def listing(self, data: Mapping, name: str, path: Path, *, required: bool) -> list:
+    def listing(self, data: Mapping, name: str, path: Path, *, required: bool,
+                limit: int = 5000) -> list:
+        """A list field; past ``limit`` entries it is reported and cut (no endless checking)."""
         value = data.get(name)
         if value is None:
             if required:
@@ -114,6 +116,9 @@ class FieldReader:
             return []
         if required and not value:
             self.problem(path + (name,), f"{name} is empty")
+        if len(value) > limit:
+            self.problem(path + (name,), f"{name} has more than {limit} entries")
+            return value[:limit]
         return value
 
 

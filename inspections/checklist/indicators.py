@@ -149,6 +149,8 @@ class IndicatorRollup:
                 self._known[code] += 1
                 self._yes[code] += bool(raw[code])
         for code, parts in self._parts.items():
+            if not self.template.indicator(code).applies(unit_kind):
+                continue
             sums = self._sums[code]
             for index, part in enumerate(parts):
                 value = part(scope)

@@ -34,6 +34,9 @@ SECTION_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 MAX_CODE_LENGTH = 32
 DEFAULT_MAX_LENGTH = 5000
+MAX_SECTIONS = 200
+MAX_ITEMS = 5000       # in the whole template
+MAX_INDICATORS = 500   # also bounds the depth of ref() chains
 MAX_MAX_LENGTH = 100_000
 
 _TEMPLATE_FIELDS = {"key", "version", "title_vi", "title_en", "unit_kinds", "sections",
@@ -336,7 +339,8 @@ def build_template(data: Any, locate: Callable[[Path], str] = format_path
     items_seen: dict[str, Path] = {}
     raw_items: list[tuple[Path, dict]] = []
     section_codes: dict[str, Path] = {}
-    for s, raw_section in enumerate(reader.listing(top, "sections", (), required=True)):
+    for s, raw_section in enumerate(reader.listing(top, "sections", (), required=True,
+                                                   limit=MAX_SECTIONS)):
         path = ("sections", s)
         section = reader.mapping(raw_section, path, _SECTION_FIELDS, "a section")
         if section is None:
@@ -354,7 +358,8 @@ def build_template(data: Any, locate: Callable[[Path], str] = format_path
         titles = {name: reader.text(section, name, path, required=True)
                   for name in ("title_vi", "title_en")}
         items = []
-        for i, raw_item in enumerate(reader.listing(section, "items", path, required=True)):
+        for i, raw_item in enumerate(reader.listing(section, "items", path, required=True,
+                                                    limit=MAX_ITEMS - len(raw_items))):
             item_path = path + ("items", i)
             item = _read_item(reader, raw_item, item_path, unit_kinds or DEFAULT_UNIT_KINDS)
             if item is None:
@@ -369,8 +374,10 @@ def build_template(data: Any, locate: Callable[[Path], str] = format_path
             items.append(item)
         sections.append((code, titles, items))
 
-    item_types = {item["code"]: item["type"] for _, item in raw_items
-                  if item["code"] and item["type"]}
+    item_types: dict[str, str] = {}  # the first of duplicated codes wins (the rest is reported)
+    for _, item in raw_items:
+        if item["code"] and item["type"]:
+            item_types.setdefault(item["code"], item["type"])
     _check_subsets(reader, raw_items, item_types)
     indicators = _read_indicators(reader, top, unit_kinds or DEFAULT_UNIT_KINDS, item_types)
 
@@ -493,7 +500,8 @@ def _read_indicators(reader: FieldReader, top: dict, unit_kinds: tuple[str, ...]
     indicators: list[dict] = []
     seen: dict[str, Path] = {}
     entries = []
-    for k, raw in enumerate(reader.listing(top, "indicators", (), required=False)):
+    for k, raw in enumerate(reader.listing(top, "indicators", (), required=False,
+                                           limit=MAX_INDICATORS)):
         path = ("indicators", k)
         data = reader.mapping(raw, path, _INDICATOR_FIELDS, "an indicator")
         if data is None:

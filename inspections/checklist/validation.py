@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping, Optional
 
-from .messages import UNIT_KIND_LABELS, label, language, message
+from .messages import UNIT_KIND_LABELS, YNP_LABELS, label, language, message
 from .schema import DEFAULT_MAX_LENGTH, MF_PARTS, Item, Template
 
 MIN_DATE = date(2000, 1, 1)
@@ -128,7 +128,7 @@ def validate_answers(template: Template, unit_kind: str, answers: Any, lang: str
                 unit_kind=label(UNIT_KIND_LABELS, unit_kind, lang))
             continue
         before = len(errors)
-        _check_value(item, value, today, add)
+        _check_value(item, value, today, lang, add)
         if len(errors) == before:
             valid[item.code] = value
 
@@ -142,11 +142,12 @@ def validate_answers(template: Template, unit_kind: str, answers: Any, lang: str
     return errors
 
 
-def _check_value(item: Item, value: Any, today: date, add) -> None:
+def _check_value(item: Item, value: Any, today: date, lang: str, add) -> None:
     code = item.code
     if item.type == "ynp":
         if not (isinstance(value, str) and value in item.allowed_values):
-            add(code, code, "ynp_invalid", choices=", ".join(item.allowed_values))
+            add(code, code, "ynp_invalid",
+                choices=" / ".join(label(YNP_LABELS, choice, lang) for choice in item.allowed_values))
     elif item.type == "mf":
         if not isinstance(value, Mapping) or set(value) - set(MF_PARTS):
             add(code, code, "mf_invalid")

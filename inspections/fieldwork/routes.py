@@ -17,8 +17,8 @@ from ..attachments import (ALLOWED_MIME, AttachmentError, can_read_attachment, f
                            max_upload_bytes, size_label, storage_path, store_attachment)
 from ..checklist.messages import language
 from ..extensions import db
-from ..models import Submission, Team, User, Visit, new_uuid
-from ..submissions import template_label
+from ..models import Team, User, Visit, new_uuid
+from ..submissions import default_uuid, template_label
 from . import forms, services
 
 bp = Blueprint("fieldwork", __name__, cli_group=None)
@@ -120,10 +120,17 @@ def render_checklist(visit: Visit, template, submission, values, errors, lang: s
         sections=sections, comments_by_code=comments_by_code,
         attachments=services.attachments_for_values(values, template, unit_kind),
         revisions=services.revision_rows(submission), lang=lang, labels=forms.labels(lang),
-        notice=notice, notice_kind=notice_kind, field_id=services.field_id,
-        mf_summary=services.mf_summary, max_upload=size_label(max_upload_bytes()),
-        max_upload_bytes=max_upload_bytes(), accept=",".join(ALLOWED_MIME),
+        notice=notice, notice_kind=notice_kind,
+        max_upload=size_label(max_upload_bytes()), max_upload_bytes=max_upload_bytes(),
+        accept=",".join(ALLOWED_MIME), default_uuid=default_uuid(visit.id, current_user.id),
+        **display_helpers(),
     ), status
+
+
+def display_helpers() -> dict:
+    return {"field_id": services.field_id, "mf_summary": services.mf_summary,
+            "format_count": services.format_count, "format_share": services.format_share,
+            "format_time": services.format_time, "is_iso_date": services.is_iso_date}
 
 
 @bp.get("/visits/<int:visit_id>/checklist/revisions/<int:revision>")
@@ -151,7 +158,7 @@ def revision(visit_id: int, revision: int):
         sections=template.sections_for(unit_kind), answers=row.answers or {}, notes=row.notes or {},
         values=values, attachments=services.attachments_for_values(values, template, unit_kind),
         revisions=services.revision_rows(submission), lang=lang, labels=forms.labels(lang),
-        mf_summary=services.mf_summary,
+        **display_helpers(),
     )
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional
 
+from flask_babel import format_datetime, format_decimal
 from sqlalchemy import func, select
 
 from .. import checklist
@@ -27,6 +28,7 @@ from ..attachments import (AttachmentError, attachments_by_uuid, link_to_submiss
                            max_upload_bytes, normalize_uuid, store_attachment)
 from ..checklist.form_input import parse_whole_number
 from ..checklist.messages import language
+from ..checklist.validation import parse_date
 from ..checklists.services import core_template
 from ..extensions import db
 from ..models import Attachment, ReviewComment, Submission, SubmissionRevision, User, Visit, new_uuid
@@ -160,6 +162,23 @@ def mf_summary(item, values: Mapping[str, Any]) -> Optional[dict[str, Any]]:
     return {"total": total, "share": share}
 
 
+def is_iso_date(text: Any) -> bool:
+    return parse_date(text) is not None
+
+
+def format_count(value: Optional[int]) -> str:
+    return "–" if value is None else format_decimal(value)
+
+
+def format_share(share: Optional[float]) -> str:
+    """A women's share as the page shows it: 40 %, 33,3 % (one decimal at most)."""
+    return "–" if share is None else format_decimal(round(share, 1), format="#,##0.#") + "%"
+
+
+def format_time(value) -> str:
+    return "" if value is None else format_datetime(value, "dd/MM/yyyy HH:mm")
+
+
 @dataclass
 class SectionView:
     section: Any
@@ -168,16 +187,27 @@ class SectionView:
     applicable: int
     has_error: bool
     has_comment: bool
+    open: bool = False
 
 
 def section_views(template, unit_kind: str, values: Mapping[str, Any],
                   error_codes: set[str], comment_codes: set[str]) -> list[SectionView]:
+    """Sections with their progress; those needing attention are open (else the first
+    unfinished one), the rest folded."""
     out = []
     for section, items in template.sections_for(unit_kind):
         answered = sum(1 for item in items if is_filled(item, values))
         codes = {item.code for item in items}
         out.append(SectionView(section, items, answered, len(items), bool(codes & error_codes),
                                bool(codes & comment_codes)))
+    attention = [view for view in out if view.has_error or view.has_comment]
+    for view in attention:
+        view.open = True
+    if not attention:
+        for view in out:
+            if view.answered < view.applicable:
+                view.open = True
+                break
     return out
 
 

@@ -1,4 +1,169 @@
 """Workbook downloads and the export-report command."""
-from flask import Blueprint
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import access
+from ..extensions import db
+from ..models import Campaign, Visit
+from . import services
+from .consolidated import write_consolidated_workbook
+from .visit_record import write_visit_workbook
+from .xlsx import XLSX_MIME
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", cli_group=None)
+
+
+def _require_reports_user() -> None:
+    if not services.may_use_reports(current_user):
+        abort(403)
+
+
+def _wants_provisional() -> bool:
+    return request.args.get("provisional", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _download(write, filename: str):
+    """Stream a workbook written by ``write(file)`` from an anonymous temporary file."""
+    handle = services.build_to_temporary_file(write)
+    response = send_file(handle, mimetype=XLSX_MIME, as_attachment=True,
+                         download_name=services.ascii_filename(filename), max_age=0,
+                         conditional=False, etag=False)
+    response.headers["Content-Disposition"] = services.content_disposition(filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/")
+@login_required
+def index():
+    """What the user may download: campaigns, reporting periods, their teams' visit records."""
+    _require_reports_user()
+    managers = access.can(current_user, "reports.download_all")
+    campaigns, progress, periods = [], {}, set()
+    lead_team_ids: list[int] = []
+    for campaign in db.session.scalars(select(Campaign).where(Campaign.archived_at.is_(None))
+                                       .order_by(Campaign.year.desc(), Campaign.id.desc())):
+        team_ids = services.reportable_teams(current_user, [campaign.id])
+        if team_ids == ():
+            continue
+        campaigns.append(campaign)
+        periods.add((campaign.year, campaign.period))
+        lead_team_ids += list(team_ids or ())
+        counts = services.status_counts(campaign, team_ids)
+        progress[campaign.id] = (counts.get("final", 0), sum(counts.values()))
+    visits = []
+    if not managers and lead_team_ids:
+        visits = db.session.scalars(
+            select(Visit).where(Visit.team_id.in_(lead_team_ids), Visit.archived_at.is_(None))
+            .order_by(Visit.team_id, Visit.planned_date, Visit.id)).all()
+    return render_template("reports/index.html", campaigns=campaigns, progress=progress,
+                           periods=sorted(periods, reverse=True), visits=visits,
+                           managers=managers)
+
+
+@bp.get("/campaigns/<int:campaign_id>.xlsx")
+@login_required
+def campaign_workbook(campaign_id: int):
+    """The consolidated workbook of one campaign (a lead: their own teams only)."""
+    _require_reports_user()
+    campaign = db.get_or_404(Campaign, campaign_id)
+    provisional = _wants_provisional()
+    try:
+        scope = services.campaign_scope(campaign, current_user, include_provisional=provisional)
+    except services.NotAllowed:
+        abort(403)
+    zone = services.timezone_name()
+    return _download(lambda out: write_consolidated_workbook(scope, out, timezone_name=zone),
+                     services.campaign_filename(campaign, provisional))
+
+
+@bp.get("/periods/<int:year>/<period>.xlsx")
+@login_required
+def period_workbook(year: int, period: str):
+    """Every campaign and team of a year and reporting period, consolidated."""
+    _require_reports_user()
+    stored = services.parse_period(period)
+    if stored is None or not 1900 <= year <= 2200:
+        abort(404)
+    provisional = _wants_provisional()
+    try:
+        scope = services.period_scope(year, stored, current_user, include_provisional=provisional)
+    except services.NotAllowed:
+        abort(403)
+    zone = services.timezone_name()
+    return _download(lambda out: write_consolidated_workbook(scope, out, timezone_name=zone),
+                     services.period_filename(year, stored, provisional))
+
+
+@bp.get("/visits/<int:visit_id>.xlsx")
+@login_required
+def visit_workbook(visit_id: int):
+    """One visit's inspection record (managers, and the lead of the visit's team)."""
+    visit = db.get_or_404(Visit, visit_id)
+    if not access.can(current_user, "visit.view", visit) or visit.archived_at is not None:
+        abort(404)
+    if not services.may_download_visit(current_user, visit):
+        abort(403)
+    zone = services.timezone_name()
+    name = current_user.display_name
+    return _download(lambda out: write_visit_workbook(visit, out, prepared_by=name,
+                                                      timezone_name=zone),
+                     services.visit_filename(visit))
+
+
+@bp.cli.command("export-report")
+@click.option("--campaign", "campaign_id", type=int, default=None, help="Campaign id.")
+@click.option("--period", "period_text", default=None, metavar="YEAR:mid-year|annual",
+              help="A reporting period across campaigns, e.g. 2026:annual.")
+@click.option("--include-provisional", is_flag=True,
+              help="Count open visits in too (marked provisional).")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="The .xlsx file to write.")
+@click.option("--max-rows", type=int, default=None, hidden=True,
+              help="Rows per sheet before a table continues on a new sheet (tests).")
+def export_report_command(campaign_id, period_text, include_provisional, out_path, max_rows):
+    """Write the consolidated workbook of a campaign or a reporting period."""
+    if (campaign_id is None) == (period_text is None):
+        raise click.UsageError("give exactly one of --campaign ID or --period YEAR:mid-year|annual")
+    if campaign_id is not None:
+        campaign = db.session.get(Campaign, campaign_id)
+        if campaign is None:
+            raise click.BadParameter(f"no campaign with id {campaign_id}", param_hint="--campaign")
+        scope = services.campaign_scope(campaign, None, include_provisional=include_provisional)
+    else:
+        year_text, _sep, period_word = period_text.partition(":")
+        period = services.parse_period(period_word)
+        if not year_text.strip().isdigit() or period is None:
+            raise click.BadParameter("use YEAR:mid-year or YEAR:annual, e.g. 2026:annual",
+                                     param_hint="--period")
+        scope = services.period_scope(int(year_text), period, None,
+                                      include_provisional=include_provisional)
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    options = {"timezone_name": current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Ho_Chi_Minh"}
+    if max_rows:
+        options["max_rows"] = max_rows
+    # Write beside the target and rename, so a reader never sees half a workbook.
+    fd, partial = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=str(out.parent))
+    os.close(fd)
+    try:
+        summary = write_consolidated_workbook(scope, partial, **options)
+        os.replace(partial, out)
+    except BaseException:
+        if os.path.exists(partial):
+            os.unlink(partial)
+        raise
+    click.echo(f"Wrote {out} ({out.stat().st_size:,} bytes): {summary.visits} visits, "
+               f"{summary.final} final, {summary.included} counted"
+               + (f" ({summary.provisional} provisional)" if summary.provisional else "")
+               + f", {summary.data_rows} data rows, {len(summary.sheets)} sheets.")
+    if summary.empty_reason:
+        click.echo(f"Note: {summary.empty_reason}")

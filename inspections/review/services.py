@@ -25,9 +25,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit
+from .. import audit, checklist
 from ..checklist.form_input import parse_form_date
-from ..checklist.validation import validate_answers
 from ..checklists.services import core_template
 from ..extensions import db
 from ..models import (
@@ -221,7 +220,7 @@ def value_errors(visit: Visit, merge: dict[str, ItemMerge], code: str, value: An
     answers = {c: v for c, v in merged_values(merge).items() if c in related and c != code}
     answers[code] = value
     out = []
-    for error in validate_answers(template, visit.unit.kind, answers, lang, require_complete=False):
+    for error in checklist.validate_answers(template, visit.unit.kind, answers, lang, require_complete=False):
         if error.code == code:
             out.append(field_error(error.field, error.message, error.kind))
         elif error.code in parts and error.kind == "exceeds_whole":
@@ -559,7 +558,7 @@ def finalize_reasons(visit: Visit, merge: dict[str, ItemMerge], lang: str = "vi"
             reasons.append({"kind": "missing_required", "item_code": code, "label": label, "message": _(
                 "Required item %(code)s (%(label)s) has no answer.", code=code, label=label)})
     seen = {(r["item_code"]) for r in reasons}
-    for error in validate_answers(template, visit.unit.kind, merged_values(merge), lang,
+    for error in checklist.validate_answers(template, visit.unit.kind, merged_values(merge), lang,
                                   require_complete=False):
         if error.code in seen:
             continue

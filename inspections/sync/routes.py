@@ -1,4 +1,150 @@
-"""PWA files (service worker, manifest) and the outbox-file upload page."""
-from flask import Blueprint
+"""PWA files (service worker, manifest, offline page, strings for the scripts), the sync status
+page and the outbox-file upload page."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from flask import (
+    Blueprint, Response, current_app, flash, jsonify, render_template, request, url_for,
+)
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import access
+from ..extensions import db
+from . import services
+from .strings import JS_STRINGS
 
 bp = Blueprint("sync", __name__, cli_group=None)
+
+# The app shell: cached when the service worker installs, served from the cache offline.
+SHELL_STATIC = (
+    "css/app.css", "js/app.js", "js/offline.js",
+    "icons/icon-192.png", "icons/icon-512.png", "icons/maskable-192.png", "icons/maskable-512.png",
+)
+SYNC_DIR = Path(__file__).resolve().parent
+THEME_COLOUR = "#8a1538"
+
+
+def shell_urls() -> list[str]:
+    urls = [url_for("static", filename=name) for name in SHELL_STATIC]
+    urls += [url_for("sync.manifest"), url_for("sync.offline_page")]
+    urls += [url_for("sync.strings", lang=lang) for lang in current_app.config["LANGUAGES"]]
+    return urls
+
+
+def shell_version() -> str:
+    """A hash of everything the service worker precaches (and of itself): a deploy changes it."""
+    static = Path(current_app.static_folder)
+    digest = hashlib.sha256()
+    files = [static / name for name in SHELL_STATIC] + [static / "js" / "sw.js"]
+    files += [Path(current_app.template_folder) / "sync" / "offline.html"]
+    files += sorted(SYNC_DIR.glob("translations/*/LC_MESSAGES/messages.po"))
+    files += [SYNC_DIR / "strings.py", SYNC_DIR / "routes.py"]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()[:16]
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, with its version and precache list written in front of it."""
+    source = (Path(current_app.static_folder) / "js" / "sw.js").read_text(encoding="utf-8")
+    config = {"version": shell_version(), "precache": shell_urls(),
+              "offline": url_for("sync.offline_page"), "core": url_for("static", filename="js/app.js")}
+    body = f"self.SW_CONFIG = {json.dumps(config)};\n{source}"
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: Vietnamese name, standalone, brand colour, any and maskable icons."""
+    icons = []
+    for size in (192, 512):
+        icons.append({"src": url_for("static", filename=f"icons/icon-{size}.png"),
+                      "sizes": f"{size}x{size}", "type": "image/png", "purpose": "any"})
+        icons.append({"src": url_for("static", filename=f"icons/maskable-{size}.png"),
+                      "sizes": f"{size}x{size}", "type": "image/png", "purpose": "maskable"})
+    body = {
+        "id": "/",
+        "name": "Kiểm tra liên ngành về bình đẳng giới",
+        "short_name": "Kiểm tra BĐG",
+        "description": "Phiếu kiểm tra liên ngành công tác bình đẳng giới và vì sự tiến bộ của phụ nữ; dùng được khi không có mạng.",
+        "lang": "vi",
+        "dir": "ltr",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": "#f6f6f8",
+        "icons": icons,
+    }
+    response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def offline_page():
+    """Shown by the service worker for a page that was never saved on the phone."""
+    return render_template("sync/offline.html")
+
+
+@bp.get("/sync/strings.json")
+def strings():
+    """The texts the scripts show, in the language asked for (English msgids as keys)."""
+    lang = request.args.get("lang", "")
+    if lang not in current_app.config["LANGUAGES"]:
+        lang = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    with force_locale(lang):
+        table = {msgid: _(msgid) for msgid in JS_STRINGS}
+    response = jsonify({"lang": lang, "strings": table})
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/sync")
+@login_required
+def status():
+    """What is waiting on this phone, what was sent or refused, and the offline tools."""
+    return render_template("sync/status.html")
+
+
+@bp.route("/outbox/upload", methods=["GET", "POST"])
+@login_required
+@access.role_required("outbox.upload")
+def outbox_upload():
+    """A coordinator or lead uploads an outbox file saved on a phone (same rules as the API)."""
+    rows, author, status = None, None, 200
+    if request.method == "POST":
+        upload = request.files.get("outbox_file")
+        if upload is None or not upload.filename:
+            flash(_("Choose the file saved on the phone."), "error")
+            status = 400
+        else:
+            try:
+                data = services.read_outbox_file(json.loads(upload.read().decode("utf-8")))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                flash(_("This file is not readable JSON; choose the file saved with “Save unsent work to a file”."), "error")
+                status = 400
+            except services.OutboxFileError as error:
+                flash(str(error), "error")
+                status = 400
+            else:
+                lang = str(get_locale() or "vi")
+                author, rows = services.store_outbox_file(current_user, data, lang)
+                db.session.commit()
+                stored = sum(1 for r in rows if r.status in ("created", "updated", "unchanged"))
+                flash(_("%(stored)d of %(total)d entries are on the server; see the table for each one.",
+                        stored=stored, total=len(rows)), "success" if stored == len(rows) else "warning")
+    labels = {"created": _("stored"), "updated": _("stored as a newer revision"),
+              "unchanged": _("already on the server"), "stale": _("the server had a newer revision"),
+              "rejected": _("rejected")}
+    return render_template("sync/outbox_upload.html", rows=rows, author=author, status_labels=labels), status

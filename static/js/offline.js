@@ -1,2 +1,391 @@
-// Placeholder: this file belongs to the offline feature (static/js/offline.js is owned by the
-// sync/offline engineer, who replaces it). The checklist page loads it; it does nothing yet.
+/*
+ * The checklist page offline: loaded after #checklist-form (templates/fieldwork), with app.js.
+ *
+ * - Every change to the form is saved at once in IndexedDB (store "drafts", keyed by the
+ *   submission uuid). On load, a saved draft at least as new as the server's revision is put
+ *   back into the form: a reload, a closed tab or a restarted phone lose nothing.
+ * - Submitting (either button) does not post the form: the answers are converted to the JSON
+ *   encoding (by each item's data-type), queued in the outbox with the next revision, and the
+ *   outbox is drained at once (online) or later (offline: on `online`, by Background Sync, or
+ *   with the "sync now" button). Without JavaScript the form posts as usual.
+ * - Photos and scans chosen for a file item are kept as blobs in IndexedDB (store "files") and
+ *   uploaded before the submission that refers to them.
+ */
+(function () {
+  'use strict';
+
+  var form = document.getElementById('checklist-form');
+  var core = window.InspectionsOffline;
+  if (!form || !core || !window.indexedDB) return;
+
+  var SKIP = { csrf_token: true, action: true };
+  var ctx = {
+    uuid: (form.getAttribute('data-uuid') || '').toLowerCase(),
+    visitId: parseInt(form.getAttribute('data-visit-id'), 10),
+    serverRevision: parseInt(form.getAttribute('data-revision') || '0', 10) || 0,
+    template: form.getAttribute('data-template') || null,
+    user: document.body.getAttribute('data-user') || ''
+  };
+  if (!ctx.uuid || !ctx.visitId || !ctx.user) return;
+
+  function t(text, values) { return core.t ? core.t(text, values) : text; }
+
+  function message(text) { if (core.setMessage) core.setMessage(text); }
+
+  function pageTitle() {
+    var heading = document.querySelector('h1');
+    return (heading ? heading.textContent : document.title).trim().replace(/\s+/g, ' ');
+  }
+
+  // --- reading and writing the form ------------------------------------------------------
+  function fields() {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      if (!field.name || SKIP[field.name] || field.disabled) return false;
+      return ['submit', 'button', 'reset', 'file', 'image'].indexOf(field.type) < 0;
+    });
+  }
+
+  /* Every named field as name -> list of values (radios and check boxes: the checked ones). */
+  function readForm() {
+    var values = {};
+    fields().forEach(function (field) {
+      var list = values[field.name] || (values[field.name] = []);
+      if (field.type === 'radio' || field.type === 'checkbox') {
+        if (field.checked) list.push(field.value);
+      } else if (field.type === 'select-multiple') {
+        Array.prototype.forEach.call(field.options, function (o) { if (o.selected) list.push(o.value); });
+      } else {
+        list.push(field.value);
+      }
+    });
+    return values;
+  }
+
+  function fileItem(code) {
+    return form.querySelector('.item[data-type="file"][data-code="' + code + '"]');
+  }
+
+  function writeForm(values) {
+    // file items: their hidden inputs are recreated from the saved list
+    Array.prototype.forEach.call(form.querySelectorAll('.item[data-type="file"][data-code]'), function (item) {
+      var code = item.getAttribute('data-code');
+      if (!(code in values)) return;
+      setFileIds(item, code, values[code].filter(Boolean));
+    });
+    var seen = {};
+    fields().forEach(function (field) {
+      var list = values[field.name];
+      // hidden fields belong to the server (base revision) or to file items (above)
+      if (!list || field.type === 'hidden' || fileItem(field.name)) return;
+      var before = field.type === 'radio' || field.type === 'checkbox' ? field.checked : field.value;
+      if (field.type === 'radio' || field.type === 'checkbox') {
+        field.checked = list.indexOf(field.value) >= 0;
+      } else if (field.type === 'select-multiple') {
+        Array.prototype.forEach.call(field.options, function (o) { o.selected = list.indexOf(o.value) >= 0; });
+      } else {
+        var index = seen[field.name] || 0;
+        seen[field.name] = index + 1;
+        if (index < list.length) field.value = list[index];
+      }
+      var after = field.type === 'radio' || field.type === 'checkbox' ? field.checked : field.value;
+      // let the page's own script (totals, progress) see the restored value
+      if (before !== after) field.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+  }
+
+  // --- converting to the JSON answer encoding ------------------------------------------------
+  var INT_RE = /^[+-]?\d{1,18}$/;
+  var GROUPED_RE = /^[+-]?\d{1,3}([.,\s\u00a0])\d{3}(\1\d{3}){0,5}$/;
+  var CURRENCY_RE = /\s*(đ|₫|vnd|vnđ|đồng|dong)\.?$/i;
+  var DMY_RE = /^(\d{1,2})[\/.\-](\d{1,2})[\/.\-](\d{4})$/;
+
+  /* A whole number as typed (1.500.000 or 1,500,000 too); the text itself when unreadable,
+   * so that the server names the field in its answer. */
+  function wholeNumber(text, money) {
+    text = text.trim();
+    if (money) text = text.replace(CURRENCY_RE, '');
+    if (INT_RE.test(text)) return parseInt(text, 10);
+    if (GROUPED_RE.test(text)) return parseInt(text.replace(/[.,\s\u00a0]/g, ''), 10);
+    return text;
+  }
+
+  function formDate(text) {
+    text = text.trim();
+    var match = DMY_RE.exec(text);
+    if (!match) return text;
+    var pad = function (n) { return (n.length < 2 ? '0' : '') + n; };
+    return match[3] + '-' + pad(match[2]) + '-' + pad(match[1]);
+  }
+
+  function first(values, name) {
+    var list = values[name] || [];
+    for (var i = 0; i < list.length; i += 1) if (list[i] !== '') return list[i];
+    return '';
+  }
+
+  function toAnswers(values) {
+    var answers = {};
+    var notes = {};
+    var files = [];
+    Array.prototype.forEach.call(form.querySelectorAll('.item[data-code][data-type]'), function (item) {
+      var code = item.getAttribute('data-code');
+      var type = item.getAttribute('data-type');
+      var text;
+      if (type === 'mf') {
+        var male = first(values, code + '.male').trim();
+        var female = first(values, code + '.female').trim();
+        if (male || female) {
+          answers[code] = { male: male ? wholeNumber(male, false) : null, female: female ? wholeNumber(female, false) : null };
+        }
+      } else if (type === 'file') {
+        var ids = [];
+        (values[code] || []).forEach(function (value) {
+          String(value).split(',').forEach(function (part) {
+            part = part.trim().toLowerCase();
+            if (part && ids.indexOf(part) < 0) ids.push(part);
+          });
+        });
+        if (ids.length) { answers[code] = ids; files = files.concat(ids); }
+      } else if (type === 'text') {
+        text = first(values, code).replace(/\r\n/g, '\n').trim();
+        if (text) answers[code] = text;
+      } else {
+        text = first(values, code).trim();
+        if (!text) return;
+        if (type === 'int' || type === 'money') answers[code] = wholeNumber(text, type === 'money');
+        else if (type === 'date') answers[code] = formDate(text);
+        else answers[code] = text;
+      }
+    });
+    Object.keys(values).forEach(function (name) {
+      if (name.indexOf('note.') !== 0) return;
+      var note = first(values, name).replace(/\r\n/g, '\n').trim();
+      if (note) notes[name.slice(5)] = note;
+    });
+    return { answers: answers, notes: notes, files: files };
+  }
+
+  // --- drafts --------------------------------------------------------------------------------
+  var saving = Promise.resolve();
+
+  function saveDraft() {
+    var values = readForm();
+    saving = saving.then(function () {
+      return core.knownRevision(ctx.uuid);
+    }).then(function (known) {
+      return core.put('drafts', {
+        uuid: ctx.uuid, user: ctx.user, visit_id: ctx.visitId, values: values,
+        base: Math.max(ctx.serverRevision, known || 0), saved_at: Date.now()
+      });
+    }).then(function () {
+      form.setAttribute('data-draft-saved', String(Date.now()));
+    }).catch(function (error) {
+      message(t('Could not save on this phone: %(error)s', { error: error && error.message }));
+    });
+    return saving;
+  }
+
+  function restoreDraft() {
+    return core.get('drafts', ctx.uuid).then(function (draft) {
+      if (!draft || draft.user !== ctx.user || !draft.values) return false;
+      if (draft.base < ctx.serverRevision) {
+        // the server has a newer revision than this draft knew: the server's answers win
+        return core.del('drafts', ctx.uuid).then(function () { return false; });
+      }
+      writeForm(draft.values);
+      return true;
+    }).then(function (restored) {
+      form.setAttribute('data-draft-restored', restored ? 'yes' : 'no');
+      if (restored) message(t('Your answers saved on this phone were put back into the form.'));
+      return restored;
+    });
+  }
+
+  // --- evidence files --------------------------------------------------------------------------
+  function newUuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
+    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20);
+  }
+
+  /* Make a file item hold exactly `ids`: attachments the page shows but the draft dropped are
+   * taken out (as the page's own "remove" box does), ones the page lacks are added. */
+  function setFileIds(item, code, ids) {
+    var present = {};
+    Array.prototype.forEach.call(item.querySelectorAll('input[type="hidden"]'), function (input) {
+      if (input.name !== code) return;
+      var keep = ids.indexOf(input.value) >= 0;
+      present[input.value] = true;
+      input.disabled = !keep;
+      var row = input.closest('.file');
+      var box = row && row.querySelector('.remove input[type="checkbox"]');
+      if (box) box.checked = !keep;
+    });
+    ids.forEach(function (id) { if (!present[id]) addLocalFile(item, code, id, null); });
+  }
+
+  /* A row for a file kept on this phone (not uploaded yet), with its hidden input. */
+  function addLocalFile(item, code, id, filename) {
+    var list = item.querySelector('.files');
+    if (!list) {
+      list = document.createElement('ul');
+      list.className = 'files';
+      item.appendChild(list);
+    }
+    var row = document.createElement('li');
+    row.className = 'file offline-file';
+    row.setAttribute('data-uuid', id);
+    var input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = code;
+    input.value = id;
+    var name = document.createElement('span');
+    name.className = 'file-name muted';
+    name.textContent = (filename || '…') + ' · ' + t('kept on this phone until it is sent');
+    row.appendChild(input);
+    row.appendChild(name);
+    list.appendChild(row);
+    if (!filename) {
+      core.get('files', id).then(function (file) {
+        if (file) name.textContent = file.filename + ' · ' + (file.uploaded ? t('uploaded') : t('kept on this phone until it is sent'));
+      });
+    }
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }
+
+  function keepFile(item, code, id, file) {
+    return core.saveFile({ uuid: id, user: ctx.user, visit_id: ctx.visitId, item_code: code,
+                           filename: file.name, type: file.type, blob: file, uploaded: false, saved_at: Date.now() })
+      .then(function () { addLocalFile(item, code, id, file.name); return saveDraft(); })
+      .catch(function (error) { message(t('Could not save on this phone: %(error)s', { error: error && error.message })); });
+  }
+
+  /* The page's own script (checklist.js) uploads a chosen file at once and tells us with
+   * "checklist:upload-failed" when it could not: we keep that file here until the outbox
+   * sends it. Without that script, files chosen are kept here directly. */
+  function wireFiles() {
+    form.addEventListener('checklist:upload-failed', function (event) {
+      var detail = event.detail || {};
+      var item = form.querySelector('.item[data-type="file"][data-code="' + detail.itemCode + '"]');
+      if (!item || !detail.file) return;
+      keepFile(item, detail.itemCode, (detail.uuid || newUuid()).toLowerCase(), detail.file);
+    });
+    if (form.hasAttribute('data-upload-url')) return;
+    form.addEventListener('change', function (event) {
+      var input = event.target;
+      if (!input || input.type !== 'file' || !input.files || !input.files.length) return;
+      var item = input.closest('.item[data-type="file"][data-code]');
+      if (!item) return;
+      var code = item.getAttribute('data-code');
+      var chosen = Array.prototype.slice.call(input.files);
+      input.value = '';
+      chosen.reduce(function (chain, file) {
+        return chain.then(function () { return keepFile(item, code, newUuid(), file); });
+      }, Promise.resolve());
+    });
+  }
+
+  // --- submitting ---------------------------------------------------------------------------
+  function clearErrors() {
+    Array.prototype.forEach.call(form.querySelectorAll('.sync-error'), function (node) { node.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll('.item.has-error[data-sync-error]'), function (item) {
+      item.classList.remove('has-error');
+      item.removeAttribute('data-sync-error');
+    });
+  }
+
+  function showErrors(errors) {
+    clearErrors();
+    (errors || []).forEach(function (error) {
+      var code = error.code || String(error.field || '').split('.')[0];
+      var item = code && form.querySelector('.item[data-code="' + code + '"]');
+      if (!item) return;
+      var note = document.createElement('p');
+      note.className = 'error sync-error';
+      note.setAttribute('role', 'alert');
+      note.textContent = error.message;
+      item.appendChild(note);
+      if (!item.classList.contains('has-error')) {
+        item.classList.add('has-error');
+        item.setAttribute('data-sync-error', 'yes');
+      }
+    });
+  }
+
+  function afterDrain(result) {
+    return core.get('outbox', ctx.uuid).then(function (entry) {
+      if (entry && entry.status === 'rejected') {
+        showErrors(entry.errors);
+        message(t('The server refused this checklist: see the reasons next to the answers.'));
+      } else if (!entry) {
+        return core.knownRevision(ctx.uuid).then(function (revision) {
+          if (form.getAttribute('data-sync-state') !== 'queued' && revision <= ctx.serverRevision) return;
+          clearErrors();
+          if (revision > ctx.serverRevision) {
+            ctx.serverRevision = revision;
+            form.setAttribute('data-revision', String(revision));
+          }
+          form.setAttribute('data-sync-state', 'sent');
+          message(t('Sent to the server.'));
+        });
+      } else if (result && result.status === 'auth') {
+        message(t('Your session has ended. Your work is kept on this phone; log in again to send it.'));
+      } else {
+        message(t('Saved on this phone; it will be sent when the connection is back.'));
+      }
+    });
+  }
+
+  function submit(state) {
+    var converted = toAnswers(readForm());
+    return saving.then(function () {
+      return core.queue({
+        uuid: ctx.uuid, user: ctx.user, visit_id: ctx.visitId, template: ctx.template,
+        answers: converted.answers, notes: converted.notes, state: state, files: converted.files,
+        serverRevision: ctx.serverRevision, title: pageTitle(), url: location.pathname
+      });
+    }).then(function (entry) {
+      form.setAttribute('data-sync-state', 'queued');
+      form.setAttribute('data-queued-revision', String(entry.revision));
+      message(t('Saved on this phone; it will be sent when the connection is back.'));
+      return saveDraft();
+    }).then(function () {
+      if (core.requestBackgroundSync) core.requestBackgroundSync();
+      return navigator.onLine && core.drainNow ? core.drainNow() : (core.refresh ? core.refresh() : null);
+    }).then(afterDrain).catch(function (error) {
+      message(t('Could not save on this phone: %(error)s', { error: error && error.message }));
+    });
+  }
+
+  form.addEventListener('submit', function (event) {
+    var button = event.submitter;
+    if (button && button.name && button.name !== 'action') return; // another form action: post it
+    var action = button && button.name === 'action' ? button.value : 'submit';
+    if (action !== 'draft' && action !== 'submit') return;
+    event.preventDefault();
+    submit(action === 'draft' ? 'draft' : 'submitted');
+  });
+
+  form.addEventListener('input', function () { saveDraft(); });
+  form.addEventListener('change', function (event) {
+    if (!event.target || event.target.type !== 'file') saveDraft();
+  });
+  wireFiles();
+
+  if (core.onChange) {
+    core.onChange(function (detail) {
+      if (detail && (detail.type === 'drained' || detail.type === 'auth')) afterDrain(null);
+    });
+  }
+
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
+  restoreDraft().then(function () {
+    return core.get('outbox', ctx.uuid);
+  }).then(function (entry) {
+    if (entry && entry.status === 'rejected') showErrors(entry.errors);
+    form.setAttribute('data-offline-ready', 'yes');
+  }).catch(function () { /* storage unavailable: the form still posts */ });
+})();

@@ -1,0 +1,724 @@
+"""The consolidated workbook of a campaign or of a whole reporting period.
+
+Sheets (see ../shared DOMAIN.md, "The consolidated workbook"): 1 general information,
+2 inspected units, 3 checklist answers by unit, 4 sex-disaggregated data with a total row,
+5 indicators against targets beside the previous period, 6 shortcomings and
+recommendations, 7 communication, 8 evidence, and 9 a long data sheet (one row per unit ×
+item × value, with where the value came from).
+
+Memory does not grow with the number of visits: visits and their resolutions arrive in one
+streamed, ordered query; one visit's answers are held at a time; totals and indicator
+roll-ups are accumulated as the rows go by; every sheet streams to its own temporary file.
+
+Only final visits feed the figures unless ``include_provisional`` is set; open visits are
+then counted in, and every row they produce says "Provisional".
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from itertools import groupby
+from typing import Any, Optional
+
+from flask_babel import force_locale
+
+from ..checklist import IndicatorRollup, unit_indicators
+from ..checklist.validation import usable_value
+from ..checklists.services import core_target_set, core_template
+from ..extensions import db
+from ..models import Campaign, Visit
+from . import queries
+from .queries import VisitFilter
+from .texts import workbook_texts
+from .xlsx import EXCEL_MAX_ROWS, Book, Column, Frame, Signatures, TableSheet
+
+COMPLIANCE_FORMULA = "compliance()"
+COMMUNICATION_KINDS = "E1"   # E1_meetings, E1_talks ... : activities by kind (int)
+PARTICIPANTS = "E2"          # participants (mf)
+FORM_NUMBERS = {"general": "01/TH-KTBĐG", "units": "02/TH-KTBĐG", "ynp": "03/TH-KTBĐG",
+                "gender": "04/TH-KTBĐG", "indicators": "05/TH-KTBĐG",
+                "findings": "06/TH-KTBĐG", "communication": "07/TH-KTBĐG",
+                "evidence": "08/TH-KTBĐG"}
+
+
+@dataclass
+class ReportScope:
+    """What a consolidated workbook covers and for whom."""
+
+    kind: str  # "campaign" | "period"
+    year: int
+    period: str  # mid_year | annual
+    campaigns: list[Campaign]
+    team_ids: Optional[tuple[int, ...]] = None  # None: every team
+    include_provisional: bool = False
+    prepared_by: str = ""
+    previous_team_ids: Optional[tuple[int, ...]] = None  # teams of the previous period to use
+    previous_campaigns: list[Campaign] = field(default_factory=list)
+
+    @property
+    def visit_filter(self) -> VisitFilter:
+        return VisitFilter(tuple(c.id for c in self.campaigns), self.team_ids)
+
+
+@dataclass
+class WorkbookSummary:
+    """What was written (for the command line and tests)."""
+
+    visits: int = 0
+    final: int = 0
+    included: int = 0
+    provisional: int = 0
+    data_rows: int = 0
+    empty_reason: str = ""
+    sheets: list[str] = field(default_factory=list)
+
+
+def write_consolidated_workbook(scope: ReportScope, out, *, max_rows: int = EXCEL_MAX_ROWS,
+                                timezone_name: str = "Asia/Ho_Chi_Minh",
+                                lang: str = "vi") -> WorkbookSummary:
+    """Write the workbook of ``scope`` to ``out`` (a path or a binary file)."""
+    with force_locale(lang):
+        return _Consolidation(scope, max_rows=max_rows, timezone_name=timezone_name,
+                              lang=lang).write(out)
+
+
+class _Consolidation:
+    def __init__(self, scope: ReportScope, *, max_rows: int, timezone_name: str, lang: str):
+        self.scope = scope
+        self.lang = lang
+        self.t = workbook_texts(lang)
+        self.book = Book(cut_marker=self.t.cut_marker, max_rows=max_rows,
+                         timezone_name=timezone_name)
+        self.summary = WorkbookSummary()
+        primary = max(scope.campaigns, key=lambda c: (c.year, c.id)) if scope.campaigns else None
+        self.primary = primary
+        self.template = core_template(primary.template) if primary else None
+        self.targets = core_target_set(primary.target_set) if primary else None
+        template = self.template
+        items = template.items if template else ()
+        self.ynp_items = [item for item in items if item.type == "ynp"]
+        self.mf_items = [item for item in items if item.type == "mf"]
+        self.activity_items = [item for item in items if item.type == "int"
+                               and item.base_code == COMMUNICATION_KINDS]
+        self.participants = (template.item(PARTICIPANTS) if template and template.has_item(
+            PARTICIPANTS) and template.item(PARTICIPANTS).type == "mf" else None)
+        self.compliance_code = next(
+            (ind.code for ind in (template.indicators if template else ())
+             if ind.formula.replace(" ", "") == COMPLIANCE_FORMULA), None)
+        self.teams = (queries.teams([c.id for c in scope.campaigns], scope.team_ids)
+                      if scope.campaigns else {})
+        self.campaign_names = {c.id: c.name for c in scope.campaigns}
+        self.counts = queries.status_counts(scope.visit_filter) if scope.campaigns else {}
+        total = sum(self.counts.values())
+        final = self.counts.get("final", 0)
+        self.summary.visits, self.summary.final = total, final
+        self.open_count = total - final
+        self.provisional = scope.include_provisional and self.open_count > 0
+        if not scope.campaigns:
+            self.empty_reason = self.t.empty_no_campaign
+        elif total == 0:
+            self.empty_reason = self.t.empty_no_visits
+        elif final == 0 and not scope.include_provisional:
+            self.empty_reason = self.t.empty_none_final
+        else:
+            self.empty_reason = ""
+        self.summary.empty_reason = self.empty_reason
+
+    # -- frame ------------------------------------------------------------------------------
+    def frame(self, key: str, title: str) -> Frame:
+        t, scope = self.t, self.scope
+        subtitle = t.period_line % {"period": t.periods.get(scope.period, scope.period),
+                                    "year": scope.year}
+        if scope.kind == "campaign" and scope.campaigns:
+            subtitle += " — " + scope.campaigns[0].name
+        if scope.team_ids is not None:
+            subtitle += " — " + t.scope_teams % {
+                "teams": ", ".join(team.name for team in self.teams.values())}
+        notice = (t.provisional_notice % {"count": self.open_count}) if self.provisional else ""
+        issuing = (self.primary.issuing_body if self.primary else "") or t.blank_issuing_body
+        return Frame(issuing_body=issuing.upper(), motto=t.motto, motto_line2=t.motto_line2,
+                     form_number=t.form_number % {"number": FORM_NUMBERS[key]}, title=title,
+                     subtitle=subtitle, notice=notice, continued=t.continued)
+
+    def signatures(self) -> Signatures:
+        t = self.t
+        return Signatures(date_line=t.date_line, left_title=t.prepared_by,
+                          left_note=t.prepared_by_note, right_title=t.head_of_agency,
+                          right_note=t.head_of_agency_note, left_name=self.scope.prepared_by)
+
+    def sheet(self, key: str, name: str, title: str, columns: list[Column], **options) -> TableSheet:
+        return TableSheet(self.book, name, columns, frame=self.frame(key, title),
+                          signatures=self.signatures(), **options)
+
+    # -- the whole workbook -----------------------------------------------------------------
+    def write(self, out) -> WorkbookSummary:
+        t = self.t
+        period_scope = self.scope.kind == "period"
+        unit_columns = [Column(t.col_no, 6, "int"), Column(t.col_unit, 34),
+                        Column(t.col_unit_kind, 16), Column(t.col_team, 26),
+                        Column(t.col_data, 12)]
+        self.general = self.sheet("general", t.sheet_general, t.title_general,
+                                  [Column(t.col_unit, 40), Column(t.col_team, 40),
+                                   Column(t.col_status, 22), Column(t.col_date, 16),
+                                   Column(t.col_visit_id, 12, "int")], freeze=False)
+        self.units = self.sheet(
+            "units", t.sheet_units, t.title_units,
+            [Column(t.col_no, 6, "int"), Column(t.col_unit, 34), Column(t.col_unit_code, 12),
+             Column(t.col_unit_kind, 16)]
+            + ([Column(t.col_campaign, 30)] if period_scope else [])
+            + [Column(t.col_team, 26), Column(t.col_date, 13, "date"), Column(t.col_lead, 22),
+               Column(t.col_members, 36, "wrap"), Column(t.col_record, 14),
+               Column(t.col_status, 16), Column(t.col_data, 12),
+               Column(t.col_compliance, 13, "percent")],
+            freeze_columns=2)
+        self.ynp = self.sheet(
+            "ynp", t.sheet_ynp, t.title_ynp,
+            unit_columns + [Column(f"{item.code}. {item.label(self.lang)}", 14)
+                            for item in self.ynp_items]
+            + [Column(t.col_compliance, 13, "percent")],
+            freeze_columns=2, reserve=4, header_height=150)
+        gender_columns = list(unit_columns)
+        for item in self.mf_items:
+            group = f"{item.code}. {item.label(self.lang)}"
+            gender_columns += [Column(t.col_total, 10, "count", group),
+                               Column(t.col_women, 10, "count", group),
+                               Column(t.col_share, 10, "percent", group)]
+        self.gender = self.sheet("gender", t.sheet_gender, t.title_gender, gender_columns,
+                                 freeze_columns=2, reserve=1, header_height=40)
+        self.indicators_sheet = self.sheet(
+            "indicators", t.sheet_indicators, t.title_indicators,
+            [Column(t.col_no, 6, "int"), Column(t.col_code, 12), Column(t.col_indicator, 44, "wrap"),
+             Column(t.col_measure, 11), Column(t.col_target, 30, "wrap"),
+             Column(t.col_legal, 26, "wrap"), Column(t.col_this_period, 12),
+             Column(t.col_numerator, 11, "count"), Column(t.col_denominator, 11, "count"),
+             Column(self.previous_header(), 14), Column(t.col_assessment, 16),
+             Column(t.col_units_met, 12, "int"), Column(t.col_units_judged, 12, "int")],
+            freeze_columns=3, header_height=45)
+        self.findings_sheet = self.sheet(
+            "findings", t.sheet_findings, t.title_findings,
+            [Column(t.col_no, 6, "int"), Column(t.col_unit, 30), Column(t.col_team, 24),
+             Column(t.col_data, 12), Column(t.col_section, 8), Column(t.col_shortcoming, 40, "wrap"),
+             Column(t.col_cause_kind, 12), Column(t.col_cause, 30, "wrap"),
+             Column(t.col_recommendation, 40, "wrap"), Column(t.col_responsible, 22, "wrap"),
+             Column(t.col_deadline, 13, "date"), Column(t.col_remedy, 16)],
+            freeze_columns=2)
+        communication_columns = list(unit_columns)
+        for item in self.activity_items:
+            communication_columns.append(Column(item.label(self.lang), 14, "count",
+                                                t.col_activities))
+        if self.activity_items:
+            communication_columns.append(Column(t.col_activities_total, 12, "count"))
+        if self.participants is not None:
+            communication_columns += [Column(t.col_total, 11, "count", t.col_participants),
+                                      Column(t.col_women, 11, "count", t.col_participants),
+                                      Column(t.col_share, 11, "percent", t.col_participants)]
+        self.communication = self.sheet("communication", t.sheet_communication,
+                                        t.title_communication, communication_columns,
+                                        freeze_columns=2, reserve=1, header_height=75)
+        self.evidence = self.sheet(
+            "evidence", t.sheet_evidence, t.title_evidence,
+            [Column(t.col_no, 6, "int"), Column(t.col_unit, 30), Column(t.col_team, 24),
+             Column(t.col_data, 12), Column(t.col_item_code, 10), Column(t.col_item, 40, "wrap"),
+             Column(t.col_file, 34), Column(t.col_mime, 18), Column(t.col_size, 10, "ratio"),
+             Column(t.col_uploaded_by, 22), Column(t.col_uploaded_at, 17, "datetime")],
+            freeze_columns=2)
+        self.data = TableSheet(
+            self.book, t.sheet_data,
+            [Column(t.col_visit_id, 10, "int"), Column(t.col_campaign, 30),
+             Column(t.col_team, 26), Column(t.col_unit_code, 12), Column(t.col_unit, 30),
+             Column(t.col_unit_kind, 16), Column(t.col_data, 12), Column(t.col_section, 8),
+             Column(t.col_item_code, 12), Column(t.col_part, 8), Column(t.col_number, 14),
+             Column(t.col_text, 40), Column(t.col_source, 18), Column(t.col_resolved_by, 22),
+             Column(t.col_resolved_at, 17, "datetime")])
+
+        for sheet in (self.units, self.ynp, self.gender, self.findings_sheet,
+                      self.communication, self.evidence, self.data):
+            sheet.start_table()
+        self.main_pass()
+        self.write_findings()
+        self.write_evidence()
+        self.write_indicators()
+        self.write_general()
+        for sheet in (self.general, self.units, self.ynp, self.gender, self.indicators_sheet,
+                      self.findings_sheet, self.communication, self.evidence, self.data):
+            sheet.close()
+        self.summary.sheets = [ws.title for ws in self.book.workbook.worksheets]
+        self.book.save(out)
+        return self.summary
+
+    # -- the pass over visits ----------------------------------------------------------------
+    def main_pass(self) -> None:
+        t, scope = self.t, self.scope
+        template, targets = self.template, self.targets
+        self.rollup = IndicatorRollup(template, targets, year=scope.year) if template else None
+        self.units_met: Counter = Counter()
+        self.units_judged: Counter = Counter()
+        ynp_counts = {item.code: Counter() for item in self.ynp_items}
+        mf_sums = {item.code: [0, 0, 0] for item in self.mf_items}  # total, women, units
+        activity_sums = {item.code: [0, 0] for item in self.activity_items}
+        activity_total = [0, 0]
+        participant_sums = [0, 0, 0]
+        period_scope = scope.kind == "period"
+        included_count = 0
+        number = 0
+        ynp_number = 0
+
+        rows = queries.visits_with_resolutions(scope.visit_filter) if scope.campaigns else iter(())
+        for visit_id, group in groupby(rows, key=lambda row: row.visit_id):
+            first = None
+            answers: dict[str, Any] = {}
+            provenance: dict[str, tuple] = {}
+            for row in group:
+                if first is None:
+                    first = row
+                if row.item_code is not None and row.value is not None:
+                    answers[row.item_code] = row.value
+                    provenance[row.item_code] = (row.source, queries.person(row.by_name, row.by_username),
+                                                 row.resolved_at)
+            visit = first
+            final = visit.status == "final"
+            included = final or scope.include_provisional
+            if not final and included:
+                answers, provenance = provisional_values(visit_id, t)
+            team = self.teams.get(visit.team_id)
+            team_name = team.name if team else ""
+            data_label = (t.data_final if final else t.data_provisional) if included \
+                else t.data_not_counted
+            kind_label = t.unit_kinds.get(visit.unit_kind, visit.unit_kind)
+            compliance = None
+            if included and template is not None:
+                compliance = self.count_unit(visit.unit_kind, answers)
+            number += 1
+            self.units.row(
+                [number, visit.unit_name, visit.unit_code, kind_label]
+                + ([self.campaign_names.get(visit.campaign_id, "")] if period_scope else [])
+                + [team_name, visit.planned_date, team.lead_name if team else "",
+                   team.members if team else "", visit.record_number,
+                   t.visit_states.get(visit.status, visit.status), data_label, compliance])
+            if not included or template is None:
+                continue
+            included_count += 1
+            if not final:
+                self.summary.provisional += 1
+            ynp_number += 1
+            lead = [ynp_number, visit.unit_name, kind_label, team_name, data_label]
+            self.write_ynp_row(lead, visit.unit_kind, answers, ynp_counts, compliance)
+            self.write_gender_row(lead, visit.unit_kind, answers, mf_sums)
+            self.write_communication_row(lead, visit.unit_kind, answers, activity_sums,
+                                         activity_total, participant_sums)
+            self.write_data_rows(visit, team_name, kind_label, data_label, answers, provenance)
+
+        self.summary.included = included_count
+        if number == 0:
+            self.units.free_row([None, self.t.no_rows % {"reason": self.empty_reason}],
+                                style="warning")
+        if included_count == 0:
+            reason = self.t.no_rows % {"reason": self.empty_reason or self.t.empty_none_final}
+            for sheet in (self.ynp, self.gender, self.communication):
+                sheet.free_row([None, reason], style="warning")
+            self.data.free_row([None, reason])
+            return
+        self.write_ynp_totals(ynp_counts)
+        self.write_gender_total(mf_sums)
+        self.write_communication_total(activity_sums, activity_total, participant_sums)
+
+    def count_unit(self, unit_kind: str, answers: dict[str, Any]) -> Optional[float]:
+        """Add one unit to the roll-up and the per-unit target counts; its compliance score."""
+        results = unit_indicators(self.template, self.targets, unit_kind, answers,
+                                  year=self.scope.year)
+        self.rollup.add(unit_kind, answers)
+        compliance = None
+        for result in results:
+            if result.status == "met":
+                self.units_met[result.code] += 1
+                self.units_judged[result.code] += 1
+            elif result.status == "not_met":
+                self.units_judged[result.code] += 1
+            if result.code == self.compliance_code and result.value is not None:
+                compliance = result.value / 100
+        return compliance
+
+    def write_ynp_row(self, lead: list, unit_kind: str, answers: dict, counts: dict,
+                      compliance: Optional[float]) -> None:
+        ws = self.ynp._piece.ws
+        book, short = self.book, self.t.ynp_short
+        cells = list(lead)
+        for item in self.ynp_items:
+            value = usable_value(item, answers.get(item.code)) if item.applies(unit_kind) else None
+            if value is None:
+                cells.append(None)
+                continue
+            counts[item.code][value] += 1
+            if value == "na":
+                cells.append(short["na"])
+            elif value == item.compliant_value:
+                cells.append(book.styled(ws, short[value], "good"))
+            elif value == "partial":
+                cells.append(book.styled(ws, short[value], "neutral"))
+            else:
+                cells.append(book.styled(ws, short[value], "bad"))
+        cells.append(compliance)
+        self.ynp.row(cells)
+
+    def write_ynp_totals(self, counts: dict) -> None:
+        width = len(self.ynp.columns)
+        for answer in ("yes", "partial", "no", "na"):
+            values: list[Any] = [None, self.t.ynp_counts[answer]] + [None] * 3
+            values += [counts[item.code][answer] for item in self.ynp_items]
+            values += [None] * (width - len(values))
+            self.ynp.total_row(values, ["text"] * 5 + ["count"] * len(self.ynp_items) + ["text"])
+
+    def write_gender_row(self, lead: list, unit_kind: str, answers: dict, sums: dict) -> None:
+        cells = list(lead)
+        for item in self.mf_items:
+            value = usable_value(item, answers.get(item.code)) if item.applies(unit_kind) else None
+            if value is None:
+                cells += [None, None, None]
+                continue
+            women = value["female"]
+            total = value["male"] + women
+            cells += [total, women, (women / total) if total else None]
+            entry = sums[item.code]
+            entry[0] += total
+            entry[1] += women
+            entry[2] += 1
+        self.gender.row(cells)
+
+    def total_label(self) -> str:
+        return self.t.province_total if self.scope.team_ids is None else self.t.scope_total
+
+    def write_gender_total(self, sums: dict) -> None:
+        values: list[Any] = [None, self.total_label(), None, None, None]
+        for item in self.mf_items:
+            total, women, units = sums[item.code]
+            if units == 0:
+                values += [None, None, None]
+            else:  # the share of the sums, never an average of the units' shares
+                values += [total, women, (women / total) if total else None]
+        self.gender.total_row(values)
+
+    def write_communication_row(self, lead: list, unit_kind: str, answers: dict,
+                                activity_sums: dict, activity_total: list,
+                                participant_sums: list) -> None:
+        if not self.activity_items and self.participants is None:
+            return
+        cells = list(lead)
+        unit_total, answered = 0, False
+        for item in self.activity_items:
+            value = usable_value(item, answers.get(item.code)) if item.applies(unit_kind) else None
+            cells.append(value)
+            if value is not None:
+                unit_total += value
+                answered = True
+                activity_sums[item.code][0] += value
+                activity_sums[item.code][1] += 1
+        if self.activity_items:
+            cells.append(unit_total if answered else None)
+            if answered:
+                activity_total[0] += unit_total
+                activity_total[1] += 1
+        if self.participants is not None:
+            item = self.participants
+            value = usable_value(item, answers.get(item.code)) if item.applies(unit_kind) else None
+            if value is None:
+                cells += [None, None, None]
+            else:
+                women = value["female"]
+                total = value["male"] + women
+                cells += [total, women, (women / total) if total else None]
+                participant_sums[0] += total
+                participant_sums[1] += women
+                participant_sums[2] += 1
+        self.communication.row(cells)
+
+    def write_communication_total(self, activity_sums: dict, activity_total: list,
+                                  participant_sums: list) -> None:
+        if not self.activity_items and self.participants is None:
+            self.communication.free_row([None, self.t.no_communication_items], style="note")
+            return
+        values: list[Any] = [None, self.total_label(), None, None, None]
+        for item in self.activity_items:
+            total, units = activity_sums[item.code]
+            values.append(total if units else None)
+        if self.activity_items:
+            values.append(activity_total[0] if activity_total[1] else None)
+        if self.participants is not None:
+            total, women, units = participant_sums
+            values += ([total, women, (women / total) if total else None] if units
+                       else [None, None, None])
+        self.communication.total_row(values)
+
+    def write_data_rows(self, visit, team_name: str, kind_label: str, data_label: str,
+                        answers: dict, provenance: dict) -> None:
+        t, template = self.t, self.template
+        sources = t.sources
+        prefix = [visit.visit_id, self.campaign_names.get(visit.campaign_id, ""), team_name,
+                  visit.unit_code, visit.unit_name, kind_label, data_label]
+        row = self.data.row
+        codes = [item.code for item in template.items if item.code in answers]
+        codes += sorted(code for code in answers if not template.has_item(code))
+        for code in codes:
+            value = answers[code]
+            source, by, at = provenance.get(code, ("", "", None))
+            tail = [sources.get(source, source), by, at]
+            if template.has_item(code):
+                item = template.item(code)
+                section = template.section_of(code).code
+                kind = item.type
+            else:
+                section, kind = "", ""
+            head = prefix + [section, code]
+            if kind == "mf" and isinstance(value, dict):
+                for part in ("male", "female"):
+                    row(head + [t.mf_parts[part], _number(value.get(part)), None] + tail)
+                self.summary.data_rows += 2
+                continue
+            number, text = None, None
+            if kind == "ynp" and isinstance(value, str):
+                text = t.ynp_short.get(value, value)
+            elif kind in ("int", "money"):
+                number = _number(value)
+                if number is None:
+                    text = _as_text(value)
+            elif kind == "file" and isinstance(value, list):
+                number = len(value)
+            else:
+                text = _as_text(value)
+            row(head + [None, number, text] + tail)
+            self.summary.data_rows += 1
+
+    # -- sheet 6 and 8: their own streams ---------------------------------------------------
+    def write_findings(self) -> None:
+        t = self.t
+        sheet = self.findings_sheet
+        if self.summary.included == 0:
+            sheet.free_row([None, t.no_rows % {"reason": self.empty_reason or t.empty_none_final}],
+                           style="warning")
+            return
+        flt = self.included_filter()
+        number = 0
+        rows = queries.findings(flt)
+        for (visit_id, section), group in groupby(rows, key=lambda r: (r.visit_id, r.section)):
+            shortcomings, recommendations = [], []
+            for row in group:
+                (shortcomings if row.kind == 0 else recommendations).append(row)
+            first = (shortcomings or recommendations)[0]
+            team = self.teams.get(first.team_id)
+            data_label = t.data_final if first.status == "final" else t.data_provisional
+            for index in range(max(len(shortcomings), len(recommendations))):
+                shortcoming = shortcomings[index] if index < len(shortcomings) else None
+                recommendation = recommendations[index] if index < len(recommendations) else None
+                number += 1
+                sheet.row([
+                    number, first.unit_name, team.name if team else "", data_label, section,
+                    shortcoming.text if shortcoming else None,
+                    t.cause_kinds.get(shortcoming.cause_kind, shortcoming.cause_kind or None)
+                    if shortcoming else None,
+                    shortcoming.cause or None if shortcoming else None,
+                    recommendation.text if recommendation else None,
+                    recommendation.responsible or None if recommendation else None,
+                    recommendation.remedy_deadline if recommendation else None,
+                    t.remedy_states.get(recommendation.remedy_status, recommendation.remedy_status)
+                    if recommendation else None,
+                ])
+        if number == 0:
+            sheet.free_row([None, t.no_findings], style="note")
+
+    def write_evidence(self) -> None:
+        t = self.t
+        sheet = self.evidence
+        if self.summary.included == 0:
+            sheet.free_row([None, t.no_rows % {"reason": self.empty_reason or t.empty_none_final}],
+                           style="warning")
+            return
+        template = self.template
+        number = 0
+        for row in queries.attachments(self.included_filter()):
+            number += 1
+            team = self.teams.get(row.team_id)
+            item_label = (template.item(row.item_code).label(self.lang)
+                          if row.item_code and template.has_item(row.item_code) else None)
+            sheet.row([number, row.unit_name, team.name if team else "",
+                       t.data_final if row.status == "final" else t.data_provisional,
+                       row.item_code or None, item_label, row.filename or None, row.mime,
+                       round((row.size or 0) / 1024, 1),
+                       queries.person(row.by_name, row.by_username), row.created_at])
+        if number == 0:
+            sheet.free_row([None, t.no_evidence], style="note")
+
+    def included_filter(self) -> VisitFilter:
+        flt = self.scope.visit_filter
+        return flt if self.scope.include_provisional else flt.only("final")
+
+    # -- sheet 5 ----------------------------------------------------------------------------
+    def previous_header(self) -> str:
+        previous = self.scope.previous_campaigns
+        if not previous:
+            return self.t.col_previous_none
+        first = previous[0]
+        return self.t.col_previous % {
+            "period": f"{self.t.periods.get(first.period, first.period)} {first.year}"}
+
+    def previous_results(self) -> dict[str, Any]:
+        """This template's indicators over the previous period's final visits, by code."""
+        previous = self.scope.previous_campaigns
+        if not previous or self.template is None:
+            return {}
+        flt = VisitFilter(tuple(c.id for c in previous), self.scope.previous_team_ids)
+        rollup = IndicatorRollup(self.template, self.targets, year=previous[0].year)
+        units = 0
+        for _, group in groupby(queries.resolution_values(flt), key=lambda r: r.visit_id):
+            answers: dict[str, Any] = {}
+            kind = ""
+            for row in group:
+                kind = row.unit_kind
+                if row.value is not None:
+                    answers[row.item_code] = row.value
+            rollup.add(kind, answers)
+            units += 1
+        if units == 0:
+            return {}
+        return {result.code: result for result in rollup.results()}
+
+    def write_indicators(self) -> None:
+        t = self.t
+        sheet = self.indicators_sheet
+        sheet.start_table()
+        if self.template is None:
+            sheet.free_row([None, t.no_rows % {"reason": self.empty_reason}], style="warning")
+            return
+        results = self.rollup.results()
+        previous = self.previous_results()
+        ws = sheet._piece.ws
+        book = self.book
+        for number, result in enumerate(results, 1):
+            indicator = self.template.indicator(result.code)
+            measure = t.measures.get(indicator.unit, indicator.unit)
+            before = previous.get(result.code)
+            style = {"met": "good", "not_met": "bad"}.get(result.status)
+            status = t.statuses.get(result.status, result.status)
+            value = self.indicator_value(result)
+            if isinstance(value, float) and result.unit == "%" and style:
+                value = book.styled(ws, value, f"{style}_percent")
+            sheet.row([
+                number, result.code, result.label(self.lang), measure,
+                result.target(self.lang) or t.dash, result.legal_basis or None,
+                value if value is not None else t.dash,
+                result.numerator, result.denominator,
+                (self.indicator_value(before) if before is not None and before.value is not None
+                 else t.dash),
+                book.styled(ws, status, style) if style else status,
+                self.units_met.get(result.code, 0) if self.units_judged.get(result.code) else None,
+                self.units_judged.get(result.code) or None,
+            ])
+
+    def indicator_value(self, result) -> Any:
+        """A cell for an indicator value: a percentage as a fraction with % format."""
+        ws = self.indicators_sheet._piece.ws
+        if result.value is None:
+            return None
+        if isinstance(result.value, bool):
+            return self.t.ynp_short["yes" if result.value else "no"]
+        if result.unit == "%":
+            return self.book.styled(ws, result.value / 100, "percent")
+        return self.book.styled(ws, round(result.value, 4), "ratio")
+
+    # -- sheet 1 ----------------------------------------------------------------------------
+    def write_general(self) -> None:
+        t, scope, sheet = self.t, self.scope, self.general
+        counts = self.counts
+        sheet.key_value(t.gen_period, t.periods.get(scope.period, scope.period))
+        sheet.key_value(t.gen_year, scope.year)
+        for campaign in scope.campaigns:
+            dates = " - ".join(d.strftime("%d/%m/%Y") for d in (campaign.start_date,
+                                                                 campaign.end_date) if d)
+            sheet.key_value(t.gen_campaigns, campaign.name)
+            if dates:
+                sheet.key_value(t.gen_dates, dates)
+            sheet.key_value(t.gen_deadline, campaign.deadline)
+        if self.template is not None:
+            sheet.key_value(t.gen_template, t.gen_template_value % {
+                "title": self.template.title(self.lang), "version": self.template.version})
+            sheet.key_value(t.gen_targets, t.gen_template_value % {
+                "title": self.targets.title(self.lang), "version": self.targets.version})
+            if len({c.template_id for c in scope.campaigns}) > 1:
+                sheet.key_value(t.gen_templates_differ, t.gen_templates_differ_value)
+        sheet.key_value(t.gen_scope, t.gen_scope_all if scope.team_ids is None else
+                        ", ".join(team.name for team in self.teams.values()))
+        for team in self.teams.values():
+            decision_date = (t.gen_decision_date % {"date": team.decision_date.strftime("%d/%m/%Y")}
+                             if team.decision_date else "")
+            sheet.key_value(t.gen_team, t.gen_team_value % {
+                "team": team.name, "decision": team.decision_number or t.dash,
+                "date": decision_date, "lead": team.lead_name or t.dash})
+        sheet.key_value(t.gen_generated_at, datetime.now(timezone.utc))
+        if scope.prepared_by:
+            sheet.key_value(t.gen_generated_by, scope.prepared_by)
+        sheet.key_value(t.gen_visits, self.summary.visits)
+        sheet.key_value(t.gen_final, self.summary.final)
+        sheet.key_value(t.gen_open, t.gen_open_value % {
+            "count": self.open_count, "planned": counts.get("planned", 0),
+            "in_progress": counts.get("in_progress", 0), "merging": counts.get("merging", 0)})
+        if self.empty_reason:
+            sheet.key_value(t.gen_empty, self.empty_reason, style="warning")
+        elif self.provisional:
+            sheet.key_value(t.gen_data, t.gen_data_provisional % {
+                "open": self.summary.provisional, "final": self.summary.final}, style="warning")
+        else:
+            sheet.key_value(t.gen_data, t.gen_data_final % {"count": self.summary.final})
+        previous = scope.previous_campaigns
+        sheet.key_value(t.gen_previous, (f"{t.periods.get(previous[0].period)} {previous[0].year}"
+                                         if previous else t.gen_previous_none))
+        sheet.free_row([None])
+        sheet.free_row([t.missing_title], style="bold")
+        sheet.start_table()
+        missing = 0
+        if scope.campaigns:
+            flt = scope.visit_filter.only("planned", "in_progress", "merging")
+            for row in queries.visits(flt):
+                missing += 1
+                team = self.teams.get(row.team_id)
+                sheet.row([row.unit_name, team.name if team else "",
+                           t.visit_states.get(row.status, row.status),
+                           row.planned_date.strftime("%d/%m/%Y") if row.planned_date else None,
+                           row.visit_id])
+        if missing == 0:
+            sheet.free_row([t.missing_none], style="note")
+
+
+def provisional_values(visit_id: int, t) -> tuple[dict[str, Any], dict[str, tuple]]:
+    """An open visit's merged answers (what ``visit_values`` gives) and where each came from."""
+    from ..review.merge import is_answered
+    from ..review.values import visit_merge
+
+    visit = db.session.get(Visit, visit_id)
+    answers: dict[str, Any] = {}
+    provenance: dict[str, tuple] = {}
+    for code, merged in visit_merge(visit).items():
+        if not (merged.has_value and is_answered(merged.value)):
+            continue
+        answers[code] = merged.value
+        if merged.resolution is not None:
+            provenance[code] = (merged.resolution.source, merged.resolution.resolved_by,
+                                merged.resolution.resolved_at)
+        else:
+            times = [s.saved_at for s in merged.sources if s.saved_at is not None]
+            provenance[code] = (merged.state, ", ".join(s.inspector_name for s in merged.sources),
+                                max(times) if times else None)
+    return answers, provenance
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def _as_text(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)

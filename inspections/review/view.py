@@ -1,0 +1,492 @@
+"""What the review pages and the merge API show, built from the merge of one visit.
+
+`build_merge_view` gathers, item by item, every inspector's latest answer, the merge state,
+the lead's resolution, send-back comments and what changed since a send-back, plus the
+counts, the late submissions and the reasons finalizing would be refused. `build_record`
+gathers the inspection record (biên bản kiểm tra). Both only read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Optional
+
+from babel.numbers import format_decimal
+from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
+from sqlalchemy import select
+
+from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word
+from ..checklist.validation import parse_date
+from ..checklists.services import core_template
+from ..extensions import db
+from ..models import (
+    Recommendation,
+    ReviewComment,
+    Shortcoming,
+    Submission,
+    SubmissionRevision,
+    TeamMember,
+    User,
+    Visit,
+    VisitReport,
+)
+from ..submissions import latest_submissions
+from .merge import ItemMerge, Source, canonical, count_states, is_answered
+from .services import finalize_reasons, jsonable, resolution_json
+from .values import visit_merge, visit_values
+
+STATE_LABELS = {
+    "agreed": _l("Agreed"),
+    "single": _l("One source only"),
+    "conflict": _l("Conflict"),
+    "unanswered": _l("Unanswered"),
+    "resolved": _l("Decided by the lead"),
+}
+REVIEW_STATE_LABELS = {
+    "received": _l("Received"),
+    "has_issues": _l("Sent back"),
+    "approved": _l("Approved"),
+}
+VISIT_STATUS_LABELS = {
+    "planned": _l("Planned"),
+    "in_progress": _l("In progress"),
+    "merging": _l("Merging"),
+    "final": _l("Final"),
+}
+RESOLUTION_SOURCE_LABELS = {
+    "agreed": _l("agreed answers, recorded at finalization"),
+    "picked": _l("picked from an inspector's answer"),
+    "entered": _l("entered by the lead"),
+}
+CAUSE_KIND_LABELS = {"internal": _l("Internal cause"), "external": _l("External cause")}
+REMEDY_STATUS_LABELS = {"open": _l("Open"), "done": _l("Remedied")}
+TEAM_ROLE_LABELS = {
+    "lead": _l("Team lead"),
+    "deputy": _l("Deputy team lead"),
+    "secretary": _l("Secretary"),
+    "member": _l("Member"),
+}
+TEAM_ROLE_ORDER = {"lead": 0, "deputy": 1, "secretary": 2, "member": 3}
+FILTERS = ("all", "conflicts", "missing")
+
+
+# --- formatting -----------------------------------------------------------------------------
+
+def number(value: Any, lang: str) -> str:
+    return format_decimal(value, locale="en" if lang == "en" else "vi")
+
+
+def share_text(female: int, total: int, lang: str) -> str:
+    if not total:
+        return "—"
+    return format_decimal(round(female * 100 / total, 1), format="#,##0.0", locale="en" if lang == "en" else "vi")
+
+
+def format_value(item, value: Any, lang: str = "vi") -> str:
+    """An answer as a person reads it: Có / Nam 10 · Nữ 5 / 1.500.000 đ / 10/06/2026."""
+    if not is_answered(value):
+        return "—"
+    kind = item.type
+    try:
+        if kind == "ynp":
+            return word(YNP_LABELS, value, lang)
+        if kind == "mf":
+            male, female = int(value.get("male") or 0), int(value.get("female") or 0)
+            return (f"{word(MF_PART_LABELS, 'male', lang)} {number(male, lang)} · "
+                    f"{word(MF_PART_LABELS, 'female', lang)} {number(female, lang)} "
+                    f"({number(male + female, lang)}; {share_text(female, male + female, lang)}%)")
+        if kind == "int":
+            return number(value, lang)
+        if kind == "money":
+            return f"{number(value, lang)} đ"
+        if kind == "date":
+            day = parse_date(value)
+            return day.strftime("%d/%m/%Y") if day else str(value)
+        if kind == "file":
+            count = len(value) if isinstance(value, list) else 1
+            return _("%(count)d evidence file(s)", count=count)
+    except (TypeError, ValueError, AttributeError):
+        pass
+    return str(value)
+
+
+def when(moment: Optional[datetime]) -> str:
+    """A time in the app's time zone, as dd/MM/yyyy HH:mm."""
+    return format_datetime(moment, "dd/MM/yyyy HH:mm") if moment else ""
+
+
+def form_fields(item, value: Any) -> dict[str, str]:
+    """An answer as the strings of its form fields (to pre-fill the "enter a value" form)."""
+    if not is_answered(value):
+        return {}
+    if item.type == "mf" and isinstance(value, dict):
+        return {f"{item.code}.{part}": str(value.get(part, "")) for part in ("male", "female")}
+    return {item.code: str(value)}
+
+
+# --- the merge page -------------------------------------------------------------------------
+
+@dataclass
+class SourceView:
+    source: Source
+    text: str
+    received_at: Optional[datetime] = None
+    before_send_back: Optional[str] = None  # the answer in the revision that was sent back
+
+
+@dataclass
+class CommentView:
+    inspector: str
+    comment: ReviewComment
+    answered: bool  # a newer revision came in after it
+
+
+@dataclass
+class ItemView:
+    item: Any
+    section_code: str
+    merge: ItemMerge
+    text: str
+    sources: list[SourceView]
+    silent: list[str]
+    missing: bool
+    stale_resolution: bool
+    comments: list[CommentView] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.item.code
+
+    @property
+    def state(self) -> str:
+        return self.merge.state
+
+
+@dataclass
+class Change:
+    code: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class SubmissionView:
+    submission: Submission
+    name: str
+    agency: str
+    comments: list[ReviewComment]
+    sent_back_revision: Optional[int]
+    changes: list[Change]
+
+    @property
+    def resubmitted(self) -> bool:
+        return self.sent_back_revision is not None and self.submission.revision > self.sent_back_revision
+
+
+@dataclass
+class LateChange:
+    code: str
+    label: str
+    inspector: str
+    final: str
+    late: str
+
+
+@dataclass
+class MergeView:
+    visit: Visit
+    template: Any
+    lang: str
+    sections: list[tuple[Any, list[ItemView]]]
+    items: dict[str, ItemView]
+    counts: dict[str, int]
+    submissions: list[SubmissionView]
+    late_changes: list[LateChange]
+    late_submissions: list[SubmissionView]
+    reasons: list[dict[str, str]]
+
+    def filtered(self, show: str) -> list[tuple[Any, list[ItemView]]]:
+        """The sections with only the items the filter keeps (empty sections left out)."""
+        if show not in ("conflicts", "missing"):
+            return self.sections
+        keep = (lambda v: v.state == "conflict") if show == "conflicts" else (lambda v: v.missing)
+        out = []
+        for section, items in self.sections:
+            kept = [v for v in items if keep(v)]
+            if kept:
+                out.append((section, kept))
+        return out
+
+
+def agency_of(user: User) -> str:
+    if user.agency is None:
+        return ""
+    return user.agency.short_name or user.agency.name
+
+
+def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
+    template = core_template(visit.team.campaign.template)
+    merge = visit_merge(visit)
+    submissions = latest_submissions(visit.id)
+    by_id = {s.id: s for s in submissions}
+    comments_by_sub: dict[int, list[ReviewComment]] = {s.id: [] for s in submissions}
+    if submissions:
+        for comment in db.session.scalars(select(ReviewComment).where(
+                ReviewComment.submission_id.in_(list(by_id))).order_by(ReviewComment.created_at, ReviewComment.id)):
+            comments_by_sub[comment.submission_id].append(comment)
+
+    # What each resubmitted checklist changed since the revision that was sent back.
+    sub_views: list[SubmissionView] = []
+    before_send_back: dict[tuple[int, str], str] = {}
+    for submission in submissions:
+        comments = comments_by_sub[submission.id]
+        sent_back = max((c.revision for c in comments), default=None)
+        changes: list[Change] = []
+        if sent_back is not None and submission.revision > sent_back:
+            old = db.session.scalar(select(SubmissionRevision.answers).where(
+                SubmissionRevision.submission_id == submission.id,
+                SubmissionRevision.revision == sent_back)) or {}
+            new = submission.answers or {}
+            for item in template.items:
+                code = item.code
+                if code not in old and code not in new:
+                    continue
+                if canonical(old.get(code)) != canonical(new.get(code)):
+                    before_text = format_value(item, old.get(code), lang)
+                    changes.append(Change(code, item.label(lang), before_text,
+                                          format_value(item, new.get(code), lang)))
+                    before_send_back[(submission.id, code)] = before_text
+        sub_views.append(SubmissionView(submission, submission.inspector.display_name,
+                                        agency_of(submission.inspector), comments, sent_back, changes))
+    sub_view_by_id = {v.submission.id: v for v in sub_views}
+
+    items: dict[str, ItemView] = {}
+    sections = []
+    for section, section_items in template.sections_for(visit.unit.kind):
+        views = []
+        for item in section_items:
+            item_merge = merge[item.code]
+            sources = [SourceView(s, format_value(item, s.value, lang),
+                                  by_id[s.submission_id].updated_at if s.submission_id in by_id else None,
+                                  before_send_back.get((s.submission_id, item.code)))
+                       for s in item_merge.sources]
+            answered_ids = {s.submission_id for s in item_merge.sources}
+            silent = [v.name for v in sub_views if v.submission.id not in answered_ids]
+            resolution = item_merge.resolution
+            stale = bool(resolution is not None and resolution.source in ("picked", "entered")
+                         and resolution.resolved_at is not None
+                         and any(sv.received_at and sv.received_at > resolution.resolved_at for sv in sources))
+            has_value = item_merge.has_value and is_answered(item_merge.value)
+            comment_views = []
+            for sub_view in sub_views:
+                for comment in sub_view.comments:
+                    if comment.item_code == item.code and comment.revision == sub_view.sent_back_revision:
+                        comment_views.append(CommentView(sub_view.name, comment, sub_view.resubmitted))
+            view = ItemView(item, section.code, item_merge, format_value(item, item_merge.value, lang),
+                            sources, silent, bool(item.required and not has_value and item_merge.state != "conflict"),
+                            stale, comment_views)
+            items[item.code] = view
+            views.append(view)
+        sections.append((section, views))
+
+    counts = count_states(merge)
+    counts["missing"] = sum(1 for v in items.values() if v.missing)
+    counts["total"] = len(items)
+    counts["submissions"] = len(submissions)
+
+    late_changes: list[LateChange] = []
+    late_subs: list[SubmissionView] = []
+    if visit.status == "final":
+        final_values = visit_values(visit)
+        for sub_view in sub_views:
+            submission = sub_view.submission
+            if not submission.late or (visit.finalized_at and submission.updated_at
+                                       and submission.updated_at < visit.finalized_at):
+                continue
+            late_subs.append(sub_view)
+            for code, value in (submission.answers or {}).items():
+                if code not in items or not is_answered(value):
+                    continue
+                if canonical(value) != canonical(final_values.get(code)):
+                    item = items[code].item
+                    late_changes.append(LateChange(code, item.label(lang), sub_view.name,
+                                                   format_value(item, final_values.get(code), lang),
+                                                   format_value(item, value, lang)))
+    reasons = [] if visit.status == "final" else finalize_reasons(visit, merge, lang)
+    return MergeView(visit, template, lang, sections, items, counts, sub_views, late_changes,
+                     late_subs, reasons)
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+def source_json(view: SourceView) -> dict[str, Any]:
+    s = view.source
+    return jsonable({
+        "submission_id": s.submission_id, "revision": s.revision, "value": s.value, "note": s.note,
+        "saved_at": s.saved_at, "received_at": view.received_at, "late": s.late,
+        "inspector": {"id": s.inspector_id, "name": s.inspector_name, "agency": s.agency},
+        "value_before_send_back": view.before_send_back,
+    })
+
+
+def visit_json(visit: Visit) -> dict[str, Any]:
+    return jsonable({
+        "id": visit.id, "status": visit.status, "version": visit.version,
+        "record_number": visit.record_number or "", "unit": {"id": visit.unit.id, "name": visit.unit.name,
+                                                             "kind": visit.unit.kind},
+        "team": {"id": visit.team.id, "name": visit.team.name},
+        "finalized_at": visit.finalized_at,
+        "finalized_by": visit.finalized_by.display_name if visit.finalized_by else None,
+    })
+
+
+def merge_json(view: MergeView) -> dict[str, Any]:
+    """The body of GET /api/v1/visits/<id>/merge."""
+    lang = view.lang
+    items = []
+    for section, item_views in view.sections:
+        for v in item_views:
+            resolution = None
+            if v.merge.resolution is not None:
+                r = v.merge.resolution
+                resolution = jsonable({"value": r.value, "source": r.source,
+                                       "source_submission_id": r.source_submission_id,
+                                       "source_revision": r.source_revision, "note": r.note,
+                                       "resolved_by": r.resolved_by, "resolved_at": r.resolved_at})
+            items.append({
+                "code": v.code, "section": section.code, "type": v.item.type,
+                "label": v.item.label(lang), "required": v.item.required,
+                "state": v.state, "value": v.merge.value, "missing_required": v.missing,
+                "resolution": resolution, "resolution_outdated": v.stale_resolution,
+                "sources": [source_json(s) for s in v.sources],
+                "comments": [{"inspector": c.inspector, "comment": c.comment.comment,
+                              "revision": c.comment.revision} for c in v.comments],
+            })
+    return {
+        "visit": visit_json(view.visit),
+        "version": view.visit.version,
+        "counts": view.counts,
+        "items": items,
+        "submissions": [jsonable({
+            "id": s.submission.id, "inspector": {"id": s.submission.inspector_id, "name": s.name,
+                                                 "agency": s.agency},
+            "revision": s.submission.revision, "review_state": s.submission.review_state,
+            "late": s.submission.late, "received_at": s.submission.updated_at,
+            "sent_back_revision": s.sent_back_revision,
+            "comments": [{"item_code": c.item_code, "comment": c.comment, "revision": c.revision,
+                          "created_at": c.created_at, "addressed_at": c.addressed_at}
+                         for c in s.comments],
+            "changes_since_sent_back": [{"item_code": c.code, "before": c.before, "after": c.after}
+                                        for c in s.changes],
+        }) for s in view.submissions],
+        "late_changes": [{"item_code": c.code, "inspector": c.inspector, "final": c.final, "late": c.late}
+                         for c in view.late_changes],
+        "finalize_blockers": view.reasons,
+    }
+
+
+# --- the inspection record ------------------------------------------------------------------
+
+@dataclass
+class RecordRow:
+    code: str
+    label: str
+    text: str
+
+
+@dataclass
+class CountRow:
+    code: str
+    label: str
+    total: str
+    female: str
+    share: str
+
+
+@dataclass
+class RecordSection:
+    code: str
+    title: str
+    rows: list[RecordRow]
+    counts: list[CountRow]
+
+
+@dataclass
+class Member:
+    name: str
+    agency: str
+    role: str
+
+
+@dataclass
+class Record:
+    visit: Visit
+    final: bool
+    issuing_body: str
+    record_number: str
+    place: str
+    day: Optional[date]
+    members: list[Member]
+    lead_name: str
+    sections: list[RecordSection]
+    report: Optional[VisitReport]
+    shortcomings: list[Shortcoming]
+    recommendations: list[Recommendation]
+
+
+def team_members(visit: Visit) -> list[Member]:
+    team = visit.team
+    rows = db.session.execute(
+        select(TeamMember, User).join(User, TeamMember.user_id == User.id).where(TeamMember.team_id == team.id)
+    ).all()
+    members = sorted(rows, key=lambda r: (0 if r[1].id == team.lead_id else 1,
+                                          TEAM_ROLE_ORDER.get(r[0].team_role, 9), r[0].id))
+    out = [Member(user.display_name, agency_of(user),
+                  "lead" if user.id == team.lead_id else member.team_role) for member, user in members]
+    if team.lead is not None and all(r[1].id != team.lead_id for r in rows):
+        out.insert(0, Member(team.lead.display_name, agency_of(team.lead), "lead"))
+    return out
+
+
+def build_record(visit: Visit, lang: str = "vi") -> Record:
+    template = core_template(visit.team.campaign.template)
+    values = visit_values(visit)
+    sections = []
+    for section, items in template.sections_for(visit.unit.kind):
+        rows, counts = [], []
+        for item in items:
+            value = values.get(item.code)
+            if item.type == "mf":
+                if isinstance(value, dict):
+                    male, female = int(value.get("male") or 0), int(value.get("female") or 0)
+                    counts.append(CountRow(item.code, item.label(lang), number(male + female, lang),
+                                           number(female, lang), share_text(female, male + female, lang)))
+                else:
+                    counts.append(CountRow(item.code, item.label(lang), "—", "—", "—"))
+            else:
+                rows.append(RecordRow(item.code, item.label(lang), format_value(item, value, lang)))
+        sections.append(RecordSection(section.code, section.title(lang), rows, counts))
+    members = team_members(visit)
+    lead_name = next((m.name for m in members if m.role == "lead"), "")
+    day = visit.planned_date or (visit.finalized_at.date() if visit.finalized_at else None)
+    report, shortcomings, recommendations = findings(visit)
+    return Record(
+        visit=visit, final=visit.status == "final",
+        issuing_body=visit.team.campaign.issuing_body or "",
+        record_number=visit.record_number or "", place=visit.unit.address or "",
+        day=day, members=members, lead_name=lead_name, sections=sections,
+        report=report, shortcomings=shortcomings, recommendations=recommendations,
+    )
+
+
+def findings(visit: Visit) -> tuple[Optional[VisitReport], list[Shortcoming], list[Recommendation]]:
+    record_report = db.session.scalar(select(VisitReport).where(VisitReport.visit_id == visit.id))
+    shortcomings = list(db.session.scalars(select(Shortcoming).where(Shortcoming.visit_id == visit.id)
+                                           .order_by(Shortcoming.position, Shortcoming.id)))
+    recommendations = list(db.session.scalars(select(Recommendation).where(Recommendation.visit_id == visit.id)
+                                              .order_by(Recommendation.position, Recommendation.id)))
+    return record_report, shortcomings, recommendations
+
+
+__all__ = ["build_merge_view", "build_record", "merge_json", "format_value", "resolution_json"]

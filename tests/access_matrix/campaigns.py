@@ -1,0 +1,84 @@
+"""Who may open what in the coordinator's desk (blueprint `campaigns`).
+
+ROUTES: every GET endpoint -> role -> "ok" (200) or "forbidden" (403 or 404), requested with
+the demo ids of team 1's objects (campaign 1, team 1, visit 1, unit 1, agency 1, a user id).
+"lead" means lead1, the lead of team 1: leads open the campaign list, the dashboard and their
+own team's page read-only; everything else is the coordinator's, and users are the admin's.
+
+POST_ROUTES: every POST endpoint, same shape: "forbidden" roles must get 403/404 and change
+nothing; "ok" roles are allowed through (the answer may still be 400/302 for an empty form).
+
+PARAMS: URL arguments other than the demo ids.
+"""
+
+OK, NO = "ok", "forbidden"
+
+
+def _roles(admin, coordinator, lead, inspector):
+    return {"admin": admin, "coordinator": coordinator, "lead": lead, "inspector": inspector}
+
+
+MANAGERS = _roles(OK, OK, NO, NO)
+READERS = _roles(OK, OK, OK, NO)  # leads: only campaigns / teams they lead
+ADMIN = _roles(OK, NO, NO, NO)
+
+ROUTES = {
+    "campaigns.index": READERS,
+    "campaigns.dashboard": READERS,
+    "campaigns.campaign_new": MANAGERS,
+    "campaigns.campaign_edit": MANAGERS,
+    "campaigns.team": READERS,
+    "campaigns.team_new": MANAGERS,
+    "campaigns.team_edit": MANAGERS,
+    "campaigns.visit_new": MANAGERS,
+    "campaigns.visit_edit": MANAGERS,
+    "campaigns.agencies": MANAGERS,
+    "campaigns.agency_new": MANAGERS,
+    "campaigns.agency_edit": MANAGERS,
+    "campaigns.units": MANAGERS,
+    "campaigns.unit_new": MANAGERS,
+    "campaigns.unit_edit": MANAGERS,
+    "campaigns.units_import": MANAGERS,
+    "campaigns.units_import_blank": MANAGERS,
+    "campaigns.users": ADMIN,
+    "campaigns.user_new": ADMIN,
+    "campaigns.user_edit": ADMIN,
+    "campaigns.users_import": ADMIN,
+    "campaigns.users_import_blank": ADMIN,
+}
+
+POST_ROUTES = {
+    "campaigns.campaign_new": MANAGERS,
+    "campaigns.campaign_edit": MANAGERS,
+    "campaigns.campaign_archive": MANAGERS,
+    "campaigns.campaign_restore": MANAGERS,
+    "campaigns.team_new": MANAGERS,
+    "campaigns.team_edit": MANAGERS,
+    "campaigns.team_archive": MANAGERS,
+    "campaigns.team_restore": MANAGERS,
+    "campaigns.team_member_add": MANAGERS,
+    "campaigns.team_member_remove": MANAGERS,
+    "campaigns.visit_new": MANAGERS,
+    "campaigns.visit_edit": MANAGERS,
+    "campaigns.visit_archive": MANAGERS,
+    "campaigns.visit_restore": MANAGERS,
+    "campaigns.agency_new": MANAGERS,
+    "campaigns.agency_edit": MANAGERS,
+    "campaigns.agency_archive": MANAGERS,
+    "campaigns.agency_restore": MANAGERS,
+    "campaigns.unit_new": MANAGERS,
+    "campaigns.unit_edit": MANAGERS,
+    "campaigns.unit_archive": MANAGERS,
+    "campaigns.unit_restore": MANAGERS,
+    "campaigns.units_import": MANAGERS,
+    "campaigns.units_import_confirm": MANAGERS,
+    "campaigns.user_new": ADMIN,
+    "campaigns.user_edit": ADMIN,
+    "campaigns.user_archive": ADMIN,
+    "campaigns.user_restore": ADMIN,
+    "campaigns.users_import": ADMIN,
+    "campaigns.users_import_confirm": ADMIN,
+}
+
+# team 1's second member row (inspector1) in the demo province
+PARAMS = {"campaigns.team_member_remove": {"member_id": 2}}
