@@ -30,19 +30,19 @@ def store_template(core_template, *, user=None) -> tuple[Template, bool]:
     """
     content_hash = core_template.content_hash()
     latest = latest_template(core_template.key)
+    version = core_template.version or 1
     if latest is not None:
         if latest.content_hash == content_hash:
             return latest, False
-        previous = checklist.Template.from_dict(latest.definition)
-        problems = checklist.check_new_version(previous, core_template)
-        if problems:
-            raise checklist.TemplateError(problems)
+        # A changed template becomes the next version, whatever number the file carried.
         version = latest.version + 1
-    else:
-        version = core_template.version or 1
     definition = core_template.to_dict()
     definition["version"] = version
     stored_core = checklist.Template.from_dict(definition)
+    if latest is not None:
+        problems = checklist.check_new_version(checklist.Template.from_dict(latest.definition), stored_core)
+        if problems:
+            raise checklist.TemplateError(problems)
     row = Template(
         key=core_template.key,
         version=version,
@@ -77,6 +77,55 @@ def store_target_set(core_targets) -> tuple[TargetSet, bool]:
     db.session.add(row)
     db.session.flush()
     return row, True
+
+
+class ImportResult:
+    """What importing a file stored: the template version and, if the file had one, the target set."""
+
+    def __init__(self, template: Template, template_created: bool,
+                 target_set: Optional[TargetSet] = None, target_set_created: bool = False):
+        self.template = template
+        self.template_created = template_created
+        self.target_set = target_set
+        self.target_set_created = target_set_created
+
+
+def import_template_file(filename: str, data: bytes, *, user=None) -> ImportResult:
+    """Import a template from .xlsx, .yaml/.yml or .json bytes; raises checklist.TemplateError.
+
+    Nothing is stored unless the whole file is valid and the version rules hold.
+    """
+    name = (filename or "").lower()
+    targets = None
+    if name.endswith(".xlsx"):
+        core, targets = checklist.template_from_xlsx(data)
+    elif name.endswith((".yaml", ".yml", ".json")):
+        fmt = "json" if name.endswith(".json") else "yaml"
+        core = checklist.parse_template(data, fmt)
+    else:
+        raise checklist.TemplateError([checklist.Problem(
+            filename or "file", "unsupported file type: upload .xlsx, .yaml, .yml or .json")])
+    if targets is not None:
+        problems = checklist.check_targets(core, targets)
+        if problems:
+            raise checklist.TemplateError(problems)
+    row, created = store_template(core, user=user)
+    result = ImportResult(row, created)
+    if targets is not None:
+        result.target_set, result.target_set_created = store_target_set(targets)
+    return result
+
+
+def template_version(key: str, version: Optional[int] = None) -> Optional[Template]:
+    """A stored version, or the latest one when `version` is None."""
+    if version is None:
+        return latest_template(key)
+    return db.session.scalar(select(Template).where(Template.key == key, Template.version == version))
+
+
+def export_template_xlsx(row: Template, fileobj, target_set: Optional[TargetSet] = None) -> None:
+    """Write a stored version as an authoring workbook (import it back to get the same template)."""
+    checklist.template_to_xlsx(core_template(row), core_target_set(target_set) if target_set else None, fileobj)
 
 
 # Parsed templates by content hash: a stored version never changes, so this never goes stale.
