@@ -88,9 +88,13 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
 
 
 def require(action: str, obj: Any = None) -> None:
-    """Abort with 404 for objects the user may not see (no leaking of ids), else 403."""
+    """Send anonymous users to log in; 404 for objects the user may not see (no leaking of ids), else 403."""
     if can(current_user, action, obj):
         return
+    if not current_user.is_authenticated:
+        from flask import current_app
+
+        abort(current_app.login_manager.unauthorized())
     if obj is not None and isinstance(obj, (Visit, Submission)):
         view_action = "visit.view" if isinstance(obj, Visit) else "submission.view"
         if not can(current_user, view_action, obj):

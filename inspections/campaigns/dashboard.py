@@ -45,6 +45,7 @@ class Dashboard:
     total: int = 0
     overdue: int = 0
     not_visited: list[VisitRow] = field(default_factory=list)
+    archived_teams: list[Team] = field(default_factory=list)  # coordinators only, to restore them
 
 
 def visible_teams(user: User, campaign: Campaign) -> list[Team]:
@@ -97,4 +98,5 @@ def build(user: User, campaign: Campaign, today: date) -> Optional[Dashboard]:
         counts=counts, visits=rows, people=people, unplanned_units=unplanned, read_only=not manager,
         total=len(rows), overdue=sum(1 for r in rows if r.overdue),
         not_visited=[r for r in rows if r.visit.status == "planned"],
+        archived_teams=[t for t in campaign.teams if t.archived_at is not None] if manager else [],
     )

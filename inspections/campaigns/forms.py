@@ -180,7 +180,8 @@ class VisitForm(DeskForm):
 
 
 class ImportForm(DeskForm):
-    file = FileField(_l("Excel file (.xlsx)"))
+    file = FileField(_l("Excel file (.xlsx)"), render_kw={
+        "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
 
     def validate_file(self, field):
         if not field.data or not getattr(field.data, "filename", ""):

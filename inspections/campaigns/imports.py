@@ -3,7 +3,7 @@
 Three steps: upload -> preview -> confirm. The upload is read with openpyxl in read-only mode
 and checked row by row; every bad row is reported with its Excel row number and the reason.
 Only a clean file gets a confirmation token: its parsed rows wait in a small JSON file under
-UPLOAD_DIR/imports/<token>.json (shared storage, so any worker can take the confirmation;
+UPLOAD_DIR/desk-imports/<token>.json (shared storage, so any worker can take the confirmation;
 nothing big goes into the cookie session). Confirming checks the rows again against the
 database (someone may have added a unit meanwhile) and writes them all, or nothing.
 
@@ -26,15 +26,20 @@ from typing import IO, Any, Optional
 
 from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
 from ..models import Agency, Unit, User
-from .forms import CODE_PATTERN, EMAIL_PATTERN, KIND_LABELS, ROLE_LABELS, USERNAME_PATTERN
+from .forms import CODE_PATTERN, EMAIL_PATTERN, USERNAME_PATTERN
+from .services import snapshot
 
-MAX_ROWS = 5000
+# Rows per file. Users are fewer and each needs a deliberately slow password hash, so a
+# confirmation of 500 users still answers within a request's time.
+MAX_ROWS = {"units": 5000, "users": 500}
 MAX_COLUMNS = 30
+MAX_BLANK_RUN = 1000  # this many empty rows in a row end the data
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # refuse "zip bombs": an .xlsx this big unpacked is no list of units
 PENDING_SECONDS = 2 * 3600  # a preview can be confirmed for two hours
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -155,7 +160,7 @@ def blank_workbook(kind: str) -> bytes:
         if column.key in lists:
             letter = sheet.cell(row=1, column=index).column_letter
             validation = DataValidation(type="list", formula1='"' + ",".join(lists[column.key]) + '"', allow_blank=True)
-            validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+            validation.add(f"{letter}2:{letter}{MAX_ROWS[kind] + 1}")
             sheet.add_data_validation(validation)
     help_sheet = workbook.create_sheet(str(_("Instructions")))
     help_sheet.append([str(_("Column")), str(_("Required")), str(_("What to enter"))])
@@ -166,7 +171,7 @@ def blank_workbook(kind: str) -> bytes:
                            str(column.help)])
     help_sheet.append([])
     help_sheet.append([str(_("At most %(rows)d rows per file. Nothing is saved until you confirm the preview.",
-                             rows=MAX_ROWS))])
+                             rows=MAX_ROWS[kind]))])
     help_sheet.column_dimensions["A"].width = 32
     help_sheet.column_dimensions["C"].width = 80
     buffer = io.BytesIO()
@@ -202,6 +207,13 @@ def read_rows(kind: str, stream: IO[bytes]) -> list[dict[str, Any]]:
     if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportRefused(not_xlsx)
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportRefused(not_xlsx)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportRefused(_("The file is too large."))
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
         raise ImportRefused(not_xlsx)
@@ -226,15 +238,20 @@ def read_rows(kind: str, stream: IO[bytes]) -> list[dict[str, Any]]:
             raise ImportRefused(_("The first row must hold the column headers of the blank; missing: %(columns)s.",
                                   columns=", ".join(missing)))
         rows: list[dict[str, Any]] = []
+        blank_run = 0
         try:
             for number, values in enumerate(rows_iter, start=2):
                 texts = {key: _cell_text(values[i]) if values and i < len(values) else ""
                          for key, i in positions.items()}
                 if not any(texts.values()):
+                    blank_run += 1
+                    if blank_run > MAX_BLANK_RUN:
+                        break  # formatting down to row 1,048,576 is not data
                     continue  # blank lines are skipped, not reported
-                if len(rows) >= MAX_ROWS:
+                blank_run = 0
+                if len(rows) >= MAX_ROWS[kind]:
                     raise ImportRefused(_("The file has more than %(rows)d rows. Split it into smaller files.",
-                                          rows=MAX_ROWS))
+                                          rows=MAX_ROWS[kind]))
                 texts["row"] = number
                 rows.append(texts)
         except ImportRefused:
@@ -374,7 +391,7 @@ CHECKS = {"units": check_unit_rows, "users": check_user_rows}
 # --- pending imports between preview and confirm --------------------------------------------
 
 def _pending_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"]) / "imports"
+    path = Path(current_app.config["UPLOAD_DIR"]) / "desk-imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -458,8 +475,6 @@ def _write_units(rows: list[dict[str, Any]]) -> ImportResult:
         if row.get("parent_code"):
             unit.parent_id = by_code[row["parent_code"].lower()].id
     db.session.flush()
-    from .services import snapshot
-
     for unit in created:
         audit.record("unit.create", unit, after=snapshot(unit), reason="import")
     return ImportResult(created)
@@ -469,8 +484,6 @@ def _write_users(rows: list[dict[str, Any]]) -> ImportResult:
     agencies = {a.code.lower(): a.id for a in db.session.scalars(select(Agency).where(Agency.archived_at.is_(None)))}
     created: list[User] = []
     passwords: list[tuple[str, str]] = []
-    from .services import snapshot
-
     for row in rows:
         password = new_password()
         user = User(username=row["username"], full_name=row["full_name"], email=row.get("email", ""),
@@ -488,9 +501,4 @@ def _write_users(rows: list[dict[str, Any]]) -> ImportResult:
 def new_password() -> str:
     """A random initial password that is easy to read aloud (no 0/O, 1/l confusion)."""
     alphabet = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(12))
-
-
-def count_existing(kind: str) -> int:
-    model = Unit if kind == "units" else User
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
+    return "".join(secrets.choice(alphabet) for _position in range(12))

@@ -9,9 +9,12 @@ from __future__ import annotations
 import io
 from typing import Any, Callable, Optional
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _, to_user_timezone
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict
 
 from .. import access
 from ..access import require, role_required
@@ -45,6 +48,14 @@ USERS = "users.manage"
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+@bp.errorhandler(IntegrityError)
+@bp.errorhandler(StaleDataError)
+def conflict(error):
+    """Two people saved the same code, or a visit changed under us: 409, nothing half-written."""
+    db.session.rollback()
+    return current_app.handle_http_exception(Conflict())
+
 
 @bp.context_processor
 def desk_labels():
@@ -114,9 +125,9 @@ def index():
                            manager=access.can(current_user, MANAGE), today=services.local_today())
 
 
-def _campaign_form(form: CampaignForm, campaign: Optional[Campaign] = None) -> CampaignForm:
-    form.template_id.choices = options(services.template_choices(campaign.template_id if campaign else None))
-    form.target_set_id.choices = options(services.target_set_choices(campaign.target_set_id if campaign else None))
+def _campaign_form(form: CampaignForm) -> CampaignForm:
+    form.template_id.choices = options(services.template_choices())
+    form.target_set_id.choices = options(services.target_set_choices())
     return form
 
 
@@ -148,7 +159,7 @@ def campaign_new():
 @role_required(MANAGE)
 def campaign_edit(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
-    form = _campaign_form(CampaignForm(obj=campaign), campaign)
+    form = _campaign_form(CampaignForm(obj=campaign))
     if form.validate_on_submit():
         try:
             services.save_campaign(form_values(form), campaign)
@@ -578,7 +589,7 @@ def _import_page(kind: str):
     elif request.method == "POST":
         status = 400
     return render_template("campaigns/import.html", kind=kind, form=form, preview=preview,
-                           columns=imports.COLUMNS[kind], confirm_form=ConfirmImportForm(), max_rows=imports.MAX_ROWS), status
+                           columns=imports.COLUMNS[kind], confirm_form=ConfirmImportForm(), max_rows=imports.MAX_ROWS[kind]), status
 
 
 def _import_confirm(kind: str):
@@ -597,7 +608,7 @@ def _import_confirm(kind: str):
         check.token = None
         flash(_("The data changed since the preview; nothing was imported. Fix the rows below and upload again."), "error")
         return render_template("campaigns/import.html", kind=kind, form=ImportForm(), preview=check,
-                               columns=imports.COLUMNS[kind], confirm_form=form, max_rows=imports.MAX_ROWS), 409
+                               columns=imports.COLUMNS[kind], confirm_form=form, max_rows=imports.MAX_ROWS[kind]), 409
     db.session.commit()
     imports.discard_pending(form.token.data)
     response = make_response(render_template("campaigns/import_done.html", kind=kind, result=result))

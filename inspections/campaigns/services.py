@@ -189,6 +189,9 @@ def save_unit(values: dict[str, Any], unit: Optional[Unit] = None) -> Unit:
         raise FormProblems({"code": _("Another unit already has the code %(code)s.", code=values["code"])})
     if unit is not None and values["parent_id"] and values["parent_id"] in ({unit.id} | _descendants(unit.id)):
         raise FormProblems({"parent_id": _("A unit cannot belong to itself or to a unit below it.")})
+    if unit is not None and values["kind"] == "commune" and db.session.scalar(
+            select(Unit.id).where(Unit.parent_id == unit.id, Unit.archived_at.is_(None)).limit(1)):
+        raise FormProblems({"kind": _("Other units belong to this one, so it cannot be a commune.")})
     return _save(unit or Unit(), values, "unit", unit is None)
 
 
@@ -248,12 +251,13 @@ def list_campaigns(user: User, show_archived: bool = False) -> list[Campaign]:
     return [c for c in campaigns if any(access.can(user, "team.reports", t) for t in c.teams)]
 
 
-def template_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
+def template_choices() -> list[tuple[int, str]]:
+    """Every stored template version, newest first within a key (versions are immutable, never archived)."""
     rows = db.session.scalars(select(Template).order_by(Template.key, Template.version.desc()))
     return [NONE_CHOICE] + [(t.id, f"{t.title or t.key} · {t.key} v{t.version}") for t in rows]
 
 
-def target_set_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
+def target_set_choices() -> list[tuple[int, str]]:
     rows = db.session.scalars(select(TargetSet).order_by(TargetSet.key, TargetSet.version.desc()))
     return [NONE_CHOICE] + [(t.id, f"{t.title or t.key} · {t.key} v{t.version}") for t in rows]
 

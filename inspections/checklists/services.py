@@ -28,11 +28,13 @@ def store_template(core_template, *, user=None) -> tuple[Template, bool]:
     rules are checked against the latest one and a new version is stored, numbered after it.
     Raises checklist.TemplateError when the rules are broken.
     """
-    content_hash = core_template.content_hash()
     latest = latest_template(core_template.key)
     version = core_template.version or 1
     if latest is not None:
-        if latest.content_hash == content_hash:
+        # Same content as the latest version (whatever version number the file carries)?
+        as_latest = core_template.to_dict()
+        as_latest["version"] = latest.version
+        if checklist.Template.from_dict(as_latest).content_hash() == latest.content_hash:
             return latest, False
         # A changed template becomes the next version, whatever number the file carried.
         version = latest.version + 1
@@ -58,7 +60,7 @@ def store_template(core_template, *, user=None) -> tuple[Template, bool]:
 
 def store_target_set(core_targets) -> tuple[TargetSet, bool]:
     """Store a target set; the same content returns the stored row."""
-    content_hash = core_targets.content_hash()
+    content_hash = _hash_ignoring_version(core_targets.to_dict())
     existing = db.session.scalar(
         select(TargetSet).where(TargetSet.key == core_targets.key, TargetSet.content_hash == content_hash)
     )
@@ -67,11 +69,13 @@ def store_target_set(core_targets) -> tuple[TargetSet, bool]:
     latest_version = db.session.scalar(
         select(func.max(TargetSet.version)).where(TargetSet.key == core_targets.key)
     )
+    definition = core_targets.to_dict()
+    definition["version"] = (latest_version or 0) + 1  # the stored number wins over the file's
     row = TargetSet(
         key=core_targets.key,
-        version=(latest_version or 0) + 1,
+        version=definition["version"],
         title=core_targets.title_vi,
-        definition=core_targets.to_dict(),
+        definition=definition,
         content_hash=content_hash,
     )
     db.session.add(row)
@@ -128,13 +132,22 @@ def export_template_xlsx(row: Template, fileobj, target_set: Optional[TargetSet]
     checklist.template_to_xlsx(core_template(row), core_target_set(target_set) if target_set else None, fileobj)
 
 
+def _hash_ignoring_version(definition: dict) -> str:
+    """Target sets are the same when everything but their version number is the same."""
+    import hashlib
+    import json
+
+    content = {k: v for k, v in definition.items() if k != "version"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 # Parsed templates by content hash: a stored version never changes, so this never goes stale.
 _parsed: dict[str, object] = {}
 
 
 def core_template(row: Template):
     """The checklist-core object of a stored template version."""
-    key = "template:" + row.content_hash
+    key = f"template:{row.id}:{row.content_hash}"
     if key not in _parsed:
         _parsed[key] = checklist.Template.from_dict(row.definition)
     return _parsed[key]
@@ -142,7 +155,7 @@ def core_template(row: Template):
 
 def core_target_set(row: TargetSet):
     """The checklist-core object of a stored target set."""
-    key = "targets:" + row.content_hash
+    key = f"targets:{row.id}:{row.content_hash}"
     if key not in _parsed:
         _parsed[key] = checklist.TargetSet.from_dict(row.definition)
     return _parsed[key]

@@ -122,3 +122,23 @@ def test_archiving_a_unit_in_use_keeps_its_visits_and_hides_it_from_pickers(clie
     assert "Sở Y tế" in team_page and "đã lưu trữ" in team_page
     [event] = audit_events("unit.archive")
     assert event.before["archived_at"] is None and event.after["archived_at"] is not None
+
+
+def test_a_district_with_communes_cannot_become_a_commune(client, login_as, query):
+    login_as("coordinator")
+    district = unit_by_code(query, "HUYEN-MS")
+    response = client.post(f"/campaigns/units/{district.id}/edit", data={
+        "code": "HUYEN-MS", "name": district.name, "kind": "commune", "parent_id": "0"})
+    assert response.status_code == 400
+    assert "Loại: Đang có đơn vị khác trực thuộc đơn vị này" in page_text(response)
+
+
+def test_two_people_saving_the_same_code_get_a_conflict_not_an_error(client, login_as, query, monkeypatch):
+    """The uniqueness check and the insert race: the database refuses the second, the user sees 409."""
+    from inspections.campaigns import services
+
+    login_as("coordinator")
+    monkeypatch.setattr(services, "_code_taken", lambda *args: False)  # as if the other save landed just after the check
+    response = client.post("/campaigns/agencies/new", data={"code": "SNV", "name": "Sở Nội vụ (2)", "short_name": ""})
+    assert response.status_code == 409
+    assert "Người khác vừa thay đổi nội dung này." in page_text(response)

@@ -205,3 +205,17 @@ def test_archived_visit_stays_on_record(client, login_as, query, audit_events):
     client.post("/campaigns/visits/1/restore")
     assert query(lambda s: s.get(Visit, 1)).archived_at is None
     assert [e.action for e in audit_events("visit.archive") + audit_events("visit.restore")] == ["visit.archive", "visit.restore"]
+
+
+def test_archived_team_leaves_the_dashboard_but_can_be_found_and_restored(client, login_as, query, audit_events):
+    login_as("coordinator")
+    assert client.post("/campaigns/teams/2/archive").status_code == 302
+    assert query(lambda s: s.get(Team, 2)).archived_at is not None
+    page = page_text(client.get("/campaigns/1"))
+    assert 'data-team-id="2"' not in page
+    assert 'id="archived-teams"' in page and "Đoàn kiểm tra liên ngành số 2" in page.split('id="archived-teams"')[1]
+    assert 'data-visit-id="7"' not in page  # its visits no longer count
+    assert client.get("/campaigns/teams/2").status_code == 200  # its record stays
+    client.post("/campaigns/teams/2/restore")
+    assert query(lambda s: s.get(Team, 2)).archived_at is None
+    assert [e.action for e in audit_events("team.archive") + audit_events("team.restore")] == ["team.archive", "team.restore"]

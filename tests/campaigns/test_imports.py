@@ -138,7 +138,7 @@ def test_garbage_and_wrong_files_are_refused_with_a_clear_message(client, login_
 def test_too_many_rows_are_refused(client, login_as, monkeypatch, query):
     from inspections.campaigns import imports
 
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setitem(imports.MAX_ROWS, "units", 3)
     login_as("coordinator")
     rows = [UNIT_HEADER] + [[f"U{i}", f"Đơn vị {i}", "department"] for i in range(4)]
     response = upload(client, "/campaigns/units/import", rows)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from inspections.models import Agency, User
+from inspections.models import User
 from tests.campaigns.conftest import page_text
 from tests.conftest import TEST_PASSWORD
 
