@@ -37,7 +37,7 @@ def lang() -> str:
 
 
 def load_visit(visit_id: int) -> Visit:
-    visit = db.session.get(Visit, visit_id)
+    visit = db.session.get(Visit, visit_id) if services.valid_id(visit_id) else None
     if visit is None:
         abort(404)
     return visit
@@ -89,10 +89,12 @@ def resolve(visit_id: int):
         choice = {"picked": "pick", "pick": "pick", "entered": "enter", "enter": "enter",
                   "clear": "clear"}.get(source if isinstance(source, str) else "", "")
         submission_id = data.get("submission_id")
+        source_revision = data.get("source_revision")
         row = services.resolve_item(visit, current_user, data["version"], services.ResolveRequest(
             item_code=data.get("item_code") if isinstance(data.get("item_code"), str) else "",
             choice=choice,
             submission_id=submission_id if isinstance(submission_id, int) and not isinstance(submission_id, bool) else None,
+            source_revision=source_revision if isinstance(source_revision, int) and not isinstance(source_revision, bool) else None,
             value=data.get("value"),
             note=data.get("note") if isinstance(data.get("note"), str) else "",
         ), lang())
@@ -268,6 +270,8 @@ OPENAPI_PATHS: dict[str, dict] = {
         {"item_code": {"type": "string"},
          "source": {"type": "string", "enum": ["picked", "entered", "clear"]},
          "submission_id": {"type": "integer", "description": "For source=picked: whose answer."},
+         "source_revision": {"type": "integer", "description": "For source=picked, optional: the revision "
+                             "of that answer the lead saw; 409 if the inspector changed it since."},
          "value": {"description": "For source=entered: the answer in the checklist's JSON encoding."},
          "note": {"type": "string"}},
         ["item_code", "source"]),

@@ -51,6 +51,8 @@ def audit_action_label(action: str) -> str:
 # --- access ---------------------------------------------------------------------------------
 
 def load_visit(visit_id: int) -> Visit:
+    if not services.valid_id(visit_id):
+        abort(404)
     return db.get_or_404(Visit, visit_id)
 
 
@@ -102,7 +104,10 @@ def prefill(item_view: views.ItemView) -> dict[str, str]:
     if resolution is not None:
         fields["note"] = resolution.note or ""
         if resolution.source == "picked" and resolution.source_submission_id:
-            fields["choice"] = f"pick-{resolution.source_submission_id}"
+            source = next((s for s in item_view.merge.sources
+                           if s.submission_id == resolution.source_submission_id), None)
+            if source is not None:
+                fields["choice"] = f"pick-{source.submission_id}-{source.revision}"
         elif resolution.source == "entered":
             fields["choice"] = "enter"
     return fields
@@ -153,7 +158,10 @@ def typed_fields(visit: Visit) -> list[tuple[str, str, list[str]]]:
             continue
         values = request.form.getlist(name)
         base = name.split(".", 1)[0]
-        if name in names:
+        if name == "choice":
+            label = names[name]
+            values = [readable_choice(value) for value in values]
+        elif name in names:
             label = names[name]
         elif name.startswith("comment-") and template.has_item(name[len("comment-"):]):
             code = name[len("comment-"):]
@@ -168,13 +176,37 @@ def typed_fields(visit: Visit) -> list[tuple[str, str, list[str]]]:
     return out
 
 
+def raw_fields() -> list[tuple[str, str]]:
+    """The posted fields to send again from the 409 page (all but the token and the version)."""
+    return [(name, value) for name in request.form if name not in ("csrf_token", "version")
+            for value in request.form.getlist(name)]
+
+
+def readable_choice(value: str) -> str:
+    """pick-<submission>-<revision> as "Use the answer of <inspector> (revision n)"."""
+    parts = value.split("-")
+    if parts[0] == "pick" and len(parts) >= 2 and parts[1].isdigit() and services.valid_id(int(parts[1])):
+        submission = db.session.get(Submission, int(parts[1]))
+        if submission is not None:
+            text = _("Use the answer of %(name)s", name=submission.inspector.display_name)
+            if len(parts) == 3 and parts[2].isdigit():
+                text += " (" + _("revision %(revision)d", revision=int(parts[2])) + ")"
+            return text
+    if value == "enter":
+        return _("Enter a value")
+    if value == "clear":
+        return _("Clear the decision (back to the inspectors' answers)")
+    return value
+
+
 def conflict_page(visit: Visit, exc: services.StaleVersion):
     """409: someone saved first. Show what was typed, and let the user apply it to the new version."""
     db.session.rollback()
     visit = db.session.get(Visit, visit.id)
     return render_template(
         "review/conflict.html", visit=visit, current_version=exc.current_version,
-        fields=typed_fields(visit), action=request.path, message=exc.message,
+        fields=typed_fields(visit), raw_fields=raw_fields(), action=request.path, message=exc.message,
+        retry=exc.retry_as_is,
         **template_helpers(),
     ), 409
 
@@ -238,8 +270,10 @@ def resolve(visit_id: int):
     code = form.get("item_code", "")
     raw_choice = form.get("choice", "")
     resolve_request = services.ResolveRequest(item_code=code, choice="", note=form.get("note", ""))
-    if raw_choice.startswith("pick-") and raw_choice[5:].isdigit():
-        resolve_request.choice, resolve_request.submission_id = "pick", int(raw_choice[5:])
+    picked = raw_choice.split("-")  # pick-<submission id>-<revision seen>
+    if len(picked) in (2, 3) and picked[0] == "pick" and all(p.isdigit() for p in picked[1:]):
+        resolve_request.choice, resolve_request.submission_id = "pick", int(picked[1])
+        resolve_request.source_revision = int(picked[2]) if len(picked) == 3 else None
     elif raw_choice in ("enter", "clear"):
         resolve_request.choice = raw_choice
     item = services.applicable_item(visit, code)
@@ -265,7 +299,7 @@ def send_back(visit_id: int):
     visit = load_visit(visit_id)
     access.require("visit.send_back", visit)
     raw = request.values.get("submission_id", "")
-    submission = db.session.get(Submission, int(raw)) if raw.isdigit() else None
+    submission = db.session.get(Submission, int(raw)) if raw.isdigit() and services.valid_id(int(raw)) else None
     if submission is not None and (submission.visit_id != visit.id or submission.state != "submitted"):
         submission = None
     if request.method == "GET":

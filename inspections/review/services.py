@@ -40,9 +40,10 @@ from ..models import (
     VisitReport,
     utcnow,
 )
-from .merge import ItemMerge, canonical, is_answered, merged_values
+from .merge import ItemMerge, is_answered, merged_values
 from .values import visit_merge
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL (and bigger ones never exist)
 MAX_TEXT = 10_000
 MAX_COMMENT = 2_000
 CAUSE_KINDS = ("internal", "external")
@@ -75,12 +76,24 @@ class StaleVersion(ReviewError):
 
     status = 409
     code = "stale_version"
+    retry_as_is = True  # re-sending the same change on the current version makes sense
 
     def __init__(self, current_version: Optional[int]):
         super().__init__(_("Someone else saved this visit in the meantime. Nothing of yours was "
                            "saved; check the current state and apply your change again."),
                          version=current_version)
         self.current_version = current_version
+
+
+class StaleSource(StaleVersion):
+    """The inspector's answer the lead picked changed after the lead's page was loaded."""
+
+    retry_as_is = False
+
+    def __init__(self, current_version: Optional[int]):
+        super().__init__(current_version)
+        self.message = _("The answer you picked was changed by the inspector in the meantime. "
+                         "Nothing was saved; look at the new answer and decide again.")
 
 
 class InvalidInput(ReviewError):
@@ -240,6 +253,7 @@ class ResolveRequest:
     item_code: str
     choice: str  # pick | enter | clear
     submission_id: Optional[int] = None
+    source_revision: Optional[int] = None  # the revision of the picked answer the lead saw
     value: Any = None
     note: str = ""
     parse_errors: list[dict[str, str]] = field(default_factory=list)
@@ -280,6 +294,8 @@ def resolve_item(visit: Visit, user: User, version: int, request: ResolveRequest
         source = next((s for s in current.sources if s.submission_id == request.submission_id), None)
         if source is None:
             raise InvalidInput([field_error("choice", _("Pick one of the answers shown."))])
+        if request.source_revision is not None and request.source_revision != source.revision:
+            raise StaleSource(visit.version)
         value, kind = source.value, "picked"
         source_submission_id, source_revision = source.submission_id, source.revision
     elif request.choice == "enter":
@@ -316,8 +332,12 @@ def resolve_item(visit: Visit, user: User, version: int, request: ResolveRequest
 
 # --- send back and approve ------------------------------------------------------------------
 
+def valid_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
 def submission_of(visit: Visit, submission_id: Any) -> Submission:
-    submission = db.session.get(Submission, submission_id) if isinstance(submission_id, int) else None
+    submission = db.session.get(Submission, submission_id) if valid_id(submission_id) else None
     if submission is None or submission.visit_id != visit.id or submission.state != "submitted":
         raise InvalidInput([field_error("submission_id", _("No such submitted checklist for this visit."))])
     return submission
@@ -456,8 +476,8 @@ def _finding_row(model, visit: Visit, row_id: Any):
     try:
         row_id = int(row_id)
     except (TypeError, ValueError):
-        raise InvalidInput([field_error("id", _("No such entry for this visit."))]) from None
-    row = db.session.get(model, row_id)
+        row_id = None
+    row = db.session.get(model, row_id) if valid_id(row_id) else None
     if row is None or row.visit_id != visit.id:
         raise InvalidInput([field_error("id", _("No such entry for this visit."))])
     return row
@@ -644,7 +664,3 @@ def reopen(visit: Visit, user: User, version: int, reason: Any) -> None:
     db.session.flush()
     audit.record("visit.reopen", visit, before=before, after={"status": "merging"},
                  reason=reason, visit_id=visit.id, actor=user)
-
-
-def same_value(a: Any, b: Any) -> bool:
-    return canonical(a) == canonical(b)

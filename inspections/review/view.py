@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..submissions import latest_submissions
 from .merge import ItemMerge, Source, canonical, count_states, is_answered
-from .services import finalize_reasons, jsonable, resolution_json
+from .services import finalize_reasons, jsonable
 from .values import visit_merge, visit_values
 
 STATE_LABELS = {
@@ -259,7 +259,6 @@ def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
                     before_send_back[(submission.id, code)] = before_text
         sub_views.append(SubmissionView(submission, submission.inspector.display_name,
                                         agency_of(submission.inspector), comments, sent_back, changes))
-    sub_view_by_id = {v.submission.id: v for v in sub_views}
 
     items: dict[str, ItemView] = {}
     sections = []
@@ -487,6 +486,3 @@ def findings(visit: Visit) -> tuple[Optional[VisitReport], list[Shortcoming], li
     recommendations = list(db.session.scalars(select(Recommendation).where(Recommendation.visit_id == visit.id)
                                               .order_by(Recommendation.position, Recommendation.id)))
     return record_report, shortcomings, recommendations
-
-
-__all__ = ["build_merge_view", "build_record", "merge_json", "format_value", "resolution_json"]
