@@ -92,7 +92,7 @@ def size_label(size: int) -> str:
     """A byte count as people say it: 10 MB, 512 KB, 300 bytes."""
     if size >= 1024 * 1024:
         value = size / (1024 * 1024)
-        return f"{value:.0f} MB" if value.is_integer() or value >= 10 else f"{value:.1f} MB"
+        return f"{value:.0f} MB" if value.is_integer() else f"{value:.1f} MB"
     if size >= 1024:
         return f"{size // 1024} KB"
     return f"{size} B"

@@ -178,7 +178,7 @@ def upload_attachment(visit_id: int):
     item_code = str(request.form.get("item_code", ""))[:40]
     if storage is None or not storage.filename:
         return jsonify({"error": "empty", "field": item_code or "file", "message": _("Choose a file to attach.")}), 400
-    data = storage.stream.read(max_upload_bytes() + 1)
+    data = storage.read()  # bounded by MAX_CONTENT_LENGTH; the exact size goes in the message
     try:
         attachment, created = store_attachment(
             current_user, attachment_uuid=request.form.get("uuid") or new_uuid(), data=data,
@@ -214,4 +214,9 @@ def attachment(attachment_uuid: str):
                          conditional=True, etag=row.sha256, max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=3600"
+    # Nothing in an evidence file may run scripts or load anything; Chromium's PDF viewer needs
+    # object-src, and the review pages may show a file in a frame of this site.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from .. import checklist
 from ..attachments import (AttachmentError, attachments_by_uuid, link_to_submission,
-                           max_upload_bytes, normalize_uuid, store_attachment)
+                           normalize_uuid, store_attachment)
 from ..checklist.form_input import parse_whole_number
 from ..checklist.messages import language
 from ..checklist.validation import parse_date
@@ -270,14 +270,13 @@ def _file_values(template, unit_kind: str, form) -> dict[str, list[str]]:
 def _store_uploads(user: User, visit: Visit, template, unit_kind: str, files,
                    file_values: dict[str, list[str]], errors: list[AnswerError], gettext) -> None:
     """Store files sent with the form (the no-JavaScript path); their uuids join the answers."""
-    limit = max_upload_bytes()
     for item in template.items_for(unit_kind):
         if item.type != "file":
             continue
         for storage in files.getlist(UPLOAD_PREFIX + item.code):
             if storage is None or not storage.filename:
                 continue
-            data = storage.stream.read(limit + 1)
+            data = storage.read()  # bounded by MAX_CONTENT_LENGTH; the exact size goes in the message
             try:
                 attachment, _created = store_attachment(
                     user, attachment_uuid=new_uuid(), data=data, filename=storage.filename,

@@ -94,6 +94,41 @@
     reveal(document.getElementById(decodeURIComponent(location.hash.slice(1))));
   }
 
+  // --- "Submit" with required items unanswered: say so at once (offline too), send nothing.
+  // Registered before the offline script's handler, so that one never queues such a checklist.
+  function clearRequired(item) {
+    item.classList.remove("has-error");
+    var note = item.querySelector(".client-required");
+    if (note) note.remove();
+  }
+  form.addEventListener("input", function (event) {
+    var item = event.target.closest && event.target.closest(".item.has-error");
+    if (item && item.querySelector(".client-required") && filled(item)) clearRequired(item);
+  });
+  form.addEventListener("change", function (event) {
+    var item = event.target.closest && event.target.closest(".item.has-error");
+    if (item && item.querySelector(".client-required") && filled(item)) clearRequired(item);
+  });
+  form.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    if (!button || button.name !== "action" || button.value !== "submit") return;
+    var missing = Array.prototype.filter.call(form.querySelectorAll(".item[data-required]"), function (item) { return !filled(item); });
+    var summary = form.querySelector(".client-summary");
+    if (!missing.length) { if (summary) summary.hidden = true; return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    missing.forEach(function (item) {
+      if (item.querySelector(".client-required")) return;
+      var note = document.createElement("p");
+      note.className = "error client-required";
+      note.textContent = form.getAttribute("data-msg-required") || "";
+      item.insertBefore(note, item.querySelector(".extras"));
+      item.classList.add("has-error");
+    });
+    if (summary) { summary.textContent = (form.getAttribute("data-msg-missing") || "").replace("{count}", missing.length); summary.hidden = false; }
+    reveal(missing[0]);
+  });
+
   // --- evidence: upload each chosen file straight away
   var uploadUrl = form.getAttribute("data-upload-url");
   var maxBytes = parseInt(form.getAttribute("data-max-upload"), 10) || 0;

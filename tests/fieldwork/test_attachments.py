@@ -38,7 +38,19 @@ def test_a_pdf_is_accepted_and_served_to_the_team(app, login, visits, demo):
     assert served.status_code == 200 and served.data == PDF
     assert served.headers["Content-Type"] == "application/pdf"
     assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert served.headers["Content-Disposition"].startswith("inline")
     assert "ke-hoach.pdf" in served.headers["Content-Disposition"]
+    assert "script-src" not in served.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in served.headers["Content-Security-Policy"]
+    download = client.get(body["url"] + "?download=1")
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    download.close()
+    served.close()
+    # a Vietnamese file name survives for the download, encoded as RFC 6266 says
+    named = upload(client, visits["SYT"], JPEG, "Biên bản họp.jpg").get_json()
+    assert named["filename"] == "Biên bản họp.jpg"
+    header = client.get(named["url"]).headers["Content-Disposition"]
+    assert "filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n%20h%E1%BB%8Dp.jpg" in header
     # the lead and a teammate may read it; another team and the coordinator's rights follow the visit
     for username, status in (("lead1", 200), ("inspector2", 200), ("coordinator", 200),
                              ("inspector3", 404), ("lead2", 404)):
