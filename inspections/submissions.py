@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import access, checklist
@@ -181,9 +181,26 @@ def store_submission(user: User, data: SubmissionInput, *, lang: str = "vi",
                 return decided
         raise
     if visit.status == "planned":
-        visit.status = "in_progress"
+        _mark_in_progress(visit)
     return SubmissionResult(data.uuid, status, server_revision=submission.revision,
                             late=late, submission=submission)
+
+
+def _mark_in_progress(visit: Visit) -> None:
+    """planned -> in_progress when a visit's first checklist arrives.
+
+    A conditional UPDATE rather than an ORM attribute change: when two inspectors' first
+    checklists for one visit arrive at the same moment, the second request's versioned ORM
+    update matched no row (StaleDataError, a 500) although both checklists must be stored.
+    The version still moves on, as for any change to the visit.
+    """
+    db.session.execute(
+        update(Visit)
+        .where(Visit.id == visit.id, Visit.status == "planned")
+        .values(status="in_progress", version=Visit.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(visit, ["status", "version"])
 
 
 def _find(submission_uuid: str) -> Optional[Submission]:

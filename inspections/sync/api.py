@@ -122,9 +122,9 @@ def put_attachment(attachment_uuid: str):
     existing = find_attachment(canonical)
     if not visit_text and existing is not None and existing.visit_id is not None:
         visit_text = str(existing.visit_id)  # a resend may leave the visit out
-    if not visit_text.isdigit() or len(visit_text) > 12:
+    if not (visit_text.isascii() and visit_text.isdigit()) or len(visit_text) > 10:
         return json_error(400, "bad_request", _("Say which visit the file belongs to (visit_id)."), field="visit_id")
-    visit = db.session.get(Visit, int(visit_text))
+    visit = db.session.get(Visit, int(visit_text)) if int(visit_text) <= services.MAX_REVISION else None
     if visit is None or not access.can(current_user, "visit.view", visit):
         return json_error(404, "not_found", _("Not found, or not yours to see."), field="visit_id")
     data = request.get_data(cache=False)

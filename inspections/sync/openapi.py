@@ -355,12 +355,8 @@ def _base_paths() -> dict[str, Any]:
                     {"name": "item_code", "in": "query", "required": False, "schema": {"type": "string"}},
                     {"name": "filename", "in": "query", "required": False, "schema": {"type": "string"}},
                 ],
-                "requestBody": {"required": True, "content": {
-                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-                    "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
-                    "image/png": {"schema": {"type": "string", "format": "binary"}},
-                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-                }},
+                "requestBody": {"required": True, "description": "The file's bytes; any Content-Type is accepted.",
+                                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
                 "responses": {
                     "201": _json(_ref("Attachment"), "Stored."),
                     "200": _json(_ref("Attachment"), "The same bytes were already stored under this uuid."),

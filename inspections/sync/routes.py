@@ -21,16 +21,23 @@ from .strings import JS_STRINGS
 bp = Blueprint("sync", __name__, cli_group=None)
 
 # The app shell: cached when the service worker installs, served from the cache offline.
-SHELL_STATIC = (
-    "css/app.css", "js/app.js", "js/offline.js",
-    "icons/icon-192.png", "icons/icon-512.png", "icons/maskable-192.png", "icons/maskable-512.png",
-)
+# Every stylesheet and script of every feature (pages cached for offline use need theirs) and
+# the icons; the service worker's own source is not part of it.
+SHELL_PATTERNS = ("css/*.css", "js/*.js", "icons/*.png")
 SYNC_DIR = Path(__file__).resolve().parent
 THEME_COLOUR = "#8a1538"
 
 
+def shell_static() -> list[str]:
+    """The static files of the app shell, relative to the static folder."""
+    static = Path(current_app.static_folder)
+    names = {p.relative_to(static).as_posix() for pattern in SHELL_PATTERNS for p in static.glob(pattern)}
+    names.discard("js/sw.js")
+    return sorted(names)
+
+
 def shell_urls() -> list[str]:
-    urls = [url_for("static", filename=name) for name in SHELL_STATIC]
+    urls = [url_for("static", filename=name) for name in shell_static()]
     urls += [url_for("sync.manifest"), url_for("sync.offline_page")]
     urls += [url_for("sync.strings", lang=lang) for lang in current_app.config["LANGUAGES"]]
     return urls
@@ -40,7 +47,7 @@ def shell_version() -> str:
     """A hash of everything the service worker precaches (and of itself): a deploy changes it."""
     static = Path(current_app.static_folder)
     digest = hashlib.sha256()
-    files = [static / name for name in SHELL_STATIC] + [static / "js" / "sw.js"]
+    files = [static / name for name in shell_static()] + [static / "js" / "sw.js"]
     files += [Path(current_app.template_folder) / "sync" / "offline.html"]
     files += sorted(SYNC_DIR.glob("translations/*/LC_MESSAGES/messages.po"))
     files += [SYNC_DIR / "strings.py", SYNC_DIR / "routes.py"]
@@ -131,7 +138,7 @@ def outbox_upload():
         else:
             try:
                 data = services.read_outbox_file(json.loads(upload.read().decode("utf-8")))
-            except (UnicodeDecodeError, json.JSONDecodeError):
+            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
                 flash(_("This file is not readable JSON; choose the file saved with “Save unsent work to a file”."), "error")
                 status = 400
             except services.OutboxFileError as error:

@@ -154,6 +154,8 @@ def offline_urls(visit_rows: list[dict], templates: dict[str, Any], lang: str) -
 
 def template_for(user: User, key: str, version: int) -> Optional[Template]:
     """A template version the user may read: managers any; others one their teams' campaigns use."""
+    if not 0 < version <= MAX_REVISION or len(key) > 80:
+        return None
     template = db.session.scalar(select(Template).where(Template.key == key, Template.version == version))
     if template is None:
         return None
@@ -179,6 +181,17 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def has_nul(value: Any) -> bool:
+    """Whether a NUL character hides in a JSON value (PostgreSQL cannot store one in text or JSONB)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(has_nul(v) for v in value)
+    return False
+
+
 def parse_item(raw: Any) -> tuple[Optional[SubmissionInput], list[dict[str, str]]]:
     """A SubmissionInput from one JSON item, or the list of what is wrong with its shape."""
     if not isinstance(raw, dict):
@@ -196,6 +209,8 @@ def parse_item(raw: Any) -> tuple[Optional[SubmissionInput], list[dict[str, str]
     answers = raw.get("answers")
     if not isinstance(answers, dict):
         errors.append(_field_error("answers", _("answers must be a JSON object of item code to value.")))
+    elif has_nul(answers):
+        errors.append(_field_error("answers", _("Answers may not contain the NUL character (\\u0000).")))
     notes = raw.get("notes", {})
     if notes is None:
         notes = {}
@@ -203,11 +218,13 @@ def parse_item(raw: Any) -> tuple[Optional[SubmissionInput], list[dict[str, str]
                                             for k, v in notes.items())):
         errors.append(_field_error("notes", _("notes must be a JSON object of item code to text (at most %(max)d characters each).",
                                               max=MAX_NOTE_LENGTH)))
+    elif has_nul(notes):
+        errors.append(_field_error("notes", _("Notes may not contain the NUL character (\\u0000).")))
     state = raw.get("state", "submitted")
     if state not in ("draft", "submitted"):
         errors.append(_field_error("state", _("state must be draft or submitted.")))
     template = raw.get("template")
-    if template is not None and not (isinstance(template, str) and 0 < len(template) <= 120):
+    if template is not None and not (isinstance(template, str) and 0 < len(template) <= 120 and not has_nul(template)):
         errors.append(_field_error("template", _("template must be a text such as gender_equality@1.")))
     client_saved_at = None
     try:
@@ -232,8 +249,9 @@ def _shape_rejection(raw: Any, errors: list[dict[str, str]]) -> SubmissionResult
 def store_one(user: User, data: SubmissionInput, lang: str) -> SubmissionResult:
     """store_submission in its own savepoint; a database failure rejects this item only.
 
-    A visit changed by another request at the same moment (its version moved on when another
-    inspector's first submission marked it in progress) is retried once with fresh data.
+    The result then has reason "error": the phone keeps the entry and sends it again later.
+    A visit whose version moved on under this request (StaleDataError) is retried once with
+    fresh data, as a safety net for flushes of the visit in the same request.
     """
     for attempt in (1, 2):
         try:
@@ -253,13 +271,36 @@ def store_one(user: User, data: SubmissionInput, lang: str) -> SubmissionResult:
         "", _("The server could not store this submission just now; it stays on the phone and will be sent again."))])
 
 
+def preload_visits(visit_ids: Iterable[int]) -> list[Visit]:
+    """The batch's visits with their team, campaign, template and unit, in one round of queries.
+
+    The caller keeps the returned list while it stores the batch: the session's identity map
+    holds objects weakly, so without these references every item would load them again.
+    """
+    wanted = sorted({v for v in visit_ids if _is_int(v) and 0 < v <= MAX_REVISION})
+    if not wanted:
+        return []
+    return list(db.session.scalars(
+        select(Visit).where(Visit.id.in_(wanted)).options(
+            selectinload(Visit.unit),
+            selectinload(Visit.team).selectinload(Team.members),
+            selectinload(Visit.team).selectinload(Team.campaign).selectinload(Campaign.template),
+        )))
+
+
 def store_batch(user: User, items: Iterable[Any], lang: str) -> list[SubmissionResult]:
     """Store each JSON item of a batch for `user`; one result per item, in order."""
-    results = []
-    for raw in items:
-        data, errors = parse_item(raw)
-        results.append(_shape_rejection(raw, errors) if data is None else store_one(user, data, lang))
-    return results
+    parsed = [(raw, *parse_item(raw)) for raw in items]
+    loaded = preload_visits(data.visit_id for _raw, data, _errors in parsed if data is not None)
+    results: list[Optional[SubmissionResult]] = [None] * len(parsed)
+    # Stored in visit order (a stable sort: one uuid's revisions keep their order), so that two
+    # batches touching the same visits lock their rows in the same order and never deadlock.
+    order = sorted(range(len(parsed)), key=lambda i: parsed[i][1].visit_id if parsed[i][1] is not None else 0)
+    for index in order:
+        raw, data, errors = parsed[index]
+        results[index] = _shape_rejection(raw, errors) if data is None else store_one(user, data, lang)
+    del loaded  # held until every item is stored (see preload_visits)
+    return [r for r in results if r is not None]
 
 
 # --- uploaded outbox files ------------------------------------------------------------------
@@ -308,7 +349,7 @@ def read_outbox_file(data: Any) -> dict[str, Any]:
 def _named_user(data: dict[str, Any]) -> Optional[User]:
     named = data.get("user")
     username = named.get("username") if isinstance(named, dict) else named if isinstance(named, str) else None
-    if not isinstance(username, str) or not username:
+    if not isinstance(username, str) or not username or len(username) > 80 or has_nul(username):
         return None
     return db.session.scalar(select(User).where(User.username == username))
 
@@ -373,8 +414,9 @@ def _store_outbox_attachment(uploader: User, author: User, raw: Any) -> UploadRo
     uuid = raw.get("uuid") if isinstance(raw.get("uuid"), str) else None
     row = UploadRow(uuid, "rejected", kind="attachment", inspector=author.display_name)
     visit_id = raw.get("visit_id")
-    visit = db.session.get(Visit, visit_id) if _is_int(visit_id) else None
-    row.visit_id = visit_id if _is_int(visit_id) else None
+    valid_visit = _is_int(visit_id) and 0 < visit_id <= MAX_REVISION
+    visit = db.session.get(Visit, visit_id) if valid_visit else None
+    row.visit_id = visit_id if valid_visit else None
     if visit is not None and access.can(uploader, "visit.view", visit):
         row.unit = visit.unit.name
     if not may_upload_for(uploader, author, visit):
@@ -387,9 +429,9 @@ def _store_outbox_attachment(uploader: User, author: User, raw: Any) -> UploadRo
         return row
     try:
         with db.session.begin_nested():
-            _, created = store_attachment(author, attachment_uuid=uuid or "", data=content,
-                                          filename=str(raw.get("filename") or ""), visit=visit,
-                                          item_code=str(raw.get("item_code") or ""))
+            created = store_attachment(author, attachment_uuid=uuid or "", data=content,
+                                       filename=str(raw.get("filename") or ""), visit=visit,
+                                       item_code=str(raw.get("item_code") or ""))[1]
     except AttachmentError as error:
         row.errors = [_field_error(error.field, error.message)]
         return row

@@ -173,6 +173,15 @@
     return put('outbox', entry);
   }
 
+  /* After a checklist is on the server, the stored copy of its page is fetched again, so that
+   * opening it offline later shows the server's answers and revision. Best effort. */
+  function refreshStoredPage(url) {
+    if (!url || !global.caches) return;
+    fetch(url, { credentials: 'same-origin', cache: 'no-store' }).then(function (page) {
+      if (page.ok && !page.redirected) return global.caches.open(PAGES_CACHE).then(function (cache) { return cache.put(url, page); });
+    }).catch(function () { /* the old copy stays */ });
+  }
+
   function accepted(entry, result) {
     return getMeta('sent', []).then(function (sent) {
       sent.unshift({ uuid: entry.uuid, user: entry.user, revision: entry.revision, status: result.status,
@@ -187,6 +196,7 @@
       // a newer revision queued while this one was on the way stays in the outbox
       if (current && current.revision === entry.revision) return del('outbox', entry.uuid);
     }).then(function () {
+      refreshStoredPage(entry.url);
       return Promise.all((entry.files || []).map(function (uuid) {
         return get('files', uuid).then(function (file) { if (file && file.uploaded) return del('files', uuid); });
       }));
@@ -238,6 +248,7 @@
     var work = entries.map(function (entry, index) {
       var result = results[index] || {};
       if (['created', 'updated', 'unchanged', 'stale'].indexOf(result.status) >= 0) return accepted(entry, result);
+      if (result.status === 'rejected' && result.reason === 'error') return Promise.resolve(); // transient: sent again
       if (result.status === 'rejected') {
         var chain = reject(entry, result.reason || 'invalid', result.errors || []);
         if (result.server_revision) chain = chain.then(function () { return noteRevision(entry.uuid, result.server_revision); });
@@ -304,13 +315,15 @@
         sending = sending.then(function () {
           if (outcome.status !== 'done') return;
           return sendBatch(batch, token).then(function (result) {
-            if (result.status !== 'done') { outcome.status = result.status; outcome.httpStatus = result.httpStatus; return; }
-            outcome.sent += result.sent;
-            outcome.rejected += result.rejected;
+            outcome.sent += result.sent || 0;
+            outcome.rejected += result.rejected || 0;
+            if (result.status !== 'done') { outcome.status = result.status; outcome.httpStatus = result.httpStatus; }
           });
         });
       });
       return sending;
+    }).then(function () {
+      return outcome.sent ? setMeta('lastSuccess', Date.now()) : null;
     }).then(function () {
       if (outcome.status === 'auth') {
         return setMeta('session', { loginRequired: true, at: Date.now() }).then(function () {
@@ -319,7 +332,6 @@
       }
       if (outcome.status !== 'done') return failed(outcome.status, outcome.httpStatus);
       return setMeta('backoff', { attempts: 0, next: 0 })
-        .then(function () { return outcome.sent ? setMeta('lastSuccess', Date.now()) : null; })
         .then(function () { changed({ type: 'drained', sent: outcome.sent, rejected: outcome.rejected }); return outcome; });
     });
   }
@@ -329,7 +341,10 @@
       if (response.status === 200 && response.body && Array.isArray(response.body.results)) {
         var results = response.body.results;
         return handleResults(batch, results).then(function () {
-          var rejected = results.filter(function (r) { return r.status === 'rejected'; }).length;
+          var transient = results.filter(function (r) { return r.status === 'rejected' && r.reason === 'error'; }).length;
+          var rejected = results.filter(function (r) { return r.status === 'rejected'; }).length - transient;
+          // an item the server could not store just now stays pending: retry with backoff
+          if (transient) return { status: 'server', httpStatus: 200, sent: batch.length - rejected - transient, rejected: rejected };
           return { status: 'done', sent: batch.length - rejected, rejected: rejected };
         });
       }

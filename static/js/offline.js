@@ -167,9 +167,14 @@
 
   // --- drafts --------------------------------------------------------------------------------
   var saving = Promise.resolve();
+  var savesInFlight = 0;
 
+  /* Save the form as it is now; saves run one after the other, the last one wins.
+   * data-draft-pending on the form says whether one is still being written. */
   function saveDraft() {
     var values = readForm();
+    savesInFlight += 1;
+    form.setAttribute('data-draft-pending', 'yes');
     saving = saving.then(function () {
       return core.knownRevision(ctx.uuid);
     }).then(function (known) {
@@ -181,6 +186,9 @@
       form.setAttribute('data-draft-saved', String(Date.now()));
     }).catch(function (error) {
       message(t('Could not save on this phone: %(error)s', { error: error && error.message }));
+    }).then(function () {
+      savesInFlight -= 1;
+      if (!savesInFlight) form.setAttribute('data-draft-pending', 'no');
     });
     return saving;
   }
@@ -339,8 +347,19 @@
     });
   }
 
+  /* The phone's storage failed (full, or blocked): send the form the plain way instead. */
+  function postPlainly(state) {
+    var action = document.createElement('input');
+    action.type = 'hidden';
+    action.name = 'action';
+    action.value = state === 'draft' ? 'draft' : 'submit';
+    form.appendChild(action);
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
   function submit(state) {
     var converted = toAnswers(readForm());
+    var queued = false;
     return saving.then(function () {
       return core.queue({
         uuid: ctx.uuid, user: ctx.user, visit_id: ctx.visitId, template: ctx.template,
@@ -348,6 +367,7 @@
         serverRevision: ctx.serverRevision, title: pageTitle(), url: location.pathname
       });
     }).then(function (entry) {
+      queued = true;
       form.setAttribute('data-sync-state', 'queued');
       form.setAttribute('data-queued-revision', String(entry.revision));
       message(t('Saved on this phone; it will be sent when the connection is back.'));
@@ -357,6 +377,7 @@
       return navigator.onLine && core.drainNow ? core.drainNow() : (core.refresh ? core.refresh() : null);
     }).then(afterDrain).catch(function (error) {
       message(t('Could not save on this phone: %(error)s', { error: error && error.message }));
+      if (!queued && navigator.onLine) postPlainly(state);
     });
   }
 

@@ -25,8 +25,11 @@ var NAVIGATION_TIMEOUT = 8000;
 self.addEventListener('install', function (event) {
   event.waitUntil(
     caches.open(SHELL).then(function (cache) {
+      // Without cookies: the shell is the same for everyone, and a response that set the
+      // cookie of the session these requests started with could undo a log-in that finished
+      // in the meantime (the worker installs while the log-in page is open).
       return cache.addAll(self.SW_CONFIG.precache.map(function (url) {
-        return new Request(url, { cache: 'reload', credentials: 'same-origin' });
+        return new Request(url, { cache: 'reload', credentials: 'omit' });
       }));
     }).then(function () { return self.skipWaiting(); })
   );

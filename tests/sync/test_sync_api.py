@@ -139,6 +139,15 @@ def test_invalid_answers_are_rejected_with_one_error_per_field(inspector, visits
     assert all(e["message"] for e in result["errors"])
 
 
+def test_nul_characters_are_refused_per_item_on_every_database(app, inspector, visits):
+    """PostgreSQL cannot keep U+0000 in text or JSONB: the item is refused, never a 500."""
+    bad = item(visits["SYT"], answers=answers(H2="a\u0000b"), notes={"A1\u0000": "x"})
+    good = item(visits["STC"])
+    out = results(post(inspector, bad, good))
+    assert out[0]["status"] == "rejected" and {e["field"] for e in out[0]["errors"]} == {"answers", "notes"}
+    assert out[1]["status"] == "created"
+
+
 def test_wrong_template_version_is_rejected(inspector, visits):
     [result] = results(post(inspector, item(visits["SYT"], template="gender_equality@7")))
     assert result["status"] == "rejected" and result["reason"] == "template"
@@ -172,6 +181,14 @@ def test_a_batch_mixing_good_and_bad_items_stores_the_good_ones(app, inspector, 
     assert {e["field"] for e in out[3]["errors"]} == {"revision", "answers", "client_saved_at", "state"}
     assert out[4]["reason"] == "invalid"
     assert stored(app, good_1["uuid"]) and stored(app, good_2["uuid"])
+
+
+def test_one_uuids_revisions_in_one_batch_are_stored_in_order(app, inspector, visits):
+    first = item(visits["STC"])
+    out = results(post(inspector, item(visits["SNNMT"]), first, dict(first, revision=2, answers=answers(A1="no")),
+                       item(visits["SYT"])))
+    assert [r["status"] for r in out] == ["created", "created", "updated", "created"]
+    assert stored(app, first["uuid"])["revisions"] == [1, 2]
 
 
 def test_a_database_failure_in_one_item_never_sinks_the_others(app, inspector, visits, monkeypatch):

@@ -1,0 +1,27 @@
+"""Who may open the offline feature's pages (blueprints `sync` and `sync_api`).
+
+ROUTES: GET endpoint -> role -> "ok" | "forbidden" (403/404), or "public" (answers without login:
+the service worker, the manifest, the offline fallback page, the scripts' strings and the API
+document must load before anyone logs in, and the installability check fetches them).
+Ids are team 1's (lead1 leads it, inspector1 is in it).
+"""
+
+OK, NO = "ok", "forbidden"
+EVERYONE = {"admin": OK, "coordinator": OK, "lead": OK, "inspector": OK}
+
+ROUTES = {
+    "sync.service_worker": "public",
+    "sync.manifest": "public",
+    "sync.offline_page": "public",
+    "sync.strings": "public",
+    "sync.status": EVERYONE,
+    "sync.outbox_upload": {"admin": OK, "coordinator": OK, "lead": OK, "inspector": NO},
+    "sync_api.bootstrap": EVERYONE,
+    # staff read any template; lead1 and inspector1 read the one their campaign uses
+    "sync_api.template_version": EVERYONE,
+    "sync_api.openapi_document": "public",
+}
+
+PARAMS = {
+    "sync_api.template_version": {"key": "gender_equality", "version": 1},
+}
