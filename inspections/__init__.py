@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from flask import Flask, jsonify, render_template, request, url_for
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -25,6 +26,7 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
         template_folder=str(ROOT_DIR / "templates"),
         static_folder=str(ROOT_DIR / "static"),
     )
+    app.json = SafeJSONProvider(app)
     app.config.from_object(Config)
     if test_config:
         app.config.update(test_config)
@@ -44,6 +46,16 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
         n = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app
+
+
+class SafeJSONProvider(DefaultJSONProvider):
+    """JSON that is nested too deeply is a bad request (400), not a server error."""
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise ValueError("JSON nested too deeply") from exc
 
 
 def configure_paths(app: Flask) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any, Callable, Optional
 
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
 
@@ -33,10 +33,13 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 
 
 def team_ids_of(user: User) -> set[int]:
-    """Teams the user belongs to, as member or lead."""
-    led = db.session.scalars(select(Team.id).where(Team.lead_id == user.id))
-    member = db.session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user.id))
-    return set(led) | set(member)
+    """Teams the user belongs to, as member or lead (looked up once per request)."""
+    cache = g.setdefault("team_ids_by_user", {}) if has_request_context() else {}
+    if user.id not in cache:
+        led = db.session.scalars(select(Team.id).where(Team.lead_id == user.id))
+        member = db.session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user.id))
+        cache[user.id] = set(led) | set(member)
+    return cache[user.id]
 
 
 def is_team_lead(user: User, team: Team) -> bool:

@@ -8,6 +8,8 @@ from typing import Optional
 from flask import current_app
 from sqlalchemy import func, select
 
+from werkzeug.security import check_password_hash, generate_password_hash
+
 from ..extensions import db
 from ..models import User, utcnow
 
@@ -24,8 +26,8 @@ class LoginResult:
 
 def find_user(username: str) -> Optional[User]:
     username = (username or "").strip()
-    if not username:
-        return None
+    if not username or "\x00" in username or len(username) > 200:
+        return None  # no such account can exist (and PostgreSQL refuses NUL in text)
     return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
 
 
@@ -39,7 +41,7 @@ def authenticate(username: str, password: str) -> LoginResult:
     now = utcnow()
     if user is None or not user.is_active_account:
         # Spend the same time as a real check so usernames cannot be probed by timing.
-        User(password_hash=_DUMMY_HASH).check_password(password or "")
+        check_password_hash(_DUMMY_HASH, password or "")
         return LoginResult(None)
     if user.locked_until and user.locked_until > now:
         return LoginResult(None, _seconds_left(user.locked_until, now))
@@ -61,7 +63,5 @@ def _seconds_left(until: datetime, now: datetime) -> int:
         until = until.replace(tzinfo=timezone.utc)
     return max(1, int((until - now).total_seconds()))
 
-
-from werkzeug.security import generate_password_hash  # noqa: E402
 
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
