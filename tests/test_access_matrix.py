@@ -33,19 +33,22 @@ CORE_ROUTES = {
 }
 # Write routes that need no login (logging in, switching language).
 CORE_PUBLIC_WRITES = {"auth.login", "auth_api.create_session", "main.set_language"}
+CORE_POST_ROUTES = {"auth.logout": EVERYONE, "auth_api.delete_session": EVERYONE}
 
 
-def declared_routes() -> tuple[dict, dict, set]:
+def declared_routes() -> tuple[dict, dict, set, dict]:
     routes, params, public = dict(CORE_ROUTES), {}, set(CORE_PUBLIC_WRITES)
+    writes = dict(CORE_POST_ROUTES)
     for info in pkgutil.iter_modules(matrix_package.__path__):
         module = importlib.import_module(f"tests.access_matrix.{info.name}")
         routes.update(getattr(module, "ROUTES", {}))
         params.update(getattr(module, "PARAMS", {}))
         public |= set(getattr(module, "PUBLIC_WRITES", ()))
-    return routes, params, public
+        writes.update(getattr(module, "POST_ROUTES", {}))
+    return routes, params, public, writes
 
 
-ROUTES, PARAMS, PUBLIC_WRITES = declared_routes()
+ROUTES, PARAMS, PUBLIC_WRITES, POST_ROUTES = declared_routes()
 
 
 def get_rules(app):
@@ -91,6 +94,9 @@ def is_login_redirect(response) -> bool:
 def test_every_route_is_declared(app):
     missing = sorted({r.endpoint for r in get_rules(app)} - set(ROUTES))
     assert not missing, f"GET routes with no expected access in tests/access_matrix: {missing}"
+    writes = {r.endpoint for r in write_rules(app)} - PUBLIC_WRITES
+    missing_writes = sorted(writes - set(POST_ROUTES))
+    assert not missing_writes, f"write routes with no POST_ROUTES entry in tests/access_matrix: {missing_writes}"
 
 
 def test_anonymous_users_are_sent_to_login_or_get_401(app, demo):
@@ -160,3 +166,27 @@ def test_other_teams_visits_are_not_found(app, demo):
                 continue
             status = client.get(build_url(app, rule, ids)).status_code
             assert status in (403, 404), (username, rule.endpoint, status)
+
+
+@pytest.mark.parametrize("role", sorted(ROLES_AS))
+def test_roles_refused_a_write_get_403_or_404_and_nothing_is_audited(app, demo, role):
+    from sqlalchemy import func
+
+    from inspections.models import AuditEvent
+
+    ids = demo_ids(app)
+    client = app.test_client()
+    AuthActions(client).login(ROLES_AS[role])
+    failures = []
+    for rule in write_rules(app):
+        if POST_ROUTES.get(rule.endpoint, {}).get(role) != "forbidden":
+            continue
+        url = build_url(app, rule, ids)
+        for method in sorted(rule.methods & {"POST", "PUT", "DELETE", "PATCH"}):
+            kwargs = {"json": {}} if url.startswith("/api/") else {"data": {}}
+            status = client.open(url, method=method, **kwargs).status_code
+            if status not in (403, 404):
+                failures.append(f"{role} {method} {url}: expected 403/404, got {status}")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+    assert not failures, "\n".join(failures)

@@ -6,3 +6,5 @@ ROUTES = {
     "checklists.download": MANAGERS_ONLY,
 }
 PARAMS = {"checklists.download": {"key": "gender_equality", "version": 1}}
+
+POST_ROUTES = {"checklists.upload": MANAGERS_ONLY}

@@ -28,3 +28,10 @@ PARAMS = {
     "fieldwork.revision": {"revision": 1},
     "fieldwork.attachment": {"attachment_uuid": "00000000-0000-4000-8000-000000000000"},
 }
+
+# Writes: only the team's own members fill checklists and upload evidence.
+_FILLERS = {"admin": "forbidden", "coordinator": "forbidden", "lead": "ok", "inspector": "ok"}
+POST_ROUTES = {
+    "fieldwork.checklist": _FILLERS,
+    "fieldwork.upload_attachment": _FILLERS,
+}

@@ -17,3 +17,15 @@ ROUTES = {
 
 # Every review route takes only visit_id, which the matrix fills in.
 PARAMS: dict = {}
+
+# Writes: only the team's lead (lead1 for team 1) merges, sends back, finalizes and reopens.
+_LEAD_ONLY = {"admin": "forbidden", "coordinator": "forbidden", "lead": "ok", "inspector": "forbidden"}
+POST_ROUTES = {
+    endpoint: _LEAD_ONLY
+    for endpoint in (
+        "review.approve", "review.finalize", "review.reopen", "review.resolve", "review.save_recommendation",
+        "review.save_report", "review.save_shortcoming", "review.send_back",
+        "review_api.approve", "review_api.finalize", "review_api.reopen", "review_api.resolve",
+        "review_api.send_back",
+    )
+}

@@ -25,3 +25,12 @@ ROUTES = {
 PARAMS = {
     "sync_api.template_version": {"key": "gender_equality", "version": 1},
 }
+
+# Writes. Submissions and attachments are checked per item against the visit they name
+# (tests/sync covers that); the outbox-file upload page is for leads and managers.
+_PER_ITEM = "skip: access is decided per submission/visit in the body (tests/sync, tests/security)"
+POST_ROUTES = {
+    "sync.outbox_upload": {"admin": "ok", "coordinator": "ok", "lead": "ok", "inspector": "forbidden"},
+    "sync_api.submissions": {role: _PER_ITEM for role in ("admin", "coordinator", "lead", "inspector")},
+    "sync_api.put_attachment": {role: _PER_ITEM for role in ("admin", "coordinator", "lead", "inspector")},
+}
