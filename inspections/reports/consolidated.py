@@ -37,6 +37,7 @@ from .xlsx import EXCEL_MAX_ROWS, Book, Column, Frame, Signatures, TableSheet
 COMPLIANCE_FORMULA = "compliance()"
 COMMUNICATION_KINDS = "E1"   # E1_meetings, E1_talks ... : activities by kind (int)
 PARTICIPANTS = "E2"          # participants (mf)
+PROVISIONAL_STATES = ("in_progress", "merging")  # open visits with data; planned ones have none
 FORM_NUMBERS = {"general": "01/TH-KTBĐG", "units": "02/TH-KTBĐG", "ynp": "03/TH-KTBĐG",
                 "gender": "04/TH-KTBĐG", "indicators": "05/TH-KTBĐG",
                 "findings": "06/TH-KTBĐG", "communication": "07/TH-KTBĐG",
@@ -110,18 +111,26 @@ class _Consolidation:
         self.teams = (queries.teams([c.id for c in scope.campaigns], scope.team_ids)
                       if scope.campaigns else {})
         self.campaign_names = {c.id: c.name for c in scope.campaigns}
+        # item code -> (section code, type), and the template's item order, for sheet 9
+        self.item_meta = {item.code: (template.section_of(item.code).code, item.type)
+                          for item in items}
+        self.item_order = [item.code for item in items]
+        self._names: dict[str, object] = {}
         self.counts = queries.status_counts(scope.visit_filter) if scope.campaigns else {}
         total = sum(self.counts.values())
         final = self.counts.get("final", 0)
         self.summary.visits, self.summary.final = total, final
         self.open_count = total - final
-        self.provisional = scope.include_provisional and self.open_count > 0
+        self.provisional_count = sum(self.counts.get(state, 0) for state in PROVISIONAL_STATES)
+        self.provisional = scope.include_provisional and self.provisional_count > 0
         if not scope.campaigns:
             self.empty_reason = self.t.empty_no_campaign
         elif total == 0:
             self.empty_reason = self.t.empty_no_visits
         elif final == 0 and not scope.include_provisional:
             self.empty_reason = self.t.empty_none_final
+        elif final == 0 and self.provisional_count == 0:
+            self.empty_reason = self.t.empty_no_data
         else:
             self.empty_reason = ""
         self.summary.empty_reason = self.empty_reason
@@ -136,7 +145,7 @@ class _Consolidation:
         if scope.team_ids is not None:
             subtitle += " — " + t.scope_teams % {
                 "teams": ", ".join(team.name for team in self.teams.values())}
-        notice = (t.provisional_notice % {"count": self.open_count}) if self.provisional else ""
+        notice = (t.provisional_notice % {"count": self.provisional_count}) if self.provisional else ""
         issuing = (self.primary.issuing_body if self.primary else "") or t.blank_issuing_body
         return Frame(issuing_body=issuing.upper(), motto=t.motto, motto_line2=t.motto_line2,
                      form_number=t.form_number % {"number": FORM_NUMBERS[key]}, title=title,
@@ -182,8 +191,8 @@ class _Consolidation:
         gender_columns = list(unit_columns)
         for item in self.mf_items:
             group = f"{item.code}. {item.label(self.lang)}"
-            gender_columns += [Column(t.col_total, 10, "count", group),
-                               Column(t.col_women, 10, "count", group),
+            gender_columns += [Column(t.col_total, 10, "int", group),
+                               Column(t.col_women, 10, "int", group),
                                Column(t.col_share, 10, "percent", group)]
         self.gender = self.sheet("gender", t.sheet_gender, t.title_gender, gender_columns,
                                  freeze_columns=2, reserve=1, header_height=40)
@@ -206,13 +215,13 @@ class _Consolidation:
             freeze_columns=2)
         communication_columns = list(unit_columns)
         for item in self.activity_items:
-            communication_columns.append(Column(item.label(self.lang), 14, "count",
+            communication_columns.append(Column(item.label(self.lang), 14, "int",
                                                 t.col_activities))
         if self.activity_items:
-            communication_columns.append(Column(t.col_activities_total, 12, "count"))
+            communication_columns.append(Column(t.col_activities_total, 12, "int"))
         if self.participants is not None:
-            communication_columns += [Column(t.col_total, 11, "count", t.col_participants),
-                                      Column(t.col_women, 11, "count", t.col_participants),
+            communication_columns += [Column(t.col_total, 11, "int", t.col_participants),
+                                      Column(t.col_women, 11, "int", t.col_participants),
                                       Column(t.col_share, 11, "percent", t.col_participants)]
         self.communication = self.sheet("communication", t.sheet_communication,
                                         t.title_communication, communication_columns,
@@ -279,7 +288,7 @@ class _Consolidation:
                                                  row.resolved_at)
             visit = first
             final = visit.status == "final"
-            included = final or scope.include_provisional
+            included = final or (scope.include_provisional and visit.status in PROVISIONAL_STATES)
             if not final and included:
                 answers, provenance = provisional_values(visit_id, t)
             team = self.teams.get(visit.team_id)
@@ -452,42 +461,58 @@ class _Consolidation:
 
     def write_data_rows(self, visit, team_name: str, kind_label: str, data_label: str,
                         answers: dict, provenance: dict) -> None:
-        t, template = self.t, self.template
-        sources = t.sources
-        prefix = [visit.visit_id, self.campaign_names.get(visit.campaign_id, ""), team_name,
-                  visit.unit_code, visit.unit_name, kind_label, data_label]
-        row = self.data.row
-        codes = [item.code for item in template.items if item.code in answers]
-        codes += sorted(code for code in answers if not template.has_item(code))
+        """Sheet 9: one row per unit × item × value (two for a men/women count).
+
+        The hot loop of a big export: values constant for the visit are made safe once, and
+        rows go through :meth:`TableSheet.safe_row` without per-column conversion. A styled
+        cell (a time, a quote-prefixed text) may stand in several rows: a write-only sheet
+        serialises each appended row at once, so the cell is never held between rows.
+        """
+        t, book, items = self.t, self.book, self.item_meta
+        ws = None
+        text = book.text
+        prefix = [visit.visit_id] + [text(None, value) for value in (
+            self.campaign_names.get(visit.campaign_id, ""), team_name, visit.unit_code,
+            visit.unit_name, kind_label, data_label)]
+        sources, names, moments = t.sources, self._names, {}
+        male, female = t.mf_parts["male"], t.mf_parts["female"]
+        sheet = self.data
+        codes = [code for code in self.item_order if code in answers]
+        if len(codes) < len(answers):
+            codes += sorted(code for code in answers if code not in items)
+        rows = 0
         for code in codes:
             value = answers[code]
             source, by, at = provenance.get(code, ("", "", None))
-            tail = [sources.get(source, source), by, at]
-            if template.has_item(code):
-                item = template.item(code)
-                section = template.section_of(code).code
-                kind = item.type
+            if by not in names:
+                names[by] = text(None, by) if by else None
+            if at is not None:
+                stamp = moments.get(at)
+                if stamp is None:
+                    ws = sheet._piece.ws
+                    stamp = moments[at] = book.styled(ws, at, "datetime")
             else:
-                section, kind = "", ""
+                stamp = None
+            tail = [sources.get(source, source) or None, names[by], stamp]
+            section, kind = items.get(code, ("", ""))
             head = prefix + [section, code]
             if kind == "mf" and isinstance(value, dict):
-                for part in ("male", "female"):
-                    row(head + [t.mf_parts[part], _number(value.get(part)), None] + tail)
-                self.summary.data_rows += 2
+                sheet.safe_row(head + [male, _number(value.get("male")), None] + tail)
+                sheet.safe_row(head + [female, _number(value.get("female")), None] + tail)
+                rows += 2
                 continue
-            number, text = None, None
+            number = shown = None
             if kind == "ynp" and isinstance(value, str):
-                text = t.ynp_short.get(value, value)
-            elif kind in ("int", "money"):
-                number = _number(value)
-                if number is None:
-                    text = _as_text(value)
+                shown = text(None, t.ynp_short.get(value, value))
+            elif kind in ("int", "money") and _number(value) is not None:
+                number = value
             elif kind == "file" and isinstance(value, list):
                 number = len(value)
             else:
-                text = _as_text(value)
-            row(head + [None, number, text] + tail)
-            self.summary.data_rows += 1
+                shown = text(None, _as_text(value))
+            sheet.safe_row(head + [None, number, shown] + tail)
+            rows += 1
+        self.summary.data_rows += rows
 
     # -- sheet 6 and 8: their own streams ---------------------------------------------------
     def write_findings(self) -> None:
@@ -550,7 +575,9 @@ class _Consolidation:
 
     def included_filter(self) -> VisitFilter:
         flt = self.scope.visit_filter
-        return flt if self.scope.include_provisional else flt.only("final")
+        if self.scope.include_provisional:
+            return flt.only("final", *PROVISIONAL_STATES)
+        return flt.only("final")
 
     # -- sheet 5 ----------------------------------------------------------------------------
     def previous_header(self) -> str:

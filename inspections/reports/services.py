@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 
 from .. import access
@@ -120,27 +120,27 @@ def build_to_temporary_file(write: Callable[[Any], Any]) -> Any:
 
 def campaign_filename(campaign: Campaign, provisional: bool) -> str:
     with force_locale("vi"):
-        name = _("Gender-equality inspection summary - %(period)s %(year)s - campaign %(id)s",
+        name = pgettext("workbook", "Gender-equality inspection summary - %(period)s %(year)s - campaign %(id)s",
                  period=_period_word(campaign.period), year=campaign.year, id=campaign.id)
-        return name + (_(" (provisional)") if provisional else "") + ".xlsx"
+        return name + (pgettext("workbook", " (provisional)") if provisional else "") + ".xlsx"
 
 
 def period_filename(year: int, period: str, provisional: bool) -> str:
     with force_locale("vi"):
-        name = _("Gender-equality inspection summary - %(period)s %(year)s",
+        name = pgettext("workbook", "Gender-equality inspection summary - %(period)s %(year)s",
                  period=_period_word(period), year=year)
-        return name + (_(" (provisional)") if provisional else "") + ".xlsx"
+        return name + (pgettext("workbook", " (provisional)") if provisional else "") + ".xlsx"
 
 
 def visit_filename(visit: Visit) -> str:
     with force_locale("vi"):
-        name = _("Inspection record - %(unit)s - %(year)s", unit=visit.unit.name,
+        name = pgettext("workbook", "Inspection record - %(unit)s - %(year)s", unit=visit.unit.name,
                  year=visit.team.campaign.year)
-        return name + ("" if visit.status == "final" else _(" (provisional)")) + ".xlsx"
+        return name + ("" if visit.status == "final" else pgettext("workbook", " (provisional)")) + ".xlsx"
 
 
 def _period_word(period: str) -> str:
-    return {"mid_year": _("first six months"), "annual": _("year")}.get(period, period)
+    return {"mid_year": pgettext("workbook", "first six months"), "annual": pgettext("workbook", "year")}.get(period, period)
 
 
 _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')

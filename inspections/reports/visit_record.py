@@ -6,17 +6,19 @@ that is not final shows its provisional merge, marked as such on every sheet.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 
 from ..checklist import unit_indicators
 from ..checklist.validation import usable_value
 from ..checklists.services import core_target_set, core_template
 from ..extensions import db
-from ..models import Attachment, Recommendation, Shortcoming, User, Visit, VisitReport
+from ..models import (Attachment, Recommendation, Resolution, Shortcoming, User, Visit,
+                      VisitReport)
 from . import queries
 from .consolidated import provisional_values
 from .texts import workbook_texts
@@ -56,7 +58,7 @@ class _VisitRecord:
         t, campaign, visit = self.t, self.campaign, self.visit
         subtitle = visit.unit.name + " — " + t.period_line % {
             "period": t.periods.get(campaign.period, campaign.period), "year": campaign.year}
-        notice = "" if self.final else _(
+        notice = "" if self.final else pgettext("workbook", 
             "PROVISIONAL: this record is not final yet (status: %(status)s); the answers may "
             "still change", status=t.visit_states.get(visit.status, visit.status))
         return Frame(issuing_body=(campaign.issuing_body or t.blank_issuing_body).upper(),
@@ -67,41 +69,41 @@ class _VisitRecord:
     def signatures(self) -> Signatures:
         return Signatures(
             date_line=self.t.date_line,
-            left_title=_("FOR THE INSPECTED UNIT"), left_note=self.t.head_of_agency_note,
-            right_title=_("HEAD OF THE INSPECTION TEAM"), right_note=self.t.prepared_by_note,
+            left_title=pgettext("workbook", "FOR THE INSPECTED UNIT"), left_note=self.t.head_of_agency_note,
+            right_title=pgettext("workbook", "HEAD OF THE INSPECTION TEAM"), right_note=self.t.prepared_by_note,
             left_name="")
 
     def write(self, out) -> None:
         t = self.t
         record = TableSheet(
-            self.book, _("Inspection record"),
+            self.book, pgettext("workbook", "Inspection record"),
             [Column(t.col_section, 8), Column(t.col_item_code, 12), Column(t.col_item, 50, "wrap"),
-             Column(_("Answer"), 30, "wrap"), Column(t.col_total, 10, "count"),
+             Column(pgettext("workbook", "Answer"), 30, "wrap"), Column(t.col_total, 10, "count"),
              Column(t.col_women, 10, "count"), Column(t.col_share, 10, "percent"),
              Column(t.col_source, 18), Column(t.col_resolved_by, 22),
              Column(t.col_resolved_at, 17, "datetime")],
-            frame=self.frame(_("INSPECTION RECORD")), signatures=self.signatures(),
+            frame=self.frame(pgettext("workbook", "INSPECTION RECORD")), signatures=self.signatures(),
             freeze=False, reserve=4)
         shortcomings = TableSheet(
-            self.book, _("Shortcomings"),
+            self.book, pgettext("workbook", "Shortcomings"),
             [Column(t.col_no, 6, "int"), Column(t.col_section, 8),
              Column(t.col_shortcoming, 60, "wrap"), Column(t.col_cause_kind, 14),
              Column(t.col_cause, 50, "wrap")],
-            frame=self.frame(_("SHORTCOMINGS")), signatures=self.signatures())
+            frame=self.frame(pgettext("workbook", "SHORTCOMINGS")), signatures=self.signatures())
         recommendations = TableSheet(
-            self.book, _("Recommendations"),
+            self.book, pgettext("workbook", "Recommendations"),
             [Column(t.col_no, 6, "int"), Column(t.col_section, 8),
              Column(t.col_recommendation, 60, "wrap"), Column(t.col_responsible, 30, "wrap"),
              Column(t.col_deadline, 14, "date"), Column(t.col_remedy, 18)],
-            frame=self.frame(_("RECOMMENDATIONS")), signatures=self.signatures())
+            frame=self.frame(pgettext("workbook", "RECOMMENDATIONS")), signatures=self.signatures())
         evidence = TableSheet(
-            self.book, _("Evidence"),
+            self.book, pgettext("workbook", "Evidence"),
             [Column(t.col_no, 6, "int"), Column(t.col_item_code, 10), Column(t.col_item, 40, "wrap"),
              Column(t.col_file, 34), Column(t.col_mime, 18), Column(t.col_size, 10, "ratio"),
              Column(t.col_uploaded_by, 22), Column(t.col_uploaded_at, 17, "datetime")],
             frame=self.frame(t.title_evidence), signatures=self.signatures())
         indicators = TableSheet(
-            self.book, _("Indicators of the unit"),
+            self.book, pgettext("workbook", "Indicators of the unit"),
             [Column(t.col_no, 6, "int"), Column(t.col_code, 12), Column(t.col_indicator, 50, "wrap"),
              Column(t.col_target, 30, "wrap"), Column(t.col_this_period, 12),
              Column(t.col_numerator, 11, "count"), Column(t.col_denominator, 11, "count"),
@@ -122,12 +124,12 @@ class _VisitRecord:
         sheet.key_value(t.col_unit, visit.unit.name)
         sheet.key_value(t.col_unit_kind, t.unit_kinds.get(visit.unit.kind, visit.unit.kind))
         if visit.unit.address:
-            sheet.key_value(_("Address"), visit.unit.address)
+            sheet.key_value(pgettext("workbook", "Address"), visit.unit.address)
         sheet.key_value(t.col_campaign, self.campaign.name)
         if team is not None:
             sheet.key_value(t.col_team, team.name)
             if team.decision_number:
-                sheet.key_value(_("Decision setting up the team"), team.decision_number + (
+                sheet.key_value(pgettext("workbook", "Decision setting up the team"), team.decision_number + (
                     t.gen_decision_date % {"date": team.decision_date.strftime("%d/%m/%Y")}
                     if team.decision_date else ""))
             sheet.key_value(t.col_lead, team.lead_name or t.dash)
@@ -137,7 +139,10 @@ class _VisitRecord:
         sheet.key_value(t.col_status, t.visit_states.get(visit.status, visit.status),
                         style=None if self.final else "warning")
         if visit.finalized_at:
-            sheet.key_value(_("Finalized at"), visit.finalized_at)
+            sheet.key_value(pgettext("workbook", "Finalized at"), visit.finalized_at)
+        sheet.key_value(t.gen_generated_at, datetime.now(timezone.utc))
+        if self.prepared_by:
+            sheet.key_value(t.gen_generated_by, self.prepared_by)
         sheet.free_row([None])
         sheet.start_table()
         files = self.file_names()
@@ -149,8 +154,8 @@ class _VisitRecord:
                 sheet.row(self.item_row(item, files))
         report = db.session.scalar(select(VisitReport).where(VisitReport.visit_id == visit.id))
         sheet.free_row([None])
-        sheet.key_value(_("Achievements"), (report.achievements if report else "") or t.dash)
-        sheet.key_value(_("Conclusion"), (report.conclusion if report else "") or t.dash)
+        sheet.key_value(pgettext("workbook", "Achievements"), (report.achievements if report else "") or t.dash)
+        sheet.key_value(pgettext("workbook", "Conclusion"), (report.conclusion if report else "") or t.dash)
 
     def item_row(self, item, files: dict[str, str]) -> list:
         t = self.t
@@ -250,8 +255,6 @@ class _VisitRecord:
 
 def final_values(visit_id: int) -> tuple[dict[str, Any], dict[str, tuple]]:
     """A final visit's Resolution values (as ``visit_values`` gives them) and their provenance."""
-    from ..models import Resolution
-
     rows = db.session.execute(
         select(Resolution, User).outerjoin(User, Resolution.resolved_by_id == User.id)
         .where(Resolution.visit_id == visit_id)).all()

@@ -88,6 +88,9 @@ def _font(**kwargs) -> Font:
 
 #: name -> (font, fill, number format, alignment, border)
 STYLE_DEFINITIONS: dict[str, dict[str, Any]] = {
+    # Text that would read as a formula: Excel's "quote prefix" keeps it text even when a user
+    # edits the cell later (and, being a style, it is never reused by openpyxl's row writer).
+    "literal": {"quotePrefix": True},
     "title": {"font": _font(bold=True, size=14), "alignment": _CENTER},
     "subtitle": {"font": _font(italic=True), "alignment": _CENTER},
     "notice": {"font": _font(bold=True, color="C00000"), "alignment": _CENTER},
@@ -134,6 +137,8 @@ TOTAL_STYLES = {"percent": "total_percent", "ratio": "total_ratio", "count": "to
 class _StyleHost:
     """Enough of a worksheet for openpyxl to register a style with the workbook."""
 
+    title = "cell"  # openpyxl's Cell repr needs it
+
     def __init__(self, workbook: Workbook):
         self.parent = workbook
         self.encoding = "utf-8"
@@ -151,7 +156,7 @@ class Book:
         self.cut_marker = cut_marker
         self.max_rows = max_rows
         self.zone = ZoneInfo(timezone_name)
-        host = _StyleHost(self.workbook)
+        host = self.host = _StyleHost(self.workbook)
         self.styles: dict[str, Any] = {}
         for name, attributes in STYLE_DEFINITIONS.items():
             prototype = Cell(host)  # type: ignore[arg-type]
@@ -170,13 +175,13 @@ class Book:
     # -- cells ------------------------------------------------------------------------------
     def text(self, ws, value: Any) -> Any:
         """A value for a text column: a plain str when safe, else an explicit string cell."""
-        if value is None:
-            return None
+        if value is None or isinstance(value, Cell):
+            return value
         if not isinstance(value, str):
             value = str(value)
         value = clean_text(value, self.cut_marker)
         if needs_string_cell(value):
-            cell = Cell(ws, row=1, column=1)
+            cell = Cell(ws or self.host, row=1, column=1, style_array=self.styles["literal"])
             cell._value = value
             cell.data_type = "s"
             return cell
@@ -186,13 +191,13 @@ class Book:
         """A cell with one of the named styles (text values get the text rules too)."""
         if isinstance(value, str):
             value = clean_text(value, self.cut_marker)
-            cell = Cell(ws, row=1, column=1, style_array=self.styles[style])
+            cell = Cell(ws or self.host, row=1, column=1, style_array=self.styles[style])
             cell._value = value
             cell.data_type = "s"
             return cell
         if isinstance(value, datetime):
             value = self.local(value)
-        return Cell(ws, row=1, column=1, value=value, style_array=self.styles[style])
+        return Cell(ws or self.host, row=1, column=1, value=value, style_array=self.styles[style])
 
     def local(self, moment: datetime) -> datetime:
         """A naive local datetime (Excel has no time zones); stored times are UTC."""
@@ -475,7 +480,21 @@ class TableSheet:
         if piece.rows + 1 > self.book.max_rows - self.reserve:
             piece = self._spill()
         converters = piece.converters
-        self._piece.ws.append([converters[i](value) for i, value in enumerate(values)])
+        piece.ws.append([converters[i](value) for i, value in enumerate(values)])
+        piece.rows += 1
+        if not piece.first_data_row:
+            piece.first_data_row = piece.rows
+        piece.last_data_row = piece.rows
+
+    def safe_row(self, values: list) -> None:
+        """A table row whose values are already safe for the cell (see :meth:`Book.text`).
+
+        The fast path for long tables: no per-column conversion.
+        """
+        piece = self._piece
+        if piece.rows + 1 > self.book.max_rows - self.reserve:
+            piece = self._spill()
+        piece.ws.append(values)
         piece.rows += 1
         if not piece.first_data_row:
             piece.first_data_row = piece.rows
