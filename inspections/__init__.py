@@ -118,6 +118,10 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (register the tables on the metadata)
 
     db.init_app(app)
+    # SQLite: write requests are one real transaction that takes the write lock up front.
+    from . import sqlite_locking
+
+    sqlite_locking.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)

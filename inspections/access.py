@@ -29,6 +29,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "outbox.upload": frozenset({"admin", "coordinator", "lead"}),
     "fieldwork.use": frozenset({"lead", "inspector"}),
     "review.use": frozenset({"admin", "coordinator", "lead"}),
+    "team.reports_any": frozenset({"admin", "coordinator", "lead"}),  # the workbook downloads page
 }
 
 
