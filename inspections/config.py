@@ -48,6 +48,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Inspectors stay logged in for a field trip; the outbox re-asks for a CSRF token anyway.
     PERMANENT_SESSION_LIFETIME = timedelta(days=_int("SESSION_DAYS", 14))
+    # Flask-Login's remember-me cookie would otherwise last a year: a lost phone stays logged in
+    # no longer than a session does.
+    REMEMBER_COOKIE_DURATION = PERMANENT_SESSION_LIFETIME
     WTF_CSRF_TIME_LIMIT = 3600 * 12
 
     PASSWORD_HASH_METHOD = "scrypt"
