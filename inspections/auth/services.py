@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -34,8 +34,9 @@ def find_user(username: str) -> Optional[User]:
 def authenticate(username: str, password: str) -> LoginResult:
     """Check a password; after LOGIN_MAX_FAILURES wrong ones the account is locked for a while.
 
-    The lock applies even to the right password, so guessing cannot continue. The caller
-    commits (the failure counter must be saved even when login fails).
+    The attempt is counted (and committed) before the password is checked, with one atomic
+    UPDATE, so parallel guesses cannot each read the same counter and all get a try. The lock
+    applies even to the right password. Commits.
     """
     user = find_user(username)
     now = utcnow()
@@ -43,18 +44,34 @@ def authenticate(username: str, password: str) -> LoginResult:
         # Spend the same time as a real check so usernames cannot be probed by timing.
         check_password_hash(_DUMMY_HASH, password or "")
         return LoginResult(None)
-    if user.locked_until and user.locked_until > now:
+    user_id = user.id
+    maximum = current_app.config["LOGIN_MAX_FAILURES"]
+    attempts = db.session.scalar(
+        update(User)
+        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()  # the attempt counts even if this request dies during the slow check
+    if attempts is None or attempts > maximum:
+        db.session.refresh(user)
+        if user.locked_until is None or user.locked_until <= now:  # over the count, lock not yet set
+            user.locked_until = now + timedelta(seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
+            db.session.commit()
         return LoginResult(None, _seconds_left(user.locked_until, now))
     if user.check_password(password or ""):
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
+        db.session.execute(update(User).where(User.id == user_id).values(
+            failed_logins=0, locked_until=None, last_login_at=now))
+        db.session.commit()
+        db.session.refresh(user)
         return LoginResult(user)
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
-        user.failed_logins = 0
-        return LoginResult(None, _seconds_left(user.locked_until, now))
+    if attempts >= maximum:
+        locked_until = now + timedelta(seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
+        db.session.execute(update(User).where(User.id == user_id).values(
+            locked_until=locked_until, failed_logins=0))
+        db.session.commit()
+        return LoginResult(None, _seconds_left(locked_until, now))
     return LoginResult(None)
 
 

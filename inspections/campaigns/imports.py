@@ -39,7 +39,6 @@ from .services import snapshot
 MAX_ROWS = {"units": 5000, "users": 500}
 MAX_COLUMNS = 30
 MAX_BLANK_RUN = 1000  # this many empty rows in a row end the data
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # refuse "zip bombs": an .xlsx this big unpacked is no list of units
 PENDING_SECONDS = 2 * 3600  # a preview can be confirmed for two hours
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -198,7 +197,8 @@ def _cell_text(value: Any) -> str:
 def read_rows(kind: str, stream: IO[bytes]) -> list[dict[str, Any]]:
     """The data rows of the first sheet as {"row": n, column key: text}; raises ImportRefused."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+
+    from ..checklist.excel import xlsx_archive_problem
 
     data = stream.read(current_app.config.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024) + 1)
     if len(data) > current_app.config.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024):
@@ -206,16 +206,11 @@ def read_rows(kind: str, stream: IO[bytes]) -> list[dict[str, Any]]:
     not_xlsx = _("This is not an Excel workbook (.xlsx). Download the blank, fill it in and upload it again.")
     if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportRefused(not_xlsx)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise ImportRefused(not_xlsx)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportRefused(_("The file is too large."))
+    if xlsx_archive_problem(data):  # damaged, or a zip bomb: refused before openpyxl opens it
+        raise ImportRefused(_("The file is too large or damaged. Download the blank, fill it in and upload it again."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+    except Exception:  # noqa: BLE001 - any failure to open (compression, encryption, bad XML) is "not a workbook"
         raise ImportRefused(not_xlsx)
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None

@@ -58,10 +58,37 @@ _TARGET_SET_FIELDS = {"key": "targets_key", "version": "targets_version",
                       "legal_basis": "targets_legal_basis"}
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+# openpyxl parses a whole sheet to learn its size and loads all shared strings at once, so a
+# small zip that unpacks to hundreds of MB costs minutes and gigabytes: refuse it unopened.
+MAX_MEMBER_BYTES = 8 * 1024 * 1024      # any one part of the workbook, unpacked
+MAX_UNZIPPED_BYTES = 24 * 1024 * 1024   # all parts together, unpacked
+MAX_RATIO = 100                         # unpacked : packed, for parts over 1 MB unpacked
 MAX_ZIP_ENTRIES = 2000
 MAX_SCANNED_ROWS = 50_000
 MAX_COLUMNS = 60
+
+
+def xlsx_archive_problem(data: bytes) -> Optional[str]:
+    """Why these bytes must not be opened as a workbook (not a zip, a zip bomb), or None.
+
+    Shared by every Excel import: checking the zip directory costs microseconds, opening a
+    bomb costs minutes and gigabytes.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "not a readable Excel workbook (.xlsx)"
+    if len(entries) > MAX_ZIP_ENTRIES:
+        return "the workbook has too many parts"
+    if sum(entry.file_size for entry in entries) > MAX_UNZIPPED_BYTES:
+        return f"the workbook unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB"
+    for entry in entries:
+        if entry.file_size > MAX_MEMBER_BYTES:
+            return f"a part of the workbook unpacks to more than {MAX_MEMBER_BYTES // 2**20} MB"
+        if entry.file_size > 2**20 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+            return "the workbook is compressed suspiciously well (a zip bomb?)"
+    return None
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -206,14 +233,11 @@ def _read_workbook(fileobj: Union[BinaryIO, bytes], problems: list[Problem],
     if len(data) > MAX_FILE_BYTES:
         fatal.append(Problem("file", f"the file is larger than {MAX_FILE_BYTES // 2**20} MB"))
         return {}
+    refused = xlsx_archive_problem(bytes(data))
+    if refused:
+        fatal.append(Problem("file", refused))
+        return {}
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-            if (len(entries) > MAX_ZIP_ENTRIES
-                    or sum(entry.file_size for entry in entries) > MAX_UNZIPPED_BYTES):
-                fatal.append(Problem("file", "the workbook unpacks to more data than a "
-                                             "checklist template can hold"))
-                return {}
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any failure to open means "not a usable workbook"
         fatal.append(Problem("file", "not a readable Excel workbook (.xlsx): "
