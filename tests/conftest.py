@@ -200,3 +200,16 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def visits(app, demo):
+    """Demo visit ids by unit code (team 1: SYT, SGDDT, STC, SVHTTDL, SCT, SNNMT;
+    team 2: SXD, SKHCN, HUYEN-MS, XA-HP, XA-TL, XA-AT)."""
+    from sqlalchemy import select
+
+    from inspections.models import Unit, Visit
+
+    with app.app_context():
+        rows = db.session.execute(select(Unit.code, Visit.id).join(Visit, Visit.unit_id == Unit.id)).all()
+        return {code: visit_id for code, visit_id in rows}

@@ -2,38 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from inspections.extensions import db
-from inspections.models import Unit, Visit
 from tests.conftest import AuthActions
-
-
-def _png() -> bytes:
-    """A real 1x1 PNG (a valid image, so thumbnails render in the browser test)."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00\x8a\x15\x38")) + chunk(b"IEND", b""))
-
-
-# The smallest files of each kind the server accepts (the content decides, not the name).
-PNG = _png()
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def visits(app, demo):
-    """Demo visit ids by unit code (team 1: SYT, SGDDT, ... departments; team 2: SXD, HUYEN-MS, XA-HP ...)."""
-    with app.app_context():
-        rows = db.session.execute(select(Unit.code, Visit.id).join(Visit, Visit.unit_id == Unit.id)).all()
-        return {code: visit_id for code, visit_id in rows}
+from tests.samples import JPEG, PDF, PNG  # noqa: F401 (re-exported)
 
 
 @pytest.fixture
