@@ -112,9 +112,18 @@ def template_label(template_row) -> str:
     return f"{template_row.key}@{template_row.version}"
 
 
+# `known` of store_submission when the caller has not looked the uuid up.
+LOOK_UP = object()
+
+
 def store_submission(user: User, data: SubmissionInput, *, lang: str = "vi",
-                     now: Optional[datetime] = None) -> SubmissionResult:
-    """Store one submission by the rules in the module docstring; never raises for bad content."""
+                     now: Optional[datetime] = None, known: Any = LOOK_UP) -> SubmissionResult:
+    """Store one submission by the rules in the module docstring; never raises for bad content.
+
+    `known`: the Submission with this uuid, or None when there is none, when the caller has
+    already looked it up in this transaction (the sync API looks up a whole batch in one query);
+    by default it is looked up here.
+    """
     now = now or utcnow()
     visit = db.session.get(Visit, data.visit_id)
     if visit is None or not access.can(user, "visit.fill", visit):
@@ -126,7 +135,7 @@ def store_submission(user: User, data: SubmissionInput, *, lang: str = "vi",
             "template_mismatch", lang, sent=data.template, expected=template_label(campaign_template))}])
 
     new_hash = content_hash(data.answers, data.notes, data.state)
-    existing = _find(data.uuid)
+    existing = _find(data.uuid) if known is LOOK_UP else known
     if existing is not None:
         decided = _compare_with_existing(user, existing, data, new_hash, lang)
         if decided is not None:
@@ -164,12 +173,16 @@ def store_submission(user: User, data: SubmissionInput, *, lang: str = "vi",
             submission.late = late
             if status == "updated" and submission.review_state == "has_issues" and data.state == "submitted":
                 submission.review_state = "received"  # the inspector answered the send-back
-            db.session.flush()
-            db.session.add(SubmissionRevision(
-                submission_id=submission.id, revision=data.revision, state=data.state,
+            revision = SubmissionRevision(
+                revision=data.revision, state=data.state,
                 answers=data.answers, notes=data.notes, content_hash=new_hash,
                 client_saved_at=data.client_saved_at, received_at=now, late=late,
-            ))
+            )
+            if status == "created":
+                revision.submission = submission  # one flush writes the submission, then this
+            else:
+                revision.submission_id = submission.id
+            db.session.add(revision)
             db.session.flush()
     except IntegrityError:
         # The same uuid or revision arrived at the same moment through another request:

@@ -277,6 +277,9 @@ class _Index:
         order, _ = _order_by_refs({code: f.refs for code, f in self.formulas.items()})
         self.order = tuple(self.indicators[code] for code in order)
         self._kinds: dict[str, list[Item]] = {}
+        # Tables other modules derive from the template once (the validator's per-unit-kind
+        # plan): safe to keep because a Template and its items are frozen, never changed.
+        self.derived: dict[Any, Any] = {}
 
     def for_kind(self, unit_kind: str) -> list[Item]:
         if unit_kind not in self._kinds:

@@ -116,30 +116,98 @@ def validate_answers(template: Template, unit_kind: str, answers: Any, lang: str
     def add(item_code: str, field: str, kind: str, **params: Any) -> None:
         errors.append(AnswerError(item_code, field, message(kind, lang, **params), kind))
 
+    plan = _plan(template, unit_kind)
     valid: dict[str, Any] = {}
-    for item in template.items:
-        value = answers.get(item.code)
-        if not is_answered(value):
-            if require_complete and item.required and item.applies(unit_kind):
-                add(item.code, item.fields[0], "required")
+    for code, item, applies, fast_ok in plan.items:
+        value = answers.get(code)
+        if value is None or value == "" or value == []:  # not is_answered(value)
+            if require_complete and applies and item.required:
+                add(code, item.fields[0], "required")
             continue
-        if not item.applies(unit_kind):
-            add(item.code, item.code, "not_applicable",
+        if not applies:
+            add(code, code, "not_applicable",
                 unit_kind=label(UNIT_KIND_LABELS, unit_kind, lang))
+            continue
+        if fast_ok is not None and fast_ok(value):
+            valid[code] = value  # an answer the full check below would accept without a word
             continue
         before = len(errors)
         _check_value(item, value, today, lang, add)
         if len(errors) == before:
-            valid[item.code] = value
+            valid[code] = value
 
-    _check_subsets(template, valid, lang, add)
+    if plan.subsets:
+        _check_subsets(template, valid, lang, add, plan.subsets)
 
-    unknown = [code for code in answers if not (isinstance(code, str) and template.has_item(code))]
+    by_code = plan.by_code
+    unknown = [code for code in answers if not (isinstance(code, str) and code in by_code)]
     for code in unknown[:MAX_UNKNOWN_REPORTED]:
         add(str(code), str(code), "unknown_item", code=code)
     if len(unknown) > MAX_UNKNOWN_REPORTED:
         add("", "", "too_many_unknown", count=len(unknown) - MAX_UNKNOWN_REPORTED)
     return errors
+
+
+class _Plan:
+    """What validate_answers needs of a template for one unit kind, worked out once.
+
+    Cached on the template (``template._index.derived``): templates are frozen, so the plan
+    never goes out of date. ``items`` holds (code, item, applies, fast_ok) in checklist order;
+    ``fast_ok(value)`` is True only for values that :func:`_check_value` accepts without an
+    error (anything else takes the full check, which words the errors), or None when the type
+    has no shortcut. ``subsets`` lists (part code, whole code) in checklist order.
+    """
+
+    __slots__ = ("items", "subsets", "by_code")
+
+    def __init__(self, template: Template, unit_kind: str):
+        self.items = tuple((item.code, item, item.applies(unit_kind), _fast_check(item))
+                           for item in template.items)
+        self.subsets = tuple((item.code, item.subset_of)
+                             for item in template.items if item.subset_of is not None)
+        self.by_code = template._index.by_code
+
+
+def _plan(template: Template, unit_kind: str) -> _Plan:
+    derived = template._index.derived
+    key = ("validation", unit_kind)
+    plan = derived.get(key)
+    if plan is None:
+        plan = derived[key] = _Plan(template, unit_kind)
+    return plan
+
+
+def _count_bounds(item: Item) -> tuple[int, int]:
+    """The range _check_count accepts (the same defaults)."""
+    low = item.min if item.min is not None else 0
+    high = item.max if item.max is not None else (MAX_MONEY if item.type == "money" else MAX_COUNT)
+    return low, high
+
+
+def _fast_check(item: Item):
+    """A quick yes for the common valid answer of ``item`` (see _Plan), or None."""
+    if item.type == "ynp":
+        allowed = frozenset(item.allowed_values)
+        return lambda value: value.__class__ is str and value in allowed
+    if item.type in ("int", "money"):
+        low, high = _count_bounds(item)
+        return lambda value: value.__class__ is int and low <= value <= high
+    if item.type == "mf":
+        low, high = _count_bounds(item)
+        parts = frozenset(MF_PARTS)
+        first, second = MF_PARTS
+
+        def mf_ok(value: Any) -> bool:
+            if value.__class__ is not dict or not value.keys() <= parts:
+                return False
+            a, b = value.get(first), value.get(second)
+            return (a.__class__ is int and b.__class__ is int
+                    and low <= a <= high and low <= b <= high)
+        return mf_ok
+    if item.type == "text":
+        limit = item.max_length or DEFAULT_MAX_LENGTH
+        return lambda value: value.__class__ is str and len(value) <= limit
+    return None
 
 
 def _check_value(item: Item, value: Any, today: date, lang: str, add) -> None:
@@ -209,13 +277,22 @@ def _check_files(code: str, value: Any, add) -> None:
             seen.add(entry.lower())
 
 
-def _check_subsets(template: Template, valid: Mapping[str, Any], lang: str, add) -> None:
-    """A part (C2 leaders) may not exceed its whole (C1 staff): per sex for mf items."""
-    for code, value in valid.items():
-        item = template.item(code)
-        if item.subset_of is None or item.subset_of not in valid:
+def _check_subsets(template: Template, valid: Mapping[str, Any], lang: str, add,
+                   subsets: Optional[tuple] = None) -> None:
+    """A part (C2 leaders) may not exceed its whole (C1 staff): per sex for mf items.
+
+    ``subsets``: the template's (part code, whole code) in checklist order (see _Plan); the
+    order of ``valid`` is checklist order too, so the errors come out in the same order.
+    """
+    if subsets is None:
+        subsets = tuple((item.code, item.subset_of)
+                        for item in template.items if item.subset_of is not None)
+    for code, whole_code in subsets:
+        if code not in valid or whole_code not in valid:
             continue
-        whole = template.item(item.subset_of)
+        value = valid[code]
+        item = template.item(code)
+        whole = template.item(whole_code)
         whole_value = valid[whole.code]
         pairs = ([(f"{code}.{part}", value[part], whole_value[part]) for part in MF_PARTS]
                  if item.type == "mf" else [(code, value, whole_value)])

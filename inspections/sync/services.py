@@ -29,7 +29,7 @@ from ..models import (
     Campaign, ReviewComment, Submission, Team, Template, User, Visit, utcnow,
 )
 from ..submissions import (
-    SubmissionInput, SubmissionResult, default_uuid, parse_client_time, store_submission,
+    LOOK_UP, SubmissionInput, SubmissionResult, default_uuid, parse_client_time, store_submission,
     template_label,
 )
 
@@ -186,7 +186,18 @@ def has_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+        for k, v in value.items():
+            if has_nul(k):
+                return True
+            cls = v.__class__
+            if cls is str:  # the common leaves, without a call each
+                if "\x00" in v:
+                    return True
+            elif cls is int or cls is bool or cls is float or v is None:
+                continue
+            elif has_nul(v):
+                return True
+        return False
     if isinstance(value, list):
         return any(has_nul(v) for v in value)
     return False
@@ -246,17 +257,18 @@ def _shape_rejection(raw: Any, errors: list[dict[str, str]]) -> SubmissionResult
 
 # --- storing a batch ------------------------------------------------------------------------
 
-def store_one(user: User, data: SubmissionInput, lang: str) -> SubmissionResult:
+def store_one(user: User, data: SubmissionInput, lang: str, known: Any = LOOK_UP) -> SubmissionResult:
     """store_submission in its own savepoint; a database failure rejects this item only.
 
     The result then has reason "error": the phone keeps the entry and sends it again later.
     A visit whose version moved on under this request (StaleDataError) is retried once with
     fresh data, as a safety net for flushes of the visit in the same request.
+    `known`: see store_submission (used on the first attempt only; a retry looks it up again).
     """
     for attempt in (1, 2):
         try:
             with db.session.begin_nested():
-                result = store_submission(user, data, lang=lang)
+                result = store_submission(user, data, lang=lang, known=known if attempt == 1 else LOOK_UP)
                 db.session.flush()  # the visit's state change, inside this savepoint
             return result
         except StaleDataError:
@@ -280,26 +292,49 @@ def preload_visits(visit_ids: Iterable[int]) -> list[Visit]:
     wanted = sorted({v for v in visit_ids if _is_int(v) and 0 < v <= MAX_REVISION})
     if not wanted:
         return []
+    # The template's definition (large JSON) is left out: storing needs only its id, key,
+    # version and content hash (core_template caches the parsed definition by id and hash and
+    # loads the column on a cache miss). Team members are not needed to store either (the team
+    # check uses access.team_ids_of, cached per request); both load on first use if ever needed.
     return list(db.session.scalars(
         select(Visit).where(Visit.id.in_(wanted)).options(
             selectinload(Visit.unit),
-            selectinload(Visit.team).selectinload(Team.members),
-            selectinload(Visit.team).selectinload(Team.campaign).selectinload(Campaign.template),
+            selectinload(Visit.team).selectinload(Team.campaign).selectinload(Campaign.template)
+            .defer(Template.definition),
         )))
+
+
+def preload_submissions(uuids: Iterable[str]) -> dict[str, Submission]:
+    """The submissions already stored under these uuids, in one query per 500 uuids."""
+    wanted = sorted(set(uuids))
+    found: dict[str, Submission] = {}
+    for start in range(0, len(wanted), 500):
+        for row in db.session.scalars(select(Submission).where(Submission.uuid.in_(wanted[start:start + 500]))):
+            found[row.uuid] = row
+    return found
 
 
 def store_batch(user: User, items: Iterable[Any], lang: str) -> list[SubmissionResult]:
     """Store each JSON item of a batch for `user`; one result per item, in order."""
     parsed = [(raw, *parse_item(raw)) for raw in items]
     loaded = preload_visits(data.visit_id for _raw, data, _errors in parsed if data is not None)
+    stored = preload_submissions(data.uuid for _raw, data, _errors in parsed if data is not None)
     results: list[Optional[SubmissionResult]] = [None] * len(parsed)
     # Stored in visit order (a stable sort: one uuid's revisions keep their order), so that two
     # batches touching the same visits lock their rows in the same order and never deadlock.
     order = sorted(range(len(parsed)), key=lambda i: parsed[i][1].visit_id if parsed[i][1] is not None else 0)
+    seen: set[str] = set()
     for index in order:
         raw, data, errors = parsed[index]
-        results[index] = _shape_rejection(raw, errors) if data is None else store_one(user, data, lang)
-    del loaded  # held until every item is stored (see preload_visits)
+        if data is None:
+            results[index] = _shape_rejection(raw, errors)
+            continue
+        # The batch's lookup answers for a uuid's first item only: an earlier item of this
+        # batch may have stored that uuid, so a later one looks it up again.
+        known = stored.get(data.uuid) if data.uuid not in seen else LOOK_UP
+        seen.add(data.uuid)
+        results[index] = store_one(user, data, lang, known)
+    del loaded, stored  # held until every item is stored (see preload_visits)
     return [r for r in results if r is not None]
 
 
