@@ -1,7 +1,7 @@
 """Vietnamese first: every English message in code and templates has a Vietnamese translation."""
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from inspections.i18n import translation_directories
@@ -27,7 +27,8 @@ def vietnamese_catalog() -> dict[str, str]:
 
 def extracted_ids() -> dict[str, str]:
     found: dict[str, str] = {}
-    for filename, lineno, message, comments, context in extract_from_dir(str(ROOT), METHOD_MAP):
+    keywords = dict(DEFAULT_KEYWORDS, _l=None, lazy_gettext=None, lazy_pgettext=((1, "c"), 2))
+    for filename, lineno, message, comments, context in extract_from_dir(str(ROOT), METHOD_MAP, keywords=keywords):
         msgid = message if isinstance(message, str) else message[0]
         found.setdefault(msgid, f"{filename}:{lineno}")
     return found
