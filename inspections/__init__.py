@@ -40,6 +40,9 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
     register_security_headers(app)
     register_commands(app)
     register_template_helpers(app)
+    from .bodylimit import ChunkedBodyLimit
+
+    app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, lambda: app.config.get("MAX_CONTENT_LENGTH"))  # type: ignore[method-assign]
     if app.config.get("PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -132,7 +135,7 @@ def register_extensions(app: Flask) -> None:
 
     sqlite_locking.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"), render_as_batch=True, compare_type=True)
-    register_api_session_check(app)  # before CSRFProtect's check: runs first
+    register_early_checks(app)  # before CSRFProtect's check: these run first
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = app.config["SESSION_PROTECTION"]
@@ -158,8 +161,11 @@ def register_extensions(app: Flask) -> None:
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
 
 
-def register_api_session_check(app: Flask) -> None:
-    """A write under /api/ without a valid session: 401 "log in again", not a CSRF 400.
+def register_early_checks(app: Flask) -> None:
+    """Checks that run before the CSRF check reads a form.
+
+    A chunked body over the limit is a 413. A write under /api/ without a valid session is a
+    401 "log in again", not a CSRF 400.
 
     A script or a phone's outbox whose session ended must learn that logging in again is the
     fix; a CSRF error would tell it the request itself was wrong. Log-in itself needs no session.
@@ -167,7 +173,16 @@ def register_api_session_check(app: Flask) -> None:
     from flask_babel import gettext as _
     from flask_login import current_user
 
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    from .bodylimit import TOO_LARGE
+
     open_endpoints = {"auth_api.create_session"}
+
+    @app.before_request
+    def chunked_body_too_large():
+        if request.environ.get(TOO_LARGE):  # a chunked body over MAX_CONTENT_LENGTH (see bodylimit.py)
+            raise RequestEntityTooLarge()
 
     @app.before_request
     def api_write_needs_session():
