@@ -44,6 +44,7 @@ class ChunkedBodyLimit:
         environ["wsgi.input"] = body
         environ["CONTENT_LENGTH"] = str(size)
         environ.pop("wsgi.input_terminated", None)
+        environ.pop("HTTP_TRANSFER_ENCODING", None)  # no longer chunked (Werkzeug ignores the length if it were)
         try:
             return self.wsgi_app(environ, start_response)
         finally:
