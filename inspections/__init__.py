@@ -172,7 +172,6 @@ def register_early_checks(app: Flask) -> None:
     """
     from flask_babel import gettext as _
     from flask_login import current_user
-
     from werkzeug.exceptions import RequestEntityTooLarge
 
     from .bodylimit import TOO_LARGE
