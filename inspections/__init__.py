@@ -22,7 +22,7 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
     """Build the Flask app; `test_config` overrides settings (tests only)."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT_DIR / "instance"),
+        instance_path=instance_path(test_config),
         template_folder=str(ROOT_DIR / "templates"),
         static_folder=str(ROOT_DIR / "static"),
     )
@@ -40,12 +40,24 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
     register_security_headers(app)
     register_commands(app)
     register_template_helpers(app)
+    from .bodylimit import ChunkedBodyLimit
+
+    app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, lambda: app.config.get("MAX_CONTENT_LENGTH"))  # type: ignore[method-assign]
     if app.config.get("PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         n = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app
+
+
+def instance_path(test_config: Optional[dict[str, Any]] = None) -> str:
+    """INSTANCE_PATH (the default SQLite file, the dev secret key, uploads, backups), else <repo>/instance.
+
+    Read before Flask is built, because Flask fixes its instance folder at construction.
+    """
+    chosen = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH", "")
+    return str(Path(chosen).expanduser().resolve()) if chosen else str(ROOT_DIR / "instance")
 
 
 class SafeJSONProvider(DefaultJSONProvider):
@@ -123,6 +135,7 @@ def register_extensions(app: Flask) -> None:
 
     sqlite_locking.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    register_early_checks(app)  # before CSRFProtect's check: these run first
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = app.config["SESSION_PROTECTION"]
@@ -133,14 +146,9 @@ def register_extensions(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(directories)
     babel.init_app(app, locale_selector=i18n.select_locale)
 
-    from .models import User
+    from .auth.sessions import load_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        try:
-            return db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
+    login_manager.user_loader(load_user)
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -151,6 +159,38 @@ def register_extensions(app: Flask) -> None:
             return json_error(401, "not_authenticated", _("Please log in."))
         flash(_("Please log in to open this page."), "info")
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+
+
+def register_early_checks(app: Flask) -> None:
+    """Checks that run before the CSRF check reads a form.
+
+    A chunked body over the limit is a 413. A write under /api/ without a valid session is a
+    401 "log in again", not a CSRF 400.
+
+    A script or a phone's outbox whose session ended must learn that logging in again is the
+    fix; a CSRF error would tell it the request itself was wrong. Log-in itself needs no session.
+    """
+    from flask_babel import gettext as _
+    from flask_login import current_user
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    from .bodylimit import TOO_LARGE
+
+    open_endpoints = {"auth_api.create_session"}
+
+    @app.before_request
+    def chunked_body_too_large():
+        if request.environ.get(TOO_LARGE):  # a chunked body over MAX_CONTENT_LENGTH (see bodylimit.py)
+            raise RequestEntityTooLarge()
+
+    @app.before_request
+    def api_write_needs_session():
+        if (request.method in ("GET", "HEAD", "OPTIONS", "TRACE") or not request.path.startswith("/api/")
+                or request.endpoint is None or request.endpoint in open_endpoints):
+            return None
+        if current_user.is_authenticated:
+            return None
+        return json_error(401, "not_authenticated", _("Your session has ended. Log in again; nothing kept on this device is lost."))
 
 
 def register_blueprints(app: Flask) -> None:

@@ -23,9 +23,19 @@ def register(app: Flask) -> None:
 @with_appcontext
 @click.option("--password", default=DEMO_PASSWORD, show_default=True, help="Password for every demo user.")
 @click.option("--year", type=int, default=None, help="Campaign year (default: this year).")
-def seed_demo_command(password: str, year: int | None) -> None:
+@click.option("--allow-production", is_flag=True,
+              help="Load the demo even though INSPECTIONS_ENV=production (it sets known passwords).")
+def seed_demo_command(password: str, year: int | None, allow_production: bool) -> None:
     """Load a demo province (idempotent) and print the logins."""
+    from flask import current_app
+
     from .demo import seed_demo
+
+    if current_app.config.get("ENV_NAME") == "production" and not allow_production:
+        raise click.ClickException(
+            "This is a production configuration (INSPECTIONS_ENV=production): the demo would give "
+            "admin and every demo user a known password. Nothing was changed. "
+            "Add --allow-production if this really is a demo server.")
 
     if len(password) < 8:
         raise click.BadParameter("at least 8 characters", param_hint="--password")

@@ -54,8 +54,12 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 3600 * 12
 
     PASSWORD_HASH_METHOD = "scrypt"
-    # Log-in throttling: after this many wrong passwords the account waits LOCKOUT_SECONDS.
+    # Log-in limits over a rolling window of LOCKOUT_SECONDS, counted in the database (so across
+    # every worker): wrong passwords for one account from one address, for one account from all
+    # addresses, and from one address over all accounts (see auth/services.py).
     LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_ACCOUNT_MAX_FAILURES = _int("LOGIN_ACCOUNT_MAX_FAILURES", 20)
+    LOGIN_ADDRESS_MAX_FAILURES = _int("LOGIN_ADDRESS_MAX_FAILURES", 30)
     LOGIN_LOCKOUT_SECONDS = _int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
     # Behind a TLS-terminating proxy, trust its X-Forwarded-* headers (number of proxies).
     PROXY_FIX = _int("PROXY_FIX", 0)

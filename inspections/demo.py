@@ -87,8 +87,6 @@ def seed_demo(password: str, year: int | None = None) -> list[User]:
             user = User(username=username, full_name=full_name, role=role, agency_id=agencies[agency].id)
             db.session.add(user)
         user.set_password(password)
-        user.failed_logins = 0
-        user.locked_until = None
         users[username] = user
     db.session.flush()
 

@@ -7,6 +7,7 @@ belong to the Visit; every change lands in AuditEvent.
 """
 from __future__ import annotations
 
+import secrets
 import uuid as uuid_module
 from datetime import date, datetime, timezone
 from typing import Any, Optional
@@ -112,8 +113,9 @@ class User(UserMixin, db.Model):
     agency_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agency.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    # Part of the id every session and remember cookie carries (see auth/sessions.py): a new
+    # value ends every session of the user at once, on every device.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: new_session_token())
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     last_sync_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -125,8 +127,20 @@ class User(UserMixin, db.Model):
         return self.is_active_account
 
     def set_password(self, password: str) -> None:
+        """A new password also ends every session: whoever knew the old one is logged out."""
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
         self.password_hash = generate_password_hash(password, method=method)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """End every session and remember cookie of this user (they hold the old token)."""
+        self.session_token = new_session_token()
+
+    def get_id(self) -> str:
+        """Flask-Login stores this at log-in: a fresh id per log-in (see auth/sessions.py)."""
+        from .auth.sessions import session_id
+
+        return session_id(self)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -415,6 +429,24 @@ class AuditEvent(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     actor: Mapped[Optional[User]] = relationship()
+
+
+class LoginFailure(db.Model):
+    """One wrong password (or one being checked): the log-in limits count these rows.
+
+    Kept in the database so every worker process counts the same attempts. `account` is a
+    digest of the typed username, so made-up names are limited exactly like real ones.
+    """
+
+    __tablename__ = "login_failure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    account: Mapped[str] = mapped_column(String(64), index=True)
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
 
 
 def new_uuid() -> str:

@@ -30,6 +30,21 @@ def test_development_keeps_a_generated_secret_key(tmp_path, monkeypatch):
     assert first.config["UPLOAD_DIR"] == str(tmp_path / "instance" / "uploads")
 
 
+def test_instance_path_puts_the_instance_folder_elsewhere(tmp_path, monkeypatch):
+    """INSTANCE_PATH (e.g. a data volume) holds the default database, the dev key and uploads."""
+    import inspections
+
+    monkeypatch.setattr(inspections, "ROOT_DIR", tmp_path / "code")
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "data" / "instance"))
+    app = create_app({"SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "", "UPLOAD_DIR": ""})
+    folder = tmp_path / "data" / "instance"
+    assert app.instance_path == str(folder)
+    assert (folder / "secret_key").exists()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{folder}/inspections.sqlite3"
+    assert app.config["UPLOAD_DIR"] == str(folder / "uploads")
+    assert not (tmp_path / "code" / "instance").exists()
+
+
 def test_postgres_urls_use_psycopg(tmp_path):
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "postgres://u@h/db", "UPLOAD_DIR": str(tmp_path)})
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"

@@ -31,6 +31,19 @@ def test_seed_demo_loads_a_province_and_prints_logins(app, runner):
         assert counts() == first  # idempotent
 
 
+def test_seed_demo_refuses_a_production_configuration_unless_told(make_app):
+    app = make_app(ENV_NAME="production")
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["seed-demo", "--year", "2026"])
+    assert refused.exit_code != 0 and "--allow-production" in refused.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0  # nothing was changed
+    allowed = runner.invoke(args=["seed-demo", "--year", "2026", "--allow-production"])
+    assert allowed.exit_code == 0, allowed.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 8
+
+
 def test_seed_demo_refuses_a_short_password(runner):
     result = runner.invoke(args=["seed-demo", "--password", "short"])
     assert result.exit_code != 0 and "8 characters" in result.output

@@ -1,11 +1,12 @@
 """JSON session API for the app and scripts: /api/v1/session and /api/v1/csrf."""
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from .. import json_error
 from ..extensions import csrf, db
+from . import sessions
 from .routes import lockout_message
 from .services import authenticate
 
@@ -32,15 +33,15 @@ def create_session():
     missing = [f for f in ("username", "password") if not isinstance(data.get(f), str) or not data.get(f)]
     if missing:
         return json_error(400, "bad_request", _("Missing field: %(fields)s.", fields=", ".join(missing)), fields=missing)
-    result = authenticate(username, password)
+    result = authenticate(username, password, request.remote_addr)
     db.session.commit()
-    if result.locked_seconds:
-        response = json_error(429, "locked", lockout_message(result.locked_seconds), retry_after=result.locked_seconds)
-        response.headers["Retry-After"] = str(result.locked_seconds)
+    if result.retry_after:
+        response = json_error(429, "locked", lockout_message(result.retry_after), retry_after=result.retry_after)
+        response.headers["Retry-After"] = str(result.retry_after)
         return response
     if not result.ok:
         return json_error(401, "bad_credentials", _("Wrong username or password."))
-    login_user(result.user, remember=bool(data.get("remember", True)))
+    sessions.start(result.user, remember=bool(data.get("remember", True)))
     return jsonify({"user": user_json(result.user), "csrf_token": generate_csrf()})
 
 
@@ -53,7 +54,10 @@ def show_session():
 @bp.delete("/session")
 @login_required
 def delete_session():
-    logout_user()
+    """Log out: every session of the user ends, on every device."""
+    sessions.end_everywhere(current_user)
+    db.session.commit()
+    sessions.end_here()
     return jsonify({"ok": True})
 
 

@@ -1,20 +1,20 @@
 """HTML log-in and log-out."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from ..extensions import db
+from ..main.routes import local_target
+from . import sessions
 from .forms import LoginForm
-from .services import authenticate
+from .services import authenticate, usable_text
 
 bp = Blueprint("auth", __name__)
 
 
 def lockout_message(seconds: int) -> str:
     minutes = max(1, (seconds + 59) // 60)
-    return _("Too many wrong passwords for this account. It is locked for %(minutes)d more minute(s).", minutes=minutes)
+    return _("Too many wrong passwords. Logging in is paused; try again in %(minutes)d minute(s).", minutes=minutes)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -24,27 +24,33 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        result = authenticate(form.username.data, form.password.data)
+        result = authenticate(form.username.data, form.password.data, request.remote_addr)
         db.session.commit()
         if result.ok:
-            login_user(result.user, remember=form.remember.data)
-            target = request.args.get("next", "")
-            if not target or urlsplit(target).netloc or not target.startswith("/") or target.startswith("//"):
-                target = url_for("main.home")
-            return redirect(target)
-        if result.locked_seconds:
-            flash(lockout_message(result.locked_seconds), "error")
+            sessions.start(result.user, remember=form.remember.data)
+            return redirect(local_target(request.args.get("next")))
+        if result.retry_after:
+            flash(lockout_message(result.retry_after), "error")
             status = 429
         else:
             flash(_("Wrong username or password."), "error")
             status = 401
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    if not usable_text(form.username.data or ""):
+        form.username.data = ""  # a NUL or lone surrogate cannot be shown again (nor encoded)
+    response = render_template("auth/login.html", form=form), status
+    if status == 429:
+        return response[0], status, {"Retry-After": str(result.retry_after)}
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    """Log out here and end every other session of the user too (a copied cookie stops working)."""
+    if current_user.is_authenticated:
+        sessions.end_everywhere(current_user)
+        db.session.commit()
+    sessions.end_here()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))

@@ -1,84 +1,140 @@
-"""Checking passwords, with throttling of repeated failures per account."""
+"""Checking passwords, with limits on wrong ones per address and per account.
+
+Why the database: every gunicorn worker shares it, so a limit counts every attempt whatever
+worker answers it, with no extra service to run (an in-memory limiter counts per process and
+multiplies the allowance by the number of workers).
+
+Three limits over a rolling window of LOGIN_LOCKOUT_SECONDS:
+- LOGIN_MAX_FAILURES wrong passwords for one account from one address: that address waits
+  (the account stays open to everyone else, so nobody can keep `admin` locked out alone);
+- LOGIN_ACCOUNT_MAX_FAILURES for one account from all addresses together: guessing stays slow
+  even from many addresses;
+- LOGIN_ADDRESS_MAX_FAILURES from one address over all accounts (guessing one password
+  against every username).
+Counts are per typed username, whether or not such an account exists, and every answer
+spends one password hash, so replies do not tell which usernames exist.
+"""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
-
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import User, utcnow
+from ..models import LoginFailure, User, utcnow
 
 
 @dataclass
 class LoginResult:
     user: Optional[User]
-    locked_seconds: int = 0  # > 0: the account is locked for this many more seconds
+    retry_after: int = 0  # > 0: refused by a limit; try again after this many seconds
 
     @property
     def ok(self) -> bool:
-        return self.user is not None and self.locked_seconds == 0
+        return self.user is not None and self.retry_after == 0
+
+
+def usable_text(value: object) -> bool:
+    """A str the database and the hash can take: no NUL, no lone surrogate."""
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def find_user(username: str) -> Optional[User]:
     username = (username or "").strip()
-    if not username or "\x00" in username or len(username) > 200:
-        return None  # no such account can exist (and PostgreSQL refuses NUL in text)
+    if not username or len(username) > 200 or not usable_text(username):
+        return None  # no such account can exist (and the database refuses NUL and surrogates)
     return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
 
 
-def authenticate(username: str, password: str) -> LoginResult:
-    """Check a password; after LOGIN_MAX_FAILURES wrong ones the account is locked for a while.
+def account_key(username: str) -> str:
+    """The digest a username's attempts are counted under (real or not)."""
+    normal = (username or "").strip().lower().encode("utf-8", "surrogatepass")
+    return hashlib.sha256(normal).hexdigest()
 
-    The attempt is counted (and committed) before the password is checked, with one atomic
-    UPDATE, so parallel guesses cannot each read the same counter and all get a try. The lock
-    applies even to the right password. Commits.
+
+def authenticate(username: str, password: str, address: Optional[str]) -> LoginResult:
+    """Check a password under the log-in limits. Commits.
+
+    The attempt is stored (and committed) before the password is checked, so parallel guesses
+    each see the others and cannot all get a try; a refused attempt is not kept, so waiting out
+    the window always works.
     """
-    user = find_user(username)
+    config = current_app.config
+    window = timedelta(seconds=config["LOGIN_LOCKOUT_SECONDS"])
     now = utcnow()
-    if user is None or not user.is_active_account:
-        # Spend the same time as a real check so usernames cannot be probed by timing.
-        check_password_hash(_DUMMY_HASH, password or "")
-        return LoginResult(None)
-    user_id = user.id
-    maximum = current_app.config["LOGIN_MAX_FAILURES"]
-    attempts = db.session.scalar(
-        update(User)
-        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
-        .values(failed_logins=User.failed_logins + 1)
-        .returning(User.failed_logins)
-        .execution_options(synchronize_session=False)
-    )
+    since = now - window
+    key = account_key(username)
+    address = (address or "")[:64]
+    db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))
+    attempt = LoginFailure(at=now, address=address, account=key)
+    db.session.add(attempt)
     db.session.commit()  # the attempt counts even if this request dies during the slow check
-    if attempts is None or attempts > maximum:
-        db.session.refresh(user)
-        if user.locked_until is None or user.locked_until <= now:  # over the count, lock not yet set
-            user.locked_until = now + timedelta(seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
+    attempt_id = attempt.id
+
+    scopes = [
+        (config["LOGIN_MAX_FAILURES"], (LoginFailure.account == key, LoginFailure.address == address)),
+        (config["LOGIN_ACCOUNT_MAX_FAILURES"], (LoginFailure.account == key,)),
+        (config["LOGIN_ADDRESS_MAX_FAILURES"], (LoginFailure.address == address,)),
+    ]
+    user = find_user(username)
+    for maximum, where in scopes:
+        if _count(where, since) > maximum:
+            _spend_one_hash(user)
+            db.session.execute(delete(LoginFailure).where(LoginFailure.id == attempt_id))
             db.session.commit()
-        return LoginResult(None, _seconds_left(user.locked_until, now))
-    if user.check_password(password or ""):
-        db.session.execute(update(User).where(User.id == user_id).values(
-            failed_logins=0, locked_until=None, last_login_at=now))
+            return LoginResult(None, _wait(where, since, maximum, now, window))
+
+    if user is not None and user.is_active_account and usable_text(password) and user.check_password(password):
+        db.session.execute(delete(LoginFailure).where(LoginFailure.account == key, LoginFailure.address == address))
+        user.last_login_at = now
         db.session.commit()
-        db.session.refresh(user)
         return LoginResult(user)
-    if attempts >= maximum:
-        locked_until = now + timedelta(seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
-        db.session.execute(update(User).where(User.id == user_id).values(
-            locked_until=locked_until, failed_logins=0))
-        db.session.commit()
-        return LoginResult(None, _seconds_left(locked_until, now))
+    if user is None or not user.is_active_account or not usable_text(password):
+        _spend_one_hash(None)
+    # A wrong password: this one may have reached a limit; then say so now, as before.
+    for maximum, where in scopes:
+        if _count(where, since) >= maximum:
+            return LoginResult(None, _wait(where, since, maximum, now, window))
     return LoginResult(None)
 
 
-def _seconds_left(until: datetime, now: datetime) -> int:
-    if until.tzinfo is None:
-        until = until.replace(tzinfo=timezone.utc)
-    return max(1, int((until - now).total_seconds()))
+def _count(where, since: datetime) -> int:
+    return db.session.scalar(select(func.count(LoginFailure.id)).where(LoginFailure.at >= since, *where)) or 0
 
 
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+def _wait(where, since: datetime, maximum: int, now: datetime, window: timedelta) -> int:
+    """Seconds until enough of these failures leave the window for one more try."""
+    count = _count(where, since)
+    oldest = db.session.scalar(
+        select(LoginFailure.at).where(LoginFailure.at >= since, *where)
+        .order_by(LoginFailure.at, LoginFailure.id).offset(max(0, count - maximum)).limit(1))
+    if oldest is None:
+        return 1
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=timezone.utc)
+    return max(1, int((oldest + window - now).total_seconds()) + 1)
+
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _spend_one_hash(user: Optional[User]) -> None:
+    """As much time as checking a real password, so refusals cannot be told apart by timing."""
+    if user is not None and user.password_hash:
+        check_password_hash(user.password_hash, "not the password")
+        return
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-real-password", method=method)
+    check_password_hash(_DUMMY_HASHES[method], "not the password")

@@ -216,6 +216,7 @@ def read_rows(kind: str, stream: IO[bytes]) -> list[dict[str, Any]]:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise ImportRefused(_("The workbook has no sheet."))
+        sheet.reset_dimensions()  # read every row, not just the range the file's <dimension> claims
         rows_iter = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
         try:
             header = next(rows_iter)

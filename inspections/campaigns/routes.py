@@ -18,6 +18,7 @@ from werkzeug.exceptions import Conflict
 
 from .. import access
 from ..access import require, role_required
+from ..auth import sessions
 from ..extensions import db
 from ..models import Agency, Campaign, Team, Unit, User, Visit
 from . import dashboard as dashboard_service, imports, services
@@ -532,16 +533,39 @@ def user_edit(user_id: int):
     if request.method == "GET":
         form.password.data = ""
     if form.validate_on_submit():
+        token = user.session_token
         try:
             services.save_user(form_values(form), user, actor=current_user)
         except FormProblems as problems:
             show_problems(form, problems)
         else:
+            if user.session_token != token:
+                keep_own_session(user)
             return done(_("User saved."), url_for(".users"))
     return render_form(form, title=_("Edit user"), back=url_for(".users"), subtitle=user.username,
                        archive_url=url_for(".user_archive" if user.is_active_account else ".user_restore",
                                            user_id=user.id), archived=not user.is_active_account,
-                       archive_note=_("An archived user can no longer log in; their work stays."))
+                       archive_note=_("An archived user can no longer log in; their work stays."),
+                       end_sessions_url=url_for(".user_end_sessions", user_id=user.id) if user.is_active_account else None)
+
+
+def keep_own_session(user: User) -> None:
+    """An admin who ended their own sessions (new password, log out everywhere) stays logged in here."""
+    if user.id == current_user.id:
+        name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        sessions.start(user, remember=name in request.cookies)
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@login_required
+@role_required(USERS)
+def user_end_sessions(user_id: int):
+    """"Log out everywhere": a lost phone or a copied cookie stops working at once."""
+    user = db.get_or_404(User, user_id)
+    services.end_user_sessions(user)
+    keep_own_session(user)
+    return done(_("%(name)s is logged out on every device.", name=user.display_name),
+                url_for(".user_edit", user_id=user.id))
 
 
 def _set_user_active(user: User, archived: bool) -> None:

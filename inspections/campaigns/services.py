@@ -53,9 +53,9 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(obj: Any) -> dict[str, Any]:
-    """The row's columns as JSON-safe values (never a password hash)."""
+    """The row's columns as JSON-safe values (never a password hash or session token)."""
     data = {c.key: _plain(getattr(obj, c.key)) for c in obj.__table__.columns
-            if c.key not in ("password_hash", "created_at")}
+            if c.key not in ("password_hash", "session_token", "created_at")}
     if isinstance(obj, Team):
         data["members"] = sorted([m.user_id, m.team_role] for m in obj.members)
     return data
@@ -219,9 +219,12 @@ def save_user(values: dict[str, Any], user: Optional[User] = None, *, actor: Use
     creating = user is None
     if creating and not values.get("password"):
         raise FormProblems({"password": _("This field is required.")})
+    role_changed = user is not None and clean["role"] != user.role
     user = user or User(is_active_account=True)
     if values.get("password"):
-        user.set_password(values["password"])
+        user.set_password(values["password"])  # also ends the user's sessions
+    if role_changed:
+        user.end_sessions()  # pages and permissions of the old role must not stay open anywhere
     saved = _save(user, clean, "user", creating)
     if values.get("password") and not creating:
         audit.record("user.password_reset", saved)
@@ -236,8 +239,17 @@ def set_user_active(user: User, active: bool, *, actor: User) -> None:
         raise FormProblems({"": _("You cannot archive your own account.")})
     before = snapshot(user)
     user.is_active_account = active
+    if not active:
+        user.end_sessions()
     db.session.flush()
     audit.record("user.restore" if active else "user.archive", user, before=before, after=snapshot(user))
+
+
+def end_user_sessions(user: User) -> None:
+    """"Log out everywhere": every session and remember cookie of `user` stops working."""
+    user.end_sessions()
+    db.session.flush()
+    audit.record("user.sessions_ended", user)
 
 
 # --- campaigns -------------------------------------------------------------------------------

@@ -265,6 +265,8 @@ def _read_workbook(fileobj: Union[BinaryIO, bytes], problems: list[Problem],
 def _read_sheet(worksheet, name: str, columns: tuple[str, ...], required: tuple[str, ...],
                 limit: int, problems: list[Problem], fatal: list[Problem]) -> _Sheet:
     sheet = _Sheet(name)
+    if hasattr(worksheet, "reset_dimensions"):
+        worksheet.reset_dimensions()  # read-only mode trusts <dimension>; a short one would drop rows
     rows = worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     header = next(rows, None) or ()
     positions: dict[int, str] = {}

@@ -40,7 +40,13 @@ def set_language():
 
 
 def local_target(url: str | None) -> str:
-    """The path of `url` when it points into this site, else the home page."""
+    """The path of `url` when it points into this site, else the home page.
+
+    Control characters (CR/LF would split the Location header), lone surrogates (no URL can
+    hold them) and backslashes (browsers read `/\\host` as `//host`) never make a target.
+    """
+    if not isinstance(url, str) or any(ord(c) < 32 or c in "\\\x7f" or "\ud800" <= c <= "\udfff" for c in url):
+        return url_for("main.home")
     parts = urlsplit(url or "")
     if parts.netloc and parts.netloc != request.host:
         return url_for("main.home")

@@ -160,7 +160,7 @@ def typed_fields(visit: Visit) -> list[tuple[str, str, list[str]]]:
         base = name.split(".", 1)[0]
         if name == "choice":
             label = names[name]
-            values = [readable_choice(value) for value in values]
+            values = [readable_choice(value, visit) for value in values]
         elif name in names:
             label = names[name]
         elif name.startswith("comment-") and template.has_item(name[len("comment-"):]):
@@ -182,12 +182,16 @@ def raw_fields() -> list[tuple[str, str]]:
             for value in request.form.getlist(name)]
 
 
-def readable_choice(value: str) -> str:
-    """pick-<submission>-<revision> as "Use the answer of <inspector> (revision n)"."""
+def readable_choice(value: str, visit: Visit) -> str:
+    """pick-<submission>-<revision> as "Use the answer of <inspector> (revision n)".
+
+    Only a checklist of this visit is named: the posted id is the user's input, and the 409
+    page must not tell a lead who inspects for another team.
+    """
     parts = value.split("-")
     if parts[0] == "pick" and len(parts) >= 2 and parts[1].isdigit() and services.valid_id(int(parts[1])):
         submission = db.session.get(Submission, int(parts[1]))
-        if submission is not None:
+        if submission is not None and submission.visit_id == visit.id:
             text = _("Use the answer of %(name)s", name=submission.inspector.display_name)
             if len(parts) == 3 and parts[2].isdigit():
                 text += " (" + _("revision %(revision)d", revision=int(parts[2])) + ")"

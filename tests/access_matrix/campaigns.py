@@ -76,6 +76,7 @@ POST_ROUTES = {
     "campaigns.user_edit": ADMIN,
     "campaigns.user_archive": ADMIN,
     "campaigns.user_restore": ADMIN,
+    "campaigns.user_end_sessions": ADMIN,
     "campaigns.users_import": ADMIN,
     "campaigns.users_import_confirm": ADMIN,
 }

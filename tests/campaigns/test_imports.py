@@ -189,3 +189,33 @@ def test_coordinator_cannot_import_users(client, login_as):
     login_as("coordinator")
     assert upload(client, "/campaigns/users/import", [USER_HEADER]).status_code == 403
     assert client.get("/campaigns/users/import/blank.xlsx").status_code == 403
+
+
+def with_short_dimension(buffer: io.BytesIO, ref: str = "A1:B2") -> io.BytesIO:
+    """The same workbook, its first sheet claiming <dimension ref=...> smaller than its data
+    (as some generators write it): read-only openpyxl trusts that claim."""
+    import zipfile
+
+    source = zipfile.ZipFile(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, replaced = re.subn(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="' + ref.encode() + b'"/>', data)
+                assert replaced == 1
+            target.writestr(item, data)
+    out.seek(0)
+    return out
+
+
+def test_rows_past_a_short_dimension_are_all_read(client, login_as, query):
+    login_as("coordinator")
+    rows = [UNIT_HEADER] + [[f"DIM-{n}", f"UBND xã số {n}", "commune", "", ""] for n in range(1, 8)]
+    short = with_short_dimension(xlsx(rows))
+    response = client.post("/campaigns/units/import", data={"file": (short, "short.xlsx")}, content_type="multipart/form-data")
+    page = page_text(response)
+    assert response.status_code == 200 and "7 dòng sẵn sàng để nhập" in page
+    client.post("/campaigns/units/import/confirm", data={"token": token_of(page)})
+    codes = query(lambda s: set(s.scalars(select(Unit.code).where(Unit.code.like("DIM-%")))))
+    assert codes == {f"DIM-{n}" for n in range(1, 8)}

@@ -166,3 +166,19 @@ def test_a_section_may_have_a_header_row_of_its_own(data):
     workbook.save(buffer)
     again, _ = template_from_xlsx(buffer.getvalue())
     assert again == template
+
+
+def test_every_row_is_read_even_when_the_sheets_claim_a_shorter_dimension(template, target_set):
+    """Some generators write a <dimension> smaller than the data; read-only openpyxl trusts it."""
+    import re
+
+    source = zipfile.ZipFile(io.BytesIO(exported(template, target_set)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:B2"/>', data)
+            target.writestr(item, data)
+    again, targets = template_from_xlsx(io.BytesIO(out.getvalue()))
+    assert again == template and targets == target_set

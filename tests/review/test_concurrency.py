@@ -122,3 +122,16 @@ def test_picking_an_answer_the_inspector_changed_meanwhile_gets_409(app, login, 
     assert api.status_code == 409 and api.get_json()["version"] == version(visit_id)
     with app.app_context():
         assert db.session.scalar(select(Resolution.id)) is None
+
+
+def test_the_409_page_names_no_inspector_of_another_team(app, login, submit, version, visits, visit_id):
+    """The posted pick-<id> is the user's input: an id of another team's checklist shows no name."""
+    own = submit("inspector1", visit_id, answers(A1="yes"))
+    other_team = submit("inspector3", visits["SXD"], answers(A1="no"))  # team 2: Vũ Thị Mai
+    lead = login("lead1")
+    stale = version(visit_id) - 1
+    for choice, name, shown in ((f"pick-{other_team}-1", "Vũ Thị Mai", False), (f"pick-{own}-1", "Phạm Thị Lan", True)):
+        response = lead.post(f"/review/visits/{visit_id}/resolve", data={
+            "version": stale, "item_code": "A1", "choice": choice})
+        assert response.status_code == 409
+        assert (name in page_text(response)) is shown, choice

@@ -110,6 +110,6 @@ def test_parallel_guesses_get_no_more_tries_than_serial_ones(make_app, demo, liv
         thread.start()
     for thread in threads:
         thread.join(60)
-    assert sorted(set(statuses)) <= [401, 429]
+    assert set(statuses) <= {401, 429}  # (a set: all 429 is fine too, no password was checked)
     checked = statuses.count(401)
     assert checked <= 5 - 1, f"{checked} passwords were checked (401) before the lock; at most 4 may be"
