@@ -117,7 +117,8 @@ def write_conclusions(notice: Conclusions, out) -> None:
     page.header(parent=frame.parent, department=frame.department, number=frame.number,
                 number_suffix=frame.number_suffix, place=frame.place, day=frame.day,
                 year=frame.year)
-    page.title(["THÔNG BÁO", f"Kết luận kiểm tra {SUBJECT}", f"tại {notice.unit_name}"],
+    page.title(["THÔNG BÁO", "Kết luận kiểm tra công tác bình đẳng giới",
+                f"và vì sự tiến bộ của phụ nữ tại {notice.unit_name}"],
                draft=frame.draft)
     decision = notice.decision
     issuer = frame.department or DOTS * 3
@@ -154,7 +155,8 @@ def write_report(report: ResultsReport, out) -> None:
     page.header(parent=frame.parent, department=frame.department, number=frame.number,
                 number_suffix=frame.number_suffix, place=frame.place, day=frame.day,
                 year=frame.year)
-    page.title(["BÁO CÁO", f"Kết quả kiểm tra liên ngành {SUBJECT}", report.subject],
+    page.title(["BÁO CÁO", "Kết quả kiểm tra liên ngành công tác bình đẳng giới",
+                "và vì sự tiến bộ của phụ nữ", report.subject],
                draft=frame.draft)
     if report.provisional_note:
         page.para(report.provisional_note, bold=True, italic=True, indent=False)

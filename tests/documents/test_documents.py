@@ -127,8 +127,8 @@ def test_the_notice_of_conclusions(app, client, auth, demo):
     assert_frame(document, issuer_lines=["……………………………", data["issuing_body"].upper()])
     assert header_cells(document)[2].text == "Số: ……/TB-……"
     titles = title_paragraphs(document)
-    assert titles[:2] == ["THÔNG BÁO", "Kết luận kiểm tra công tác bình đẳng giới và vì sự tiến "
-                                       "bộ của phụ nữ"]
+    assert titles[:3] == ["THÔNG BÁO", "Kết luận kiểm tra công tác bình đẳng giới",
+                          f"và vì sự tiến bộ của phụ nữ tại {data['unit']}"]
     text = all_text(document)
     assert "Căn cứ Biên bản kiểm tra số 12/BB-ĐKTLN" in text
     assert "Kế hoạch năm ban hành muộn" in text and "Đơn vị ban hành kế hoạch đầy đủ" in text
@@ -169,7 +169,9 @@ def test_the_report_of_a_campaign_and_of_a_period(app, client, auth, demo):
         document = read_docx(response.data)
         assert_frame(document, issuer_lines=["……………………………", data["issuing_body"].upper()])
         titles = title_paragraphs(document)
-        assert titles[0] == "BÁO CÁO"
+        assert titles[0] == "BÁO CÁO" and titles[3] in ("năm 2026", "Kiểm tra liên ngành công "
+                                                        "tác bình đẳng giới và vì sự tiến bộ của "
+                                                        "phụ nữ năm 2026")
         text = all_text(document)
         assert "3 đơn vị (3 sở, ban, ngành), do 2 đoàn kiểm tra thực hiện" in text
         assert data["team"] in text and data["other_team"] in text
