@@ -132,7 +132,7 @@ class _Report:
         self.t = workbook_texts(LANG)
         self.primary = (max(scope.campaigns, key=lambda c: (c.year, c.id))
                         if scope.campaigns else None)
-        self.template = core_template(self.primary.template) if self.primary else None
+        self.template: Any = core_template(self.primary.template) if self.primary else None
         self.targets = core_target_set(self.primary.target_set) if self.primary else None
 
     def build(self) -> ResultsReport:

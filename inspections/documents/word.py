@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .layout import DOTS, Page, SignBlock, day_text, or_dots, roman
+from .layout import DOTS, Page, SignBlock, day_text, or_dots
 from .model import (Conclusions, CountLine, Recommendation, ResultsReport, SectionTally,
                     Shortcoming, VisitRecord)
 

@@ -10,15 +10,15 @@ from urllib.parse import unquote
 
 import pytest
 from docx.shared import Pt
-from sqlalchemy import select
 
 from inspections.checklists.services import core_template
 from inspections.extensions import db
 from inspections.models import Recommendation, Shortcoming, Team, VisitReport
 
-from tests.reports.conftest import base_answers, demo_campaign, download, finalize, submit, team_visits
-from tests.documents.conftest import (HOSTILE, all_text, body_xml, count_tables, dotted_paragraphs, header_cells,
-                       read_docx, table_rows)
+from tests.documents.conftest import (HOSTILE, all_text, body_xml, count_tables,
+                                      dotted_paragraphs, header_cells, read_docx, table_rows)
+from tests.reports.conftest import (base_answers, demo_campaign, download, finalize, submit,
+                                    team_visits)
 
 PACKAGE = Path(__file__).resolve().parents[2] / "inspections" / "documents"
 
@@ -114,9 +114,15 @@ def test_the_record_in_word(app, client, auth, demo):
     for piece in HOSTILE[:5]:
         assert piece in text, piece
     assert "bell" in text and "\x07" not in text
-    xml = body_xml(response.data)
-    for element in ("w:fldSimple", "w:instrText", "w:fldChar", "w:hyperlink", "w:pStyle", "w:rStyle"):
-        assert f"<{element}" not in xml, element
+    for url in (f"/reports/visits/{data['visit']}/record.docx",
+                f"/reports/visits/{data['visit']}/conclusions.docx",
+                "/reports/periods/2026/annual.docx"):
+        produced = download(client, url).data
+        assert HOSTILE[1] in all_text(read_docx(produced)), url
+        xml = body_xml(produced)
+        for element in ("w:fldSimple", "w:instrText", "w:fldChar", "w:hyperlink", "w:pStyle",
+                        "w:rStyle"):
+            assert f"<{element}" not in xml, (url, element)
 
 
 def test_the_notice_of_conclusions(app, client, auth, demo):
@@ -278,3 +284,40 @@ def test_the_builders_know_nothing_of_flask_or_the_database(module):
         elif isinstance(node, ast.ImportFrom) and node.module not in ("model", "layout"):
             pytest.fail(f"{module} imports .{node.module}")
     assert not imported & {"flask", "flask_babel", "sqlalchemy", "inspections"}
+
+
+def test_the_report_compares_with_the_previous_period_and_the_workbook(app, client, auth, demo):
+    from inspections.models import Campaign, Visit
+    from tests.reports.conftest import HEADER_ROW, read
+
+    with app.app_context():
+        current = demo_campaign()
+        before = Campaign(name="Đợt năm 2025", year=2025, period="annual", deadline=date(2025, 12, 10),
+                          template_id=current.template_id, target_set_id=current.target_set_id)
+        db.session.add(before)
+        db.session.flush()
+        team = Team(campaign_id=before.id, name="Đoàn 2025", lead_id=current.teams[0].lead_id)
+        db.session.add(team)
+        db.session.flush()
+        old = Visit(team_id=team.id, unit_id=team_visits("lead1")[0].unit_id, status="planned")
+        db.session.add(old)
+        db.session.flush()
+        finalize(old, {"C1": {"male": 3, "female": 1}})
+        finalize(team_visits("lead1")[0], base_answers())
+        finalize(team_visits("lead2")[0], base_answers(C1={"male": 7, "female": 13}), by="lead2")
+        db.session.commit()
+    auth.login("coordinator")
+    document = read_docx(download(client, "/reports/periods/2026/annual.docx").data)
+    text = all_text(document)
+    assert "Tỷ lệ nữ trong tổng số CBCCVC-NLĐ: 23/120, đạt 19,2%; kỳ trước (năm 2025): 25,0%." in text
+    table = next(t for t in document.tables if t.rows[0].cells[1].text == "Chỉ tiêu")
+    assert table.rows[0].cells[4].text == "Kỳ trước (năm 2025)"
+    # the report's figures are the workbook's: the sex-disaggregated total row of sheet 4
+    book = read(download(client, "/reports/periods/2026/annual.xlsx").data)
+    gender = book["4 Số liệu tách biệt giới"]
+    headers = [c.value for c in gender[HEADER_ROW]]
+    first = headers.index(next(h for h in headers if h and h.startswith("C1.")))
+    total = next(row for row in gender.iter_rows(min_row=HEADER_ROW + 2, values_only=True)
+                 if row[1] == "Toàn tỉnh")
+    staff = next(r for r in table_rows(count_tables(document)[0]) if r[1].startswith("Tổng số cán bộ"))
+    assert [int(staff[3]), int(staff[4])] == [total[first], total[first + 1]] == [120, 23]
