@@ -12,6 +12,10 @@
 3. Reads that workbook back and writes exactly the same cells — every sheet, row and value —
    with a bare openpyxl write-only workbook, timing only the writing, in this same run.
 4. Prints both times and their ratio. Design targets: ratio <= 1.5, peak memory <= 300 MB.
+5. With --docx: the Word report of results of the same reporting period (year 2026, annual;
+   in a fresh database that is this campaign alone), in a fresh child process, against the
+   period workbook of the same scope in another fresh child: time, peak memory and the
+   ratio report/workbook. Design target: a few seconds for 1,000 final visits, memory flat.
 
 Not a test: it prints figures.
 """
@@ -182,6 +186,65 @@ def reset_peak() -> bool:
         return False
 
 
+def child_period(url: str, kind: str, out: str) -> None:
+    """Run in a fresh process: the 2026 annual period's Word report or workbook, as JSON."""
+    app = make_app(url)
+    with app.app_context():
+        from inspections.documents import write_results_report
+        from inspections.extensions import db
+        from inspections.models import Campaign
+        from inspections.reports import services
+        from inspections.reports.consolidated import write_consolidated_workbook
+
+        scope = services.period_scope(2026, "annual", None)
+        db.session.execute(db.select(Campaign.id).limit(1))
+        rss_before = memory_mb()["VmRSS"]
+        peak_reset = reset_peak()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with app.test_request_context():
+            if kind == "docx":
+                report = write_results_report(scope, out)
+                counted = report.units_counted
+            else:
+                counted = write_consolidated_workbook(scope, out).included
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        rss_peak = memory_mb()["VmHWM"]
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "rss_before_mb": rss_before,
+                      "rss_peak_mb": rss_peak, "peak_reset": peak_reset, "counted": counted}))
+
+
+def run_period_child(url: str, kind: str, out: str) -> dict:
+    command = [sys.executable, __file__, "--child-period", url, kind, out]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=str(ROOT), check=False)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"the period {kind} failed")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def docx_line(url: str, work: Path, repeat: int) -> None:
+    """The Word report of the period against the period workbook of the same scope."""
+    best: dict[str, dict] = {}
+    for _ in range(max(1, repeat)):
+        for kind in ("docx", "xlsx"):
+            result = run_period_child(url, kind, str(work / f"period.{kind}"))
+            if kind not in best:
+                best[kind] = result
+            else:
+                best[kind]["seconds"] = min(best[kind]["seconds"], result["seconds"])
+                best[kind]["cpu_seconds"] = min(best[kind]["cpu_seconds"], result["cpu_seconds"])
+                best[kind]["rss_peak_mb"] = max(best[kind]["rss_peak_mb"], result["rss_peak_mb"])
+    report, workbook = best["docx"], best["xlsx"]
+    growth = report["rss_peak_mb"] - report["rss_before_mb"]
+    print(f"docx report  {report['seconds']:.2f} s wall, {report['cpu_seconds']:.2f} s CPU, "
+          f"{report['counted']:,} final visits, {os.path.getsize(work / 'period.docx') / 1e3:.0f} KB; "
+          f"peak RSS {report['rss_peak_mb']:.0f} MB ({growth:+.0f} MB over the process)")
+    print(f"docx vs xlsx {report['seconds'] / workbook['seconds']:.2f} wall, "
+          f"{report['cpu_seconds'] / workbook['cpu_seconds']:.2f} CPU  (the period workbook of "
+          f"the same scope: {workbook['seconds']:.2f} s, peak RSS "
+          f"{workbook['rss_peak_mb']:.0f} MB; target: a few seconds per 1,000 visits)")
+
+
 def child_export(url: str, campaign_id: int, out: str, use_tracemalloc: bool) -> None:
     """Run in a fresh process: export the workbook, print time and memory as JSON."""
     app = make_app(url)
@@ -258,6 +321,9 @@ def run_child(url: str, campaign_id: int, out: str, use_tracemalloc: bool) -> di
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-period":
+        child_period(sys.argv[2], sys.argv[3], sys.argv[4])
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child_export(sys.argv[2], int(sys.argv[3]), sys.argv[4], "--tracemalloc" in sys.argv)
         return
@@ -266,6 +332,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="run product and baseline alternately this many times and keep "
                              "the best of each (steadier on a busy machine)")
+    parser.add_argument("--docx", action="store_true",
+                        help="also time the Word report of results of the same period")
+    parser.add_argument("--docx-only", action="store_true",
+                        help="only the Word report line (skips the workbook vs openpyxl part)")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also measure Python's traced peak (a second, slower export)")
     args = parser.parse_args()
@@ -282,6 +352,10 @@ def main() -> None:
     print(f"database     {url.split('@')[-1]}")
     print(f"generated    {args.visits:,} visits in {time.perf_counter() - started:.1f} s")
 
+    if args.docx_only:
+        docx_line(app.config["SQLALCHEMY_DATABASE_URI"], work, args.repeat)
+        print(f"files in     {work}")
+        return
     product_file = str(work / "product.xlsx")
     baseline_file = str(work / "baseline.xlsx")
     product = baseline_seconds = baseline_cpu = None
@@ -313,6 +387,8 @@ def main() -> None:
                            str(work / "traced.xlsx"), True)
         print(f"tracemalloc  peak {traced['traced_peak_mb']:.1f} MB of Python allocations "
               f"during the export")
+    if args.docx:
+        docx_line(app.config["SQLALCHEMY_DATABASE_URI"], work, args.repeat)
     print(f"machine      {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} "
           "(wall times are only comparable on an idle machine; CPU times hold either way)")
     print(f"files in     {work}")

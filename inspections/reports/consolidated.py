@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import groupby
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from flask_babel import force_locale
 
@@ -260,12 +260,11 @@ class _Consolidation:
     # -- the pass over visits ----------------------------------------------------------------
     def main_pass(self) -> None:
         t, scope = self.t, self.scope
-        template, targets = self.template, self.targets
-        self.rollup = IndicatorRollup(template, targets, year=scope.year) if template else None
-        self.units_met: Counter = Counter()
-        self.units_judged: Counter = Counter()
-        ynp_counts = {item.code: Counter() for item in self.ynp_items}
-        mf_sums = {item.code: [0, 0, 0] for item in self.mf_items}  # total, women, units
+        template = self.template
+        self.tally = Tally(template, self.targets, scope.year) if template else None
+        self.rollup = self.tally.rollup if self.tally else None
+        self.units_met = self.tally.units_met if self.tally else Counter()
+        self.units_judged = self.tally.units_judged if self.tally else Counter()
         activity_sums = {item.code: [0, 0] for item in self.activity_items}
         activity_total = [0, 0]
         participant_sums = [0, 0, 0]
@@ -274,31 +273,17 @@ class _Consolidation:
         number = 0
         ynp_number = 0
 
-        rows = queries.visits_with_resolutions(scope.visit_filter) if scope.campaigns else iter(())
-        for visit_id, group in groupby(rows, key=lambda row: row.visit_id):
-            first = None
-            answers: dict[str, Any] = {}
-            provenance: dict[str, tuple] = {}
-            for row in group:
-                if first is None:
-                    first = row
-                if row.item_code is not None and row.value is not None:
-                    answers[row.item_code] = row.value
-                    provenance[row.item_code] = (row.source, queries.person(row.by_name, row.by_username),
-                                                 row.resolved_at)
-            visit = first
-            final = visit.status == "final"
-            included = final or (scope.include_provisional and visit.status in PROVISIONAL_STATES)
-            if not final and included:
-                answers, provenance = provisional_values(visit_id, t)
+        for entry in visit_answers(scope):
+            visit, final, included = entry.visit, entry.final, entry.included
+            answers, provenance = entry.answers, entry.provenance
             team = self.teams.get(visit.team_id)
             team_name = team.name if team else ""
             data_label = (t.data_final if final else t.data_provisional) if included \
                 else t.data_not_counted
             kind_label = t.unit_kinds.get(visit.unit_kind, visit.unit_kind)
             compliance = None
-            if included and template is not None:
-                compliance = self.count_unit(visit.unit_kind, answers)
+            if included and self.tally is not None:
+                compliance = self.tally.add(visit.unit_kind, answers, visit.team_id)
             number += 1
             self.units.row(
                 [number, visit.unit_name, visit.unit_code, kind_label]
@@ -313,8 +298,8 @@ class _Consolidation:
                 self.summary.provisional += 1
             ynp_number += 1
             lead = [ynp_number, visit.unit_name, kind_label, team_name, data_label]
-            self.write_ynp_row(lead, visit.unit_kind, answers, ynp_counts, compliance)
-            self.write_gender_row(lead, visit.unit_kind, answers, mf_sums)
+            self.write_ynp_row(lead, visit.unit_kind, answers, compliance)
+            self.write_gender_row(lead, visit.unit_kind, answers)
             self.write_communication_row(lead, visit.unit_kind, answers, activity_sums,
                                          activity_total, participant_sums)
             self.write_data_rows(visit, team_name, kind_label, data_label, answers, provenance)
@@ -329,27 +314,11 @@ class _Consolidation:
                 sheet.free_row([None, reason], style="warning")
             self.data.free_row([None, reason])
             return
-        self.write_ynp_totals(ynp_counts)
-        self.write_gender_total(mf_sums)
+        self.write_ynp_totals(self.tally.ynp_counts)
+        self.write_gender_total(self.tally.mf_sums)
         self.write_communication_total(activity_sums, activity_total, participant_sums)
 
-    def count_unit(self, unit_kind: str, answers: dict[str, Any]) -> Optional[float]:
-        """Add one unit to the roll-up and the per-unit target counts; its compliance score."""
-        results = unit_indicators(self.template, self.targets, unit_kind, answers,
-                                  year=self.scope.year)
-        self.rollup.add(unit_kind, answers)
-        compliance = None
-        for result in results:
-            if result.status == "met":
-                self.units_met[result.code] += 1
-                self.units_judged[result.code] += 1
-            elif result.status == "not_met":
-                self.units_judged[result.code] += 1
-            if result.code == self.compliance_code and result.value is not None:
-                compliance = result.value / 100
-        return compliance
-
-    def write_ynp_row(self, lead: list, unit_kind: str, answers: dict, counts: dict,
+    def write_ynp_row(self, lead: list, unit_kind: str, answers: dict,
                       compliance: Optional[float]) -> None:
         ws = self.ynp._piece.ws
         book, short = self.book, self.t.ynp_short
@@ -359,7 +328,6 @@ class _Consolidation:
             if value is None:
                 cells.append(None)
                 continue
-            counts[item.code][value] += 1
             if value == "na":
                 cells.append(short["na"])
             elif value == item.compliant_value:
@@ -379,7 +347,7 @@ class _Consolidation:
             values += [None] * (width - len(values))
             self.ynp.total_row(values, ["text"] * 5 + ["count"] * len(self.ynp_items) + ["text"])
 
-    def write_gender_row(self, lead: list, unit_kind: str, answers: dict, sums: dict) -> None:
+    def write_gender_row(self, lead: list, unit_kind: str, answers: dict) -> None:
         cells = list(lead)
         for item in self.mf_items:
             value = usable_value(item, answers.get(item.code)) if item.applies(unit_kind) else None
@@ -389,10 +357,6 @@ class _Consolidation:
             women = value["female"]
             total = value["male"] + women
             cells += [total, women, (women / total) if total else None]
-            entry = sums[item.code]
-            entry[0] += total
-            entry[1] += women
-            entry[2] += 1
         self.gender.row(cells)
 
     def total_label(self) -> str:
@@ -590,24 +554,7 @@ class _Consolidation:
 
     def previous_results(self) -> dict[str, Any]:
         """This template's indicators over the previous period's final visits, by code."""
-        previous = self.scope.previous_campaigns
-        if not previous or self.template is None:
-            return {}
-        flt = VisitFilter(tuple(c.id for c in previous), self.scope.previous_team_ids)
-        rollup = IndicatorRollup(self.template, self.targets, year=previous[0].year)
-        units = 0
-        for _, group in groupby(queries.resolution_values(flt), key=lambda r: r.visit_id):
-            answers: dict[str, Any] = {}
-            kind = ""
-            for row in group:
-                kind = row.unit_kind
-                if row.value is not None:
-                    answers[row.item_code] = row.value
-            rollup.add(kind, answers)
-            units += 1
-        if units == 0:
-            return {}
-        return {result.code: result for result in rollup.results()}
+        return previous_indicator_results(self.scope, self.template, self.targets)
 
     def write_indicators(self) -> None:
         t = self.t
@@ -749,3 +696,128 @@ def _as_text(value: Any) -> Optional[str]:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+# -- the pass over visits and the tallies, shared by the workbook and the Word report ---------
+
+@dataclass
+class VisitAnswers:
+    """One covered visit as the streams give it: its row, whether it counts, its answers."""
+
+    visit: Any  # the first row of the visit in ``queries.visits_with_resolutions``
+    final: bool
+    included: bool
+    answers: dict[str, Any]
+    provenance: dict[str, tuple]
+
+
+def visit_answers(scope: ReportScope) -> Iterator[VisitAnswers]:
+    """Every covered visit in the one visit order, one at a time (memory stays flat).
+
+    A final visit's answers are its Resolution rows; an open visit counted in as provisional
+    gets its current merge; a visit that is not counted has no answers.
+    """
+    if not scope.campaigns:
+        return
+    rows = queries.visits_with_resolutions(scope.visit_filter)
+    for visit_id, group in groupby(rows, key=lambda row: row.visit_id):
+        first = None
+        answers: dict[str, Any] = {}
+        provenance: dict[str, tuple] = {}
+        for row in group:
+            if first is None:
+                first = row
+            if row.item_code is not None and row.value is not None:
+                answers[row.item_code] = row.value
+                provenance[row.item_code] = (row.source, queries.person(row.by_name, row.by_username),
+                                             row.resolved_at)
+        final = first.status == "final"
+        included = final or (scope.include_provisional and first.status in PROVISIONAL_STATES)
+        if not final and included:
+            answers, provenance = provisional_values(visit_id, None)
+        yield VisitAnswers(first, final, included, answers, provenance)
+
+
+class Tally:
+    """What the counted units add up to: the indicator roll-up, units meeting each target,
+    the checklist answers by item, the men/women sums, the units by kind and the teams.
+
+    Both the workbook (sheets 3, 4, 5) and the Word report read these, so a figure in the
+    report is the figure in the workbook.
+    """
+
+    def __init__(self, template, targets, year: int):
+        self.template = template
+        self.targets = targets
+        self.year = year
+        self.rollup = IndicatorRollup(template, targets, year=year)
+        self.units_met: Counter = Counter()
+        self.units_judged: Counter = Counter()
+        items = template.items
+        self.ynp_items = [item for item in items if item.type == "ynp"]
+        self.mf_items = [item for item in items if item.type == "mf"]
+        self.ynp_counts: dict[str, Counter] = {item.code: Counter() for item in self.ynp_items}
+        self.mf_sums: dict[str, list[int]] = {item.code: [0, 0, 0] for item in self.mf_items}
+        self.unit_kinds: Counter = Counter()
+        self.team_ids: set[int] = set()
+        self.compliance_code = next(
+            (ind.code for ind in template.indicators
+             if ind.formula.replace(" ", "") == COMPLIANCE_FORMULA), None)
+
+    @property
+    def units(self) -> int:
+        return self.rollup.units
+
+    def add(self, unit_kind: str, answers: dict[str, Any], team_id: Optional[int] = None
+            ) -> Optional[float]:
+        """Count one unit in; its compliance score (a fraction) or None."""
+        results = unit_indicators(self.template, self.targets, unit_kind, answers, year=self.year)
+        self.rollup.add(unit_kind, answers)
+        self.unit_kinds[unit_kind] += 1
+        if team_id is not None:
+            self.team_ids.add(team_id)
+        compliance = None
+        for result in results:
+            if result.status == "met":
+                self.units_met[result.code] += 1
+                self.units_judged[result.code] += 1
+            elif result.status == "not_met":
+                self.units_judged[result.code] += 1
+            if result.code == self.compliance_code and result.value is not None:
+                compliance = result.value / 100
+        for item in self.ynp_items:
+            if item.applies(unit_kind):
+                value = usable_value(item, answers.get(item.code))
+                if value is not None:
+                    self.ynp_counts[item.code][value] += 1
+        for item in self.mf_items:
+            if item.applies(unit_kind):
+                value = usable_value(item, answers.get(item.code))
+                if value is not None:
+                    entry = self.mf_sums[item.code]
+                    entry[0] += value["male"] + value["female"]
+                    entry[1] += value["female"]
+                    entry[2] += 1
+        return compliance
+
+
+def previous_indicator_results(scope: ReportScope, template, targets) -> dict[str, Any]:
+    """The template's indicators over the previous period's final visits, by code."""
+    previous = scope.previous_campaigns
+    if not previous or template is None:
+        return {}
+    flt = VisitFilter(tuple(c.id for c in previous), scope.previous_team_ids)
+    rollup = IndicatorRollup(template, targets, year=previous[0].year)
+    units = 0
+    for _, group in groupby(queries.resolution_values(flt), key=lambda r: r.visit_id):
+        answers: dict[str, Any] = {}
+        kind = ""
+        for row in group:
+            kind = row.unit_kind
+            if row.value is not None:
+                answers[row.item_code] = row.value
+        rollup.add(kind, answers)
+        units += 1
+    if units == 0:
+        return {}
+    return {result.code: result for result in rollup.results()}

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import access
+from ..documents import DOCX_MIME, write_results_report, write_visit_conclusions, write_visit_record
 from ..extensions import db
 from ..models import Campaign, Visit
 from . import services
@@ -30,10 +31,10 @@ def _wants_provisional() -> bool:
     return request.args.get("provisional", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _download(write, filename: str):
-    """Stream a workbook written by ``write(file)`` from an anonymous temporary file."""
+def _download(write, filename: str, mimetype: str = XLSX_MIME):
+    """Stream a workbook or document written by ``write(file)`` from an anonymous temporary file."""
     handle = services.build_to_temporary_file(write)
-    response = send_file(handle, mimetype=XLSX_MIME, as_attachment=True,
+    response = send_file(handle, mimetype=mimetype, as_attachment=True,
                          download_name=services.ascii_filename(filename), max_age=0,
                          conditional=False, etag=False)
     response.headers["Content-Disposition"] = services.content_disposition(filename)
@@ -119,6 +120,68 @@ def visit_workbook(visit_id: int):
                      services.visit_filename(visit))
 
 
+def _visit_for_download(visit_id: int) -> Visit:
+    """The visit, if the user may download its record (the visit workbook's rule)."""
+    visit = db.get_or_404(Visit, visit_id)
+    if not access.can(current_user, "visit.view", visit) or visit.archived_at is not None:
+        abort(404)
+    if not services.may_download_visit(current_user, visit):
+        abort(403)
+    return visit
+
+
+@bp.get("/visits/<int:visit_id>/record.docx")
+@login_required
+def visit_record_document(visit_id: int):
+    """Biên bản kiểm tra of one visit, in Word (the same people as the visit workbook)."""
+    visit = _visit_for_download(visit_id)
+    return _download(lambda out: write_visit_record(visit, out),
+                     services.document_filename("record", visit), DOCX_MIME)
+
+
+@bp.get("/visits/<int:visit_id>/conclusions.docx")
+@login_required
+def visit_conclusions_document(visit_id: int):
+    """Thông báo kết luận kiểm tra of one visit, in Word."""
+    visit = _visit_for_download(visit_id)
+    return _download(lambda out: write_visit_conclusions(visit, out),
+                     services.document_filename("conclusions", visit), DOCX_MIME)
+
+
+@bp.get("/campaigns/<int:campaign_id>.docx")
+@login_required
+def campaign_document(campaign_id: int):
+    """Báo cáo kết quả kiểm tra of one campaign (a lead: their own teams only)."""
+    _require_reports_user()
+    campaign = db.get_or_404(Campaign, campaign_id)
+    provisional = _wants_provisional()
+    try:
+        scope = services.campaign_scope(campaign, current_user, include_provisional=provisional)
+    except services.NotAllowed:
+        abort(403)
+    return _download(lambda out: write_results_report(scope, out),
+                     services.report_filename(services.campaign_filename(campaign, provisional)),
+                     DOCX_MIME)
+
+
+@bp.get("/periods/<int:year>/<period>.docx")
+@login_required
+def period_document(year: int, period: str):
+    """Báo cáo kết quả kiểm tra of a year's mid-year or annual period."""
+    _require_reports_user()
+    stored = services.parse_period(period)
+    if stored is None or not 1900 <= year <= 2200:
+        abort(404)
+    provisional = _wants_provisional()
+    try:
+        scope = services.period_scope(year, stored, current_user, include_provisional=provisional)
+    except services.NotAllowed:
+        abort(403)
+    return _download(lambda out: write_results_report(scope, out),
+                     services.report_filename(services.period_filename(year, stored, provisional)),
+                     DOCX_MIME)
+
+
 @bp.cli.command("export-report")
 @click.option("--campaign", "campaign_id", type=int, default=None, help="Campaign id.")
 @click.option("--period", "period_text", default=None, metavar="YEAR:mid-year|annual",
@@ -126,11 +189,12 @@ def visit_workbook(visit_id: int):
 @click.option("--include-provisional", is_flag=True,
               help="Count open visits in too (marked provisional).")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
-              help="The .xlsx file to write.")
+              help="The file to write: .xlsx (the workbook) or .docx (the report of results).")
 @click.option("--max-rows", type=int, default=None, hidden=True,
               help="Rows per sheet before a table continues on a new sheet (tests).")
 def export_report_command(campaign_id, period_text, include_provisional, out_path, max_rows):
-    """Write the consolidated workbook of a campaign or a reporting period."""
+    """Write the consolidated workbook (.xlsx) or the report of results (.docx) of a campaign
+    or a reporting period."""
     if (campaign_id is None) == (period_text is None):
         raise click.UsageError("give exactly one of --campaign ID or --period YEAR:mid-year|annual")
     if campaign_id is not None:
@@ -147,23 +211,37 @@ def export_report_command(campaign_id, period_text, include_provisional, out_pat
         scope = services.period_scope(int(year_text), period, None,
                                       include_provisional=include_provisional)
     out = Path(out_path)
+    word = out.suffix.lower() == ".docx"
+    if not word and out.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the file must end in .xlsx (workbook) or .docx (report)",
+                                 param_hint="--out")
     out.parent.mkdir(parents=True, exist_ok=True)
+    if word:
+        _write_atomically(out, ".docx", lambda partial: write_results_report(scope, partial))
+        click.echo(f"Wrote {out} ({out.stat().st_size:,} bytes): the report of results.")
+        return
     options = {"timezone_name": current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Ho_Chi_Minh"}
     if max_rows:
         options["max_rows"] = max_rows
-    # Write beside the target and rename, so a reader never sees half a workbook.
-    fd, partial = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=str(out.parent))
-    os.close(fd)
-    try:
-        summary = write_consolidated_workbook(scope, partial, **options)
-        os.replace(partial, out)
-    except BaseException:
-        if os.path.exists(partial):
-            os.unlink(partial)
-        raise
+    summary = _write_atomically(
+        out, ".xlsx", lambda partial: write_consolidated_workbook(scope, partial, **options))
     click.echo(f"Wrote {out} ({out.stat().st_size:,} bytes): {summary.visits} visits, "
                f"{summary.final} final, {summary.included} counted"
                + (f" ({summary.provisional} provisional)" if summary.provisional else "")
                + f", {summary.data_rows} data rows, {len(summary.sheets)} sheets.")
     if summary.empty_reason:
         click.echo(f"Note: {summary.empty_reason}")
+
+
+def _write_atomically(out: Path, suffix: str, write):
+    """Write beside the target and rename, so a reader never sees half a file."""
+    fd, partial = tempfile.mkstemp(prefix=".export-", suffix=suffix, dir=str(out.parent))
+    os.close(fd)
+    try:
+        result = write(partial)
+        os.replace(partial, out)
+    except BaseException:
+        if os.path.exists(partial):
+            os.unlink(partial)
+        raise
+    return result

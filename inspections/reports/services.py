@@ -139,6 +139,20 @@ def visit_filename(visit: Visit) -> str:
         return name + ("" if visit.status == "final" else pgettext("workbook", " (provisional)")) + ".xlsx"
 
 
+def document_filename(kind: str, visit: Visit) -> str:
+    """"Biên bản kiểm tra - <unit> - 2026.docx" / "Thông báo kết luận kiểm tra - ...docx"."""
+    name = {"record": "Biên bản kiểm tra", "conclusions": "Thông báo kết luận kiểm tra"}[kind]
+    draft = "" if visit.status == "final" else " (dự thảo)"
+    return f"{name} - {visit.unit.name} - {visit.team.campaign.year}{draft}.docx"
+
+
+def report_filename(workbook_name: str) -> str:
+    """The report of results beside the workbook: "Báo cáo kết quả kiểm tra ... .docx"."""
+    stem = workbook_name[:-len(".xlsx")] if workbook_name.endswith(".xlsx") else workbook_name
+    _head, sep, tail = stem.partition(" - ")
+    return f"Báo cáo kết quả kiểm tra - {tail}.docx" if sep else f"{stem}.docx"
+
+
 def _period_word(period: str) -> str:
     return {"mid_year": pgettext("workbook", "first six months"), "annual": pgettext("workbook", "year")}.get(period, period)
 

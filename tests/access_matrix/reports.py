@@ -11,8 +11,14 @@ ROUTES = {
     "reports.campaign_workbook": MANAGERS_AND_LEAD,
     "reports.period_workbook": MANAGERS_AND_LEAD,
     "reports.visit_workbook": MANAGERS_AND_LEAD,
+    # Word documents: the same people as the workbooks beside them
+    "reports.visit_record_document": MANAGERS_AND_LEAD,
+    "reports.visit_conclusions_document": MANAGERS_AND_LEAD,
+    "reports.campaign_document": MANAGERS_AND_LEAD,
+    "reports.period_document": MANAGERS_AND_LEAD,
 }
 
 PARAMS = {
     "reports.period_workbook": {"year": 2026, "period": "annual"},
+    "reports.period_document": {"year": 2026, "period": "annual"},
 }
