@@ -33,6 +33,14 @@ class Config:
     # Whole request bodies (sync batches, uploads with form overhead) are capped here.
     MAX_CONTENT_LENGTH = _int("MAX_REQUEST_MB", 12) * 1024 * 1024
     SYNC_MAX_BATCH = _int("SYNC_MAX_BATCH", 50)
+    # Workbooks of more visits than this are built as a job (a progress page, then the file).
+    EXPORT_INLINE_MAX_VISITS = _int("EXPORT_INLINE_MAX_VISITS", 300)
+    EXPORT_KEEP_HOURS = _int("EXPORT_KEEP_HOURS", 24)  # finished exports stay downloadable
+    EXPORT_JOB_LEASE_SECONDS = _int("EXPORT_JOB_LEASE_SECONDS", 60)  # a silent worker loses its job
+    # "thread": each web process runs jobs in a thread of its own while there are any;
+    # "none": only `flask export-worker` processes run them.
+    EXPORT_RUNNER = os.environ.get("EXPORT_RUNNER", "thread")
+    EXPORT_RUNNER_IDLE_SECONDS = _int("EXPORT_RUNNER_IDLE_SECONDS", 30)
 
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LANGUAGE", "vi")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")

@@ -451,3 +451,41 @@ def new_session_token() -> str:
 
 def new_uuid() -> str:
     return str(uuid_module.uuid4())
+
+
+EXPORT_JOB_STATES = ("queued", "running", "done", "failed")
+
+
+class ExportJob(db.Model):
+    """A long export (a workbook or report of many visits) built outside the request.
+
+    The table is the queue: any process claims a queued job, or a running one whose lease has
+    lapsed (its worker died), with one UPDATE, so a killed worker's job is picked up again.
+    ``active_key`` holds the job's identity while it is queued or running and is cleared when
+    it ends: the unique constraint makes a second click join the first job instead of starting
+    another.
+    """
+
+    __tablename__ = "export_job"
+    __table_args__ = (
+        CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    requested_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
+    active_key: Mapped[Optional[str]] = mapped_column(String(200), unique=True, nullable=True)
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claim: Mapped[Optional[str]] = mapped_column(String(36), nullable=True)
+    lease_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime(), nullable=True)
+    filename: Mapped[str] = mapped_column(String(300), default="")
+    storage_key: Mapped[str] = mapped_column(String(80), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime(), nullable=True)
+    expires_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime(), nullable=True)

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import groupby
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from flask_babel import force_locale
 
@@ -78,21 +78,28 @@ class WorkbookSummary:
 
 def write_consolidated_workbook(scope: ReportScope, out, *, max_rows: int = EXCEL_MAX_ROWS,
                                 timezone_name: str = "Asia/Ho_Chi_Minh",
-                                lang: str = "vi") -> WorkbookSummary:
-    """Write the workbook of ``scope`` to ``out`` (a path or a binary file)."""
+                                lang: str = "vi",
+                                progress: Optional[Callable[[int, int], None]] = None
+                                ) -> WorkbookSummary:
+    """Write the workbook of ``scope`` to ``out`` (a path or a binary file).
+
+    ``progress(done, total)`` is called after each visit (an export job shows it).
+    """
     with force_locale(lang):
         return _Consolidation(scope, max_rows=max_rows, timezone_name=timezone_name,
-                              lang=lang).write(out)
+                              lang=lang, progress=progress).write(out)
 
 
 class _Consolidation:
-    def __init__(self, scope: ReportScope, *, max_rows: int, timezone_name: str, lang: str):
+    def __init__(self, scope: ReportScope, *, max_rows: int, timezone_name: str, lang: str,
+                 progress: Optional[Callable[[int, int], None]] = None):
         self.scope = scope
         self.lang = lang
         self.t = workbook_texts(lang)
         self.book = Book(cut_marker=self.t.cut_marker, max_rows=max_rows,
                          timezone_name=timezone_name)
         self.summary = WorkbookSummary()
+        self.progress = progress
         primary = max(scope.campaigns, key=lambda c: (c.year, c.id)) if scope.campaigns else None
         self.primary = primary
         self.template = core_template(primary.template) if primary else None
@@ -285,6 +292,8 @@ class _Consolidation:
             if included and self.tally is not None:
                 compliance = self.tally.add(visit.unit_kind, answers, visit.team_id)
             number += 1
+            if self.progress is not None:
+                self.progress(number, self.summary.visits)
             self.units.row(
                 [number, visit.unit_name, visit.unit_code, kind_label]
                 + ([self.campaign_names.get(visit.campaign_id, "")] if period_scope else [])

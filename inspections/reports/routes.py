@@ -6,15 +6,16 @@ import tempfile
 from pathlib import Path
 
 import click
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
+                   url_for)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import access
 from ..documents import DOCX_MIME, write_results_report, write_visit_conclusions, write_visit_record
 from ..extensions import db
-from ..models import Campaign, Visit
-from . import services
+from ..models import Campaign, ExportJob, Visit
+from . import jobs, services
 from .consolidated import write_consolidated_workbook
 from .visit_record import write_visit_workbook
 from .xlsx import XLSX_MIME
@@ -70,6 +71,57 @@ def index():
                            managers=managers)
 
 
+def _job_or_download(scope, params: dict, write, filename: str):
+    """A small workbook now; a large one as a job (joined if already asked for)."""
+    visits = sum(services.scope_counts(scope).values())
+    if visits <= current_app.config["EXPORT_INLINE_MAX_VISITS"]:
+        return _download(write, filename)
+    job = jobs.enqueue("workbook", params, current_user, total=visits)
+    db.session.commit()
+    jobs.ensure_runner(current_app._get_current_object())
+    return redirect(url_for("reports.export_job", job_id=job.id), code=303)
+
+
+def _own_job(job_id: int) -> ExportJob:
+    """The user's own export job; anyone else's is not found."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.requested_by_id != current_user.id:
+        abort(404)
+    return job
+
+
+@bp.get("/jobs/<int:job_id>")
+@login_required
+def export_job(job_id: int):
+    """A long export: its progress (the page refreshes itself), then the download."""
+    _require_reports_user()
+    job = _own_job(job_id)
+    if job.state in ("queued", "running"):
+        jobs.ensure_runner(current_app._get_current_object())  # a dead worker's job goes on here
+    available = jobs.file_path(job) is not None
+    response = current_app.make_response(render_template(
+        "reports/job.html", job=job, available=available))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/jobs/<int:job_id>/file")
+@login_required
+def export_job_file(job_id: int):
+    """The finished file of a long export."""
+    _require_reports_user()
+    job = _own_job(job_id)
+    path = jobs.file_path(job)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=XLSX_MIME, as_attachment=True,
+                         download_name=services.ascii_filename(job.filename), max_age=0,
+                         conditional=False, etag=False)
+    response.headers["Content-Disposition"] = services.content_disposition(job.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.get("/campaigns/<int:campaign_id>.xlsx")
 @login_required
 def campaign_workbook(campaign_id: int):
@@ -82,8 +134,10 @@ def campaign_workbook(campaign_id: int):
     except services.NotAllowed:
         abort(403)
     zone = services.timezone_name()
-    return _download(lambda out: write_consolidated_workbook(scope, out, timezone_name=zone),
-                     services.campaign_filename(campaign, provisional))
+    return _job_or_download(
+        scope, {"campaign_id": campaign.id, "provisional": provisional},
+        lambda out: write_consolidated_workbook(scope, out, timezone_name=zone),
+        services.campaign_filename(campaign, provisional))
 
 
 @bp.get("/periods/<int:year>/<period>.xlsx")
@@ -100,8 +154,10 @@ def period_workbook(year: int, period: str):
     except services.NotAllowed:
         abort(403)
     zone = services.timezone_name()
-    return _download(lambda out: write_consolidated_workbook(scope, out, timezone_name=zone),
-                     services.period_filename(year, stored, provisional))
+    return _job_or_download(
+        scope, {"year": year, "period": stored, "provisional": provisional},
+        lambda out: write_consolidated_workbook(scope, out, timezone_name=zone),
+        services.period_filename(year, stored, provisional))
 
 
 @bp.get("/visits/<int:visit_id>.xlsx")
@@ -245,3 +301,11 @@ def _write_atomically(out: Path, suffix: str, write):
             os.unlink(partial)
         raise
     return result
+
+
+@bp.cli.command("export-worker")
+@click.option("--once", is_flag=True, help="Run the jobs waiting now, then stop.")
+def export_worker_command(once):
+    """Run long export jobs (workbooks of many visits) as they are queued."""
+    ran = jobs.work(once=once)
+    click.echo(f"Ran {ran} export job(s).")

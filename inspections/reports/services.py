@@ -94,6 +94,13 @@ def status_counts(campaign: Campaign, team_ids: Optional[tuple[int, ...]]) -> di
     return queries.status_counts(queries.VisitFilter((campaign.id,), team_ids))
 
 
+def scope_counts(scope: ReportScope) -> dict[str, int]:
+    """Visits a workbook scope covers, by state."""
+    if not scope.campaigns:
+        return {}
+    return queries.status_counts(scope.visit_filter)
+
+
 def may_download_visit(user, visit: Visit) -> bool:
     return access.can(user, "team.reports", visit.team)
 

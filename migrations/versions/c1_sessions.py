@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c1_sessions"
-down_revision = "82def45f56e1"
+down_revision = '82def45f56e1'
 branch_labels = None
 depends_on = None
 
