@@ -5,8 +5,9 @@ Checked once, without recursion, before a view sees the value:
 - UTF-8 and JSON syntax: a 400 with the line and column;
 - nesting: deeper than MAX_DEPTH (arrays and objects) is a 400 with the path where it gets too
   deep (the C parser's own RecursionError, for thousands of levels, is the same 400);
-- numbers: more than MAX_NUMBER_LENGTH characters, NaN, Infinity, or a float too large to be
-  finite are refused (Python's int() raises past 4,300 digits; PostgreSQL's JSONB has no NaN);
+- numbers: NaN, Infinity, a float longer than MAX_NUMBER_LENGTH characters or too large to be
+  finite (PostgreSQL's JSONB has none of them), and an integer Python cannot read (over 4,300
+  digits, a ValueError in json.loads) are refused with their path;
 - text: every string and every object key goes through the one text check
   (`inspections.core.text`): NUL, lone surrogates and control characters.
 
@@ -16,9 +17,10 @@ A refusal is a `JSONBodyError` (an HTTP 400/413) whose JSON answer says what and
 texts are not fatal: they come back in `JSONBody.problems` (paths as tuples), so that a batch can
 reject the one item that holds them and store the rest (see `JSONBody.split_items`).
 
-Fast path: a body without a backslash escape or a raw DEL/C1 character cannot hold a bad text,
-a body whose parse hooks saw no bad number holds none, and the depth is measured on the
-brackets alone; the value itself is walked only to locate a problem.
+Fast path (the sync batch is the hot one): a body without a backslash escape or a raw DEL/C1
+character cannot hold a bad text, and one whose parse hooks saw no bad number holds none; then
+only the containers are visited, one level at a time, to measure the depth. The whole value is
+walked only to locate a problem.
 """
 from __future__ import annotations
 
