@@ -11,7 +11,7 @@ from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import i18n
+from . import api, i18n, web
 from .config import Config
 from .extensions import babel, csrf, db, login_manager, migrate
 
@@ -35,8 +35,10 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
     # The remember-me cookie is as sensitive as the session cookie.
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
     register_extensions(app)
+    web.init_app(app)  # the bounded <int:> converter, before any rule is added
     register_blueprints(app)
     register_errorhandlers(app)
+    api.init_app(app)  # refused JSON bodies answer with their JSON error
     register_security_headers(app)
     register_commands(app)
     register_template_helpers(app)

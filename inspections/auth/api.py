@@ -1,10 +1,11 @@
 """JSON session API for the app and scripts: /api/v1/session and /api/v1/csrf."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from .. import json_error
+from ..api import read_json_object
 from ..extensions import csrf, db
 from . import sessions
 from .routes import lockout_message
@@ -26,9 +27,7 @@ def user_json(user) -> dict:
 @bp.post("/session")
 @csrf.exempt  # logging in needs no token: there is no session to ride on yet
 def create_session():
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return json_error(400, "bad_request", _("Send a JSON object with username and password."))
+    data = read_json_object(_("Send a JSON object with username and password."))
     username, password = data.get("username"), data.get("password")
     missing = [f for f in ("username", "password") if not isinstance(data.get(f), str) or not data.get(f)]
     if missing:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import get_translations, gettext, lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -18,6 +17,7 @@ from wtforms.widgets import PasswordInput
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..models import PERIODS, ROLES, TEAM_ROLES, UNIT_KINDS
+from ..web import SafeForm
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -44,7 +44,9 @@ class _BabelTranslations:
         return get_translations().ungettext(singular, plural, n)
 
 
-class DeskForm(FlaskForm):
+class DeskForm(SafeForm):
+    """Every desk form: WTForms' messages in our catalogs; every string field text-checked."""
+
     class Meta:
         def get_translations(self, form):
             return _BabelTranslations()

@@ -19,13 +19,15 @@ from flask_babel import gettext as _
 
 from ..checklist import MF_PART_LABELS, UNIT_KIND_LABELS, YNP_LABELS
 from ..checklist.messages import label
+from ..core.ids import parse_id
 
 
 def int_or_none(value: Any) -> Optional[int]:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+    """An id or revision from the form or query string (bounded, digits 0-9; 0 is the revision
+    of a page that showed no saved checklist), else None."""
+    if isinstance(value, str) and value.strip() == "0":
+        return 0
+    return parse_id(value)
 
 
 def labels(lang: str) -> dict[str, dict[str, str]]:

@@ -30,6 +30,7 @@ from ..checklist.form_input import parse_whole_number
 from ..checklist.messages import language
 from ..checklist.validation import parse_date
 from ..checklists.services import core_template
+from ..core.text import text_error
 from ..extensions import db
 from ..models import Attachment, ReviewComment, Submission, SubmissionRevision, User, Visit, new_uuid
 from ..submissions import SubmissionInput, content_hash, default_uuid, store_submission, template_label
@@ -310,6 +311,10 @@ def _notes(template, unit_kind: str, form, errors: list[AnswerError], gettext) -
         text = str(form.get(name, "")).replace("\r\n", "\n").strip()
         if not text:
             continue
+        refused = text_error(text, gettext("The note on %(code)s", code=item.code))
+        if refused:
+            errors.append(_error(item.code, name, refused, "text"))
+            continue
         if len(text) > MAX_NOTE_LENGTH:
             errors.append(_error(item.code, name, gettext(
                 "The note is too long (%(length)d/%(max)d characters).", length=len(text), max=MAX_NOTE_LENGTH),
@@ -317,6 +322,18 @@ def _notes(template, unit_kind: str, form, errors: list[AnswerError], gettext) -
             continue
         notes[item.code] = text
     return notes
+
+
+def _text_errors(template, typed: Mapping[str, Any], lang: str) -> list[AnswerError]:
+    """The one text check on every typed answer (a NUL, a control character): the item is then
+    left out of a draft and a submission is refused, as for any answer that cannot be read."""
+    errors = []
+    for name, value in typed.items():
+        code = name.split(".", 1)[0]
+        refused = text_error(value, f"{code} ({template.item(code).label(lang)})")
+        if refused:
+            errors.append(_error(code, name, refused, "text"))
+    return errors
 
 
 def save_checklist(user: User, visit: Visit, form, files, *, action: str, lang: str,
@@ -336,6 +353,7 @@ def save_checklist(user: User, visit: Visit, form, files, *, action: str, lang: 
     parse_input = {name: values[name] for item in template.items_for(unit_kind)
                    for name in item.fields if item.type != "file"}
     answers, parse_errors = checklist.answers_from_form(template, unit_kind, parse_input, lang=lang)
+    errors.extend(_text_errors(template, parse_input, lang))
     for code, uuids in file_values.items():
         if uuids:
             answers[code] = list(uuids)

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, jsonify
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from .. import access, json_error
+from ..api import read_json_object
 from ..checklist.messages import language
 from ..extensions import db
 from ..models import Visit
@@ -37,22 +38,15 @@ def lang() -> str:
 
 
 def load_visit(visit_id: int) -> Visit:
-    visit = db.session.get(Visit, visit_id) if services.valid_id(visit_id) else None
+    visit = db.session.get(Visit, visit_id)  # the <int:> converter bounds the id
     if visit is None:
         abort(404)
     return visit
 
 
-def json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        abort(400, _("Send a JSON object."))
-    return data
-
-
 def write(visit: Visit, action: Callable[[dict[str, Any]], Any]):
     """Parse the body, check its version, run `action`, commit once; errors as JSON."""
-    data = json_body()
+    data = read_json_object()
     try:
         version = services.parse_version(data.get("version"))
         result = action(data | {"version": version})

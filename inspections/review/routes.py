@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from .. import access, checklist
 from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word, language
+from ..core.ids import parse_id
 from ..extensions import db
 from ..models import AuditEvent, Submission, Visit
 from . import services, view as views
@@ -51,9 +52,7 @@ def audit_action_label(action: str) -> str:
 # --- access ---------------------------------------------------------------------------------
 
 def load_visit(visit_id: int) -> Visit:
-    if not services.valid_id(visit_id):
-        abort(404)
-    return db.get_or_404(Visit, visit_id)
+    return db.get_or_404(Visit, visit_id)  # the <int:> converter bounds the id
 
 
 def may_review(visit: Visit) -> bool:
@@ -189,12 +188,14 @@ def readable_choice(value: str, visit: Visit) -> str:
     page must not tell a lead who inspects for another team.
     """
     parts = value.split("-")
-    if parts[0] == "pick" and len(parts) >= 2 and parts[1].isdigit() and services.valid_id(int(parts[1])):
-        submission = db.session.get(Submission, int(parts[1]))
+    submission_id = parse_id(parts[1]) if parts[0] == "pick" and len(parts) >= 2 else None
+    if submission_id is not None:
+        submission = db.session.get(Submission, submission_id)
         if submission is not None and submission.visit_id == visit.id:
             text = _("Use the answer of %(name)s", name=submission.inspector.display_name)
-            if len(parts) == 3 and parts[2].isdigit():
-                text += " (" + _("revision %(revision)d", revision=int(parts[2])) + ")"
+            revision = parse_id(parts[2]) if len(parts) == 3 else None
+            if revision is not None:
+                text += " (" + _("revision %(revision)d", revision=revision) + ")"
             return text
     if value == "enter":
         return _("Enter a value")
@@ -275,9 +276,10 @@ def resolve(visit_id: int):
     raw_choice = form.get("choice", "")
     resolve_request = services.ResolveRequest(item_code=code, choice="", note=form.get("note", ""))
     picked = raw_choice.split("-")  # pick-<submission id>-<revision seen>
-    if len(picked) in (2, 3) and picked[0] == "pick" and all(p.isdigit() for p in picked[1:]):
-        resolve_request.choice, resolve_request.submission_id = "pick", int(picked[1])
-        resolve_request.source_revision = int(picked[2]) if len(picked) == 3 else None
+    picked_ids = [parse_id(p) for p in picked[1:]]
+    if len(picked) in (2, 3) and picked[0] == "pick" and None not in picked_ids:
+        resolve_request.choice, resolve_request.submission_id = "pick", picked_ids[0]
+        resolve_request.source_revision = picked_ids[1] if len(picked) == 3 else None
     elif raw_choice in ("enter", "clear"):
         resolve_request.choice = raw_choice
     item = services.applicable_item(visit, code)
@@ -302,8 +304,8 @@ def send_back(visit_id: int):
     """Send one inspector's checklist back with a comment per item; GET shows the form."""
     visit = load_visit(visit_id)
     access.require("visit.send_back", visit)
-    raw = request.values.get("submission_id", "")
-    submission = db.session.get(Submission, int(raw)) if raw.isdigit() and services.valid_id(int(raw)) else None
+    submission_id = parse_id(request.values.get("submission_id"))
+    submission = db.session.get(Submission, submission_id) if submission_id is not None else None
     if submission is not None and (submission.visit_id != visit.id or submission.state != "submitted"):
         submission = None
     if request.method == "GET":
@@ -351,8 +353,7 @@ def approve(visit_id: int):
     visit = load_visit(visit_id)
     access.require("visit.send_back", visit)
     version = version_from_form()
-    raw = request.form.get("submission_id", "")
-    submission_id = int(raw) if raw.isdigit() else None
+    submission_id = parse_id(request.form.get("submission_id"))
 
     def invalid(exc: services.InvalidInput):
         flash(" ".join(e["message"] for e in exc.errors), "error")

@@ -28,6 +28,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import audit, checklist
 from ..checklist.form_input import parse_form_date
 from ..checklists.services import core_template
+from ..core.ids import MAX_ID, parse_id
+from ..core.text import text_error
 from ..extensions import db
 from ..models import (
     Recommendation,
@@ -43,7 +45,6 @@ from ..models import (
 from .merge import ItemMerge, is_answered, merged_values
 from .values import visit_merge
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL (and bigger ones never exist)
 MAX_TEXT = 10_000
 MAX_COMMENT = 2_000
 CAUSE_KINDS = ("internal", "external")
@@ -135,14 +136,15 @@ def field_error(field_name: str, message: str, code: str = "") -> dict[str, str]
 # --- the version lock -----------------------------------------------------------------------
 
 def parse_version(raw: Any) -> int:
-    """The visit version a client sent (form string or JSON number); BadRequest if absent."""
-    if isinstance(raw, bool):
-        raw = None
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw.strip())
-    raise BadRequest(_("The visit version this change is based on is missing."), fields=["version"])
+    """The visit version a client sent (form string or JSON number); BadRequest if absent or
+    not a version at all (other digits than 0-9, such as "²", or more than fits a version)."""
+    if raw is None or raw == "":
+        raise BadRequest(_("The visit version this change is based on is missing."), fields=["version"])
+    version = parse_id(raw)
+    if version is None:
+        raise BadRequest(_("The visit version must be a whole number written with the digits 0-9 "
+                           "(at most %(max)d).", max=MAX_ID), fields=["version"])
+    return version
 
 
 def check_version(visit: Visit, version: int) -> None:
@@ -272,6 +274,9 @@ def resolve_item(visit: Visit, user: User, version: int, request: ResolveRequest
         raise InvalidInput([field_error(code, _("Evidence files are merged automatically: every "
                                                 "inspector's attachments are kept."))])
     note = (request.note or "").strip()
+    refused = text_error(note, _("The note"))
+    if refused:
+        raise InvalidInput([field_error("note", refused, "text")])
     if len(note) > MAX_COMMENT:
         raise InvalidInput([field_error("note", _("The note is too long (at most %(max)d characters).",
                                                   max=MAX_COMMENT))])
@@ -305,6 +310,9 @@ def resolve_item(visit: Visit, user: User, version: int, request: ResolveRequest
         source_submission_id = source_revision = None
         if not is_answered(value):
             raise InvalidInput([field_error(item.fields[0], _("Enter a value."), "required")])
+        refused = text_error(value, f"{code} ({item.label(lang)})")
+        if refused:
+            raise InvalidInput([field_error(item.fields[0], refused, "text")])
     else:
         raise InvalidInput([field_error("choice", _("Pick an answer or enter a value."))])
 
@@ -355,7 +363,10 @@ def send_back(visit: Visit, user: User, version: int, submission_id: Any,
         text = (text or "").strip()
         if not text:
             continue
-        if code and applicable_item(visit, code) is None:
+        refused = text_error(text, _("The comment"))
+        if refused:
+            errors.append(field_error(f"comment-{code}", refused, "text"))
+        elif code and applicable_item(visit, code) is None:
             errors.append(field_error(f"comment-{code}", _("This item is not on the visit's checklist.")))
         elif len(text) > MAX_COMMENT:
             errors.append(field_error(f"comment-{code}", _("The comment is too long (at most %(max)d characters).",
@@ -414,7 +425,10 @@ def _text(data: dict, name: str, errors: list, *, required: bool = False, limit:
           label: str = "") -> str:
     value = data.get(name)
     value = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
-    if required and not value:
+    refused = text_error(value, label or name)
+    if refused:
+        errors.append(field_error(name, refused, "text"))
+    elif required and not value:
         errors.append(field_error(name, _("%(field)s is required.", field=label or name), "required"))
     elif len(value) > limit:
         errors.append(field_error(name, _("Too long (at most %(max)d characters).", max=limit), "too_long"))
@@ -432,9 +446,9 @@ def update_report(visit: Visit, user: User, version: int, data: dict[str, Any]) 
     check_version(visit, version)
     refuse_if_final(visit)
     errors: list = []
-    achievements = _text(data, "achievements", errors)
-    conclusion = _text(data, "conclusion", errors)
-    record_number = _text(data, "record_number", errors, limit=80)
+    achievements = _text(data, "achievements", errors, label=_("Achievements"))
+    conclusion = _text(data, "conclusion", errors, label=_("Conclusion"))
+    record_number = _text(data, "record_number", errors, limit=80, label=_("Record number"))
     if errors:
         raise InvalidInput(errors)
     report = db.session.scalar(select(VisitReport).where(VisitReport.visit_id == visit.id))
@@ -473,11 +487,8 @@ def _section(visit: Visit, data: dict, errors: list) -> str:
 
 
 def _finding_row(model, visit: Visit, row_id: Any):
-    try:
-        row_id = int(row_id)
-    except (TypeError, ValueError):
-        row_id = None
-    row = db.session.get(model, row_id) if valid_id(row_id) else None
+    row_id = parse_id(row_id)
+    row = db.session.get(model, row_id) if row_id is not None else None
     if row is None or row.visit_id != visit.id:
         raise InvalidInput([field_error("id", _("No such entry for this visit."))])
     return row
@@ -498,7 +509,7 @@ def save_shortcoming(visit: Visit, user: User, version: int, data: dict[str, Any
     cause_kind = data.get("cause_kind") if data.get("cause_kind") in CAUSE_KINDS else ""
     if not cause_kind:
         errors.append(field_error("cause_kind", _("Say whether the cause is internal or external."), "required"))
-    cause = _text(data, "cause", errors)
+    cause = _text(data, "cause", errors, label=_("Cause"))
     if errors:
         raise InvalidInput(errors)
     before = shortcoming_json(row) if row else None
@@ -521,7 +532,7 @@ def save_recommendation(visit: Visit, user: User, version: int, data: dict[str, 
     errors: list = []
     section = _section(visit, data, errors)
     text = _text(data, "text", errors, required=True, label=_("The recommendation"))
-    responsible = _text(data, "responsible", errors, limit=300)
+    responsible = _text(data, "responsible", errors, limit=300, label=_("Who must act"))
     deadline = None
     raw_deadline = data.get("remedy_deadline")
     if isinstance(raw_deadline, str) and raw_deadline.strip():
@@ -649,6 +660,9 @@ def reopen(visit: Visit, user: User, version: int, reason: Any) -> None:
     if visit.status != "final":
         raise NotAllowedNow("not_final", _("Only a final visit can be reopened."))
     reason = reason.strip() if isinstance(reason, str) else ""
+    refused = text_error(reason, _("The reason"))
+    if refused:
+        raise InvalidInput([field_error("reason", refused, "text")])
     if not reason:
         raise InvalidInput([field_error("reason", _("Say why the visit is reopened."), "required")])
     if len(reason) > MAX_COMMENT:

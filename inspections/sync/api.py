@@ -7,8 +7,7 @@ the rules are in inspections.submissions and inspections.attachments, the batch 
 """
 from __future__ import annotations
 
-import json
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import unquote
 
 from flask import Blueprint, current_app, jsonify, request
@@ -17,8 +16,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import access, json_error
+from ..api import Problem, json_path, read_json
+from ..core.ids import parse_id
+from ..core.text import text_error, text_problem
 from ..extensions import db
 from ..models import Visit, utcnow
+from ..submissions import SubmissionResult
 from . import openapi, services
 
 bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
@@ -26,29 +29,6 @@ bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
 
 def _lang() -> str:
     return str(get_locale() or "vi")
-
-
-def read_json_body() -> tuple[Any, Optional[Any]]:
-    """(parsed body, None), or (None, an error response) that says where the JSON is broken."""
-    raw = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 before anything is read
-    if not raw.strip():
-        return None, json_error(400, "bad_request", _("The request has no body; send a JSON object."))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return None, json_error(400, "bad_json", _("The body is not UTF-8 text (byte %(position)d).",
-                                                   position=error.start + 1), position=error.start + 1)
-    try:
-        return json.loads(text), None
-    except json.JSONDecodeError as error:
-        return None, json_error(
-            400, "bad_json",
-            _("The body is not valid JSON: %(problem)s at line %(line)d, column %(column)d.",
-              problem=error.msg, line=error.lineno, column=error.colno),
-            line=error.lineno, column=error.colno, position=error.pos,
-        )
-    except RecursionError:
-        return None, json_error(400, "bad_json", _("The body is nested too deeply."))
 
 
 @bp.get("/bootstrap")
@@ -74,9 +54,9 @@ def template_version(key: str, version: int):
 @login_required
 def submissions():
     """Store a batch of submissions, each by the rules of inspections.submissions."""
-    body, error = read_json_body()
-    if error is not None:
-        return error
+    # Bad texts and numbers are not fatal here: the items holding them are rejected one by one.
+    parsed = read_json(report_values=True)
+    body = parsed.value
     if not isinstance(body, dict) or not isinstance(body.get("submissions"), list):
         return json_error(400, "bad_request", _("Send a JSON object with a list named submissions."),
                           field="submissions")
@@ -91,9 +71,45 @@ def submissions():
     # savepoints below nest inside it and nothing is committed before the end.
     user.last_sync_at = utcnow()
     db.session.flush()
-    results = services.store_batch(user, items, _lang())
+    clean, refused = parsed.split_items("submissions")
+    results = services.store_batch(user, clean, _lang())
+    if refused:
+        results = with_refused_items(items, refused, results)
     db.session.commit()
     return jsonify({"results": [r.as_json() for r in results], "server_time": utcnow().isoformat()})
+
+
+def with_refused_items(items: list[Any], refused: dict[int, list[Problem]],
+                       stored: list[SubmissionResult]) -> list[SubmissionResult]:
+    """The batch's results in order: the items the JSON reader refused (a NUL, a lone surrogate,
+    a control character or an impossible number in them) as rejected, the others as stored."""
+    rest = iter(stored)
+    out = []
+    for index, raw in enumerate(items):
+        if index not in refused:
+            out.append(next(rest))
+            continue
+        uuid = raw.get("uuid") if isinstance(raw, dict) else None
+        out.append(SubmissionResult(uuid if isinstance(uuid, str) and text_problem(uuid) is None else None,
+                                    "rejected", errors=item_errors(refused[index]), reason="invalid"))
+    return out
+
+
+def item_errors(problems: list[Problem]) -> list[dict[str, str]]:
+    """Sync errors ({code, field, message, path}) for the problems inside one item: `code` is the
+    item code under answers and notes, `field` the answer field (C1.male) or note.<code>."""
+    errors = []
+    for problem in problems:
+        inner = problem.path[2:]  # after ("submissions", index)
+        code, field = "", str(inner[0]) if inner else ""
+        if len(inner) >= 2 and inner[0] in ("answers", "notes") and isinstance(inner[1], str) \
+                and text_problem(inner[1]) is None:
+            code = inner[1]
+            field = f"note.{code}" if inner[0] == "notes" else code
+            if inner[0] == "answers" and len(inner) >= 3 and isinstance(inner[2], str):
+                field = f"{code}.{inner[2]}"
+        errors.append({"code": code, "field": field, "message": problem.message, "path": json_path(problem.path)})
+    return errors
 
 
 def _upload_param(name: str, header: str) -> str:
@@ -122,9 +138,14 @@ def put_attachment(attachment_uuid: str):
     existing = find_attachment(canonical)
     if not visit_text and existing is not None and existing.visit_id is not None:
         visit_text = str(existing.visit_id)  # a resend may leave the visit out
-    if not (visit_text.isascii() and visit_text.isdigit()) or len(visit_text) > 10:
+    visit_id = parse_id(visit_text)
+    if visit_id is None:
         return json_error(400, "bad_request", _("Say which visit the file belongs to (visit_id)."), field="visit_id")
-    visit = db.session.get(Visit, int(visit_text)) if int(visit_text) <= services.MAX_REVISION else None
+    for name, header in (("filename", "X-Filename"), ("item_code", "X-Item-Code")):
+        refused = text_error(_upload_param(name, header), name)
+        if refused:
+            return json_error(400, "bad_request", refused, field=name)
+    visit = db.session.get(Visit, visit_id)
     if visit is None or not access.can(current_user, "visit.view", visit):
         return json_error(404, "not_found", _("Not found, or not yours to see."), field="visit_id")
     data = request.get_data(cache=False)

@@ -14,6 +14,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import access
+from ..api import JSONBodyError, Problem, parse_json
+from ..core.text import text_problem
 from ..extensions import db
 from . import services
 from .strings import JS_STRINGS
@@ -124,6 +126,20 @@ def status():
     return render_template("sync/status.html")
 
 
+def refused_rows(items: list, refused: dict[int, list[Problem]], author) -> list[services.UploadRow]:
+    """Result rows for the submissions of a file that the JSON reader refused (bad text or number)."""
+    from .api import item_errors
+
+    rows = []
+    for index in sorted(refused):
+        raw = items[index]
+        uuid = raw.get("uuid") if isinstance(raw, dict) else None
+        rows.append(services.UploadRow(uuid if isinstance(uuid, str) and text_problem(uuid) is None else None,
+                                       "rejected", errors=item_errors(refused[index]),
+                                       inspector=author.display_name if author is not None else ""))
+    return rows
+
+
 @bp.route("/outbox/upload", methods=["GET", "POST"])
 @login_required
 @access.role_required("outbox.upload")
@@ -137,16 +153,24 @@ def outbox_upload():
             status = 400
         else:
             try:
-                data = services.read_outbox_file(json.loads(upload.read().decode("utf-8")))
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+                # The one JSON reader: a bad text or number in one submission refuses that one.
+                parsed = parse_json(upload.read().decode("utf-8-sig"), report_values=True)
+                data = services.read_outbox_file(parsed.value)
+                clean, refused = parsed.split_items("submissions")
+            except UnicodeDecodeError:
                 flash(_("This file is not readable JSON; choose the file saved with “Save unsent work to a file”."), "error")
+                status = 400
+            except JSONBodyError as error:
+                flash(_("This file is not readable JSON; choose the file saved with “Save unsent work to a file”.")
+                      + " " + error.message, "error")
                 status = 400
             except services.OutboxFileError as error:
                 flash(str(error), "error")
                 status = 400
             else:
                 lang = str(get_locale() or "vi")
-                author, rows = services.store_outbox_file(current_user, data, lang)
+                author, rows = services.store_outbox_file(current_user, dict(data, submissions=clean), lang)
+                rows += refused_rows(data.get("submissions", []), refused, author)
                 db.session.commit()
                 stored = sum(1 for r in rows if r.status in ("created", "updated", "unchanged"))
                 flash(_("%(stored)d of %(total)d entries are on the server; see the table for each one.",

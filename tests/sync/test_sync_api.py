@@ -144,7 +144,10 @@ def test_nul_characters_are_refused_per_item_on_every_database(app, inspector, v
     bad = item(visits["SYT"], answers=answers(H2="a\u0000b"), notes={"A1\u0000": "x"})
     good = item(visits["STC"])
     out = results(post(inspector, bad, good))
-    assert out[0]["status"] == "rejected" and {e["field"] for e in out[0]["errors"]} == {"answers", "notes"}
+    # Each refused text is named like a validation error (the answer's field) with its JSON path.
+    assert out[0]["status"] == "rejected" and {e["field"] for e in out[0]["errors"]} == {"H2", "notes"}
+    assert {e["path"] for e in out[0]["errors"]} == {"$.submissions[0].answers.H2",
+                                                     '$.submissions[0].notes["A1\\u0000"]'}
     assert out[1]["status"] == "created"
 
 

@@ -1,0 +1,77 @@
+"""Web helpers every blueprint shares: the bounded id converter, reading ids from forms, and
+the base form whose string fields all go through the one text check.
+
+`init_app` registers the converter for the whole app (before any blueprint adds a rule), so
+every ``<int:...>`` in a route is a bounded, ASCII-only id: a path id of 2**31 or more, or one
+written with other digits (``²``, ``①``, ``٣``), is a 404 like any id that does not exist,
+instead of an overflow in the database driver (2**31 on PostgreSQL, 2**63 on SQLite).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_wtf import FlaskForm
+from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing.converters import UnicodeConverter
+from wtforms import Field, StringField
+from wtforms.validators import StopValidation
+
+from .core.ids import MAX_ID, parse_id  # noqa: F401  (parse_id: the web layer's id reader)
+from .core.text import BAD_TEXT_RE, text_error
+
+
+class BoundedIntConverter(BaseConverter):
+    """``<int:name>``: ASCII digits only, 0 .. MAX_ID; anything else does not match (404)."""
+
+    regex = r"[0-9]{1,10}"
+    weight = 50  # as werkzeug's own int converter: before string parts in the same place
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
+
+
+def check_text_field(form: Any, field: Field) -> None:
+    """WTForms validator: the one text check (NUL, lone surrogates, control characters)."""
+    message = text_error(field.data, str(field.label.text) if field.label else field.name)
+    if message:
+        raise StopValidation(message)
+
+
+class SafeForm(FlaskForm):
+    """A FlaskForm whose every string field (StringField, TextAreaField, PasswordField,
+    HiddenField, EmailField, ...) is checked by `check_text_field` before its own validators.
+
+    The check comes first and stops the chain, so a Regexp or Length message never hides it
+    and no later validator (or inline ``validate_<name>``) sees the refused text.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self._fields.values():
+            if isinstance(field, StringField):
+                field.validators = [check_text_field, *field.validators]
+
+
+class TextConverter(UnicodeConverter):
+    """The default ``<name>`` / ``<string:name>`` part, refusing control characters (404):
+    a ``%00`` in a template key or a uuid never reaches a query (PostgreSQL refuses NUL)."""
+
+    def to_python(self, value: str) -> str:
+        if BAD_TEXT_RE.search(value):
+            raise ValidationError()
+        return value
+
+
+def init_app(app: Flask) -> None:
+    """The bounded converter for every ``<int:...>`` rule and the checked string converter
+    (call before registering blueprints: a rule takes its converters when it is added)."""
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.url_map.converters["default"] = TextConverter
+    app.url_map.converters["string"] = TextConverter
