@@ -590,8 +590,8 @@ def finalize_reasons(visit: Visit, merge: dict[str, ItemMerge], lang: str = "vi"
     for name, label in (("achievements", _("Achievements")), ("conclusion", _("Conclusion"))):
         if not (getattr(report, name, "") or "").strip():
             reasons.append({"kind": "missing_findings", "item_code": "", "field": name, "label": label,
-                            "message": _("%(field)s is empty: write it under Findings and save it "
-                                         "before finalizing.", field=label)})
+                            "message": _("%(field)s is empty: write it under “Findings for the record” "
+                                         "and save it before finalizing.", field=label)})
     for submission in db.session.scalars(select(Submission).where(
             Submission.visit_id == visit.id, Submission.state == "submitted",
             Submission.review_state == "has_issues").order_by(Submission.id)):
