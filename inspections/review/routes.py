@@ -24,6 +24,7 @@ from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word, lang
 from ..extensions import db
 from ..models import AuditEvent, Submission, Visit
 from . import services, view as views
+from .audit_view import AuditReader
 
 bp = Blueprint("review", __name__, url_prefix="/review", cli_group=None)
 
@@ -453,27 +454,9 @@ def audit(visit_id: int):
         refuse(visit)
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.visit_id == visit.id)
                                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
-    rows = [(event, audit_action_label(event.action), changes(event.before, event.after)) for event in events]
+    reader = AuditReader(visit, events, lang())
+    rows = [(event, audit_action_label(event.action), reader.rows(event)) for event in events]
     return render_template("review/audit.html", visit=visit, rows=rows, **template_helpers())
-
-
-def changes(before: Any, after: Any) -> list[tuple[str, str, str]]:
-    """Before/after as (key, before, after) rows, keys in a stable order; values as compact JSON."""
-    from json import dumps
-
-    def show(value: Any) -> str:
-        if value is None:
-            return "—"
-        if isinstance(value, str):
-            return value
-        return dumps(value, ensure_ascii=False, sort_keys=True)
-
-    if not isinstance(before, dict) and not isinstance(after, dict):
-        return [("", show(before), show(after))]
-    before = before if isinstance(before, dict) else {}
-    after = after if isinstance(after, dict) else {}
-    keys = list(dict.fromkeys(list(before) + list(after)))
-    return [(key, show(before.get(key)), show(after.get(key))) for key in keys]
 
 
 @bp.get("/visits/<int:visit_id>/record")

@@ -69,4 +69,4 @@ def test_audit_trail_lists_each_decision_with_before_and_after(login, submit, ve
     assert "Wrong unit representative" in html and "Attach the document" in html
     assert "Trần Văn Minh" in html
     pick = html.split('data-action="resolution.pick"')[1].split("</li>")[0]
-    assert "conflict" in pick and "picked" in pick  # before: a conflict; after: the picked answer
+    assert "Khác nhau" in pick and "chọn từ câu trả lời" in pick  # before: a conflict; after: the picked answer
