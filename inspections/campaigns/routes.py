@@ -1,7 +1,8 @@
 """Coordinator desk pages: campaigns, teams, visits, agencies, units, users, imports, dashboard.
 
 Coordinators and admins change things; leads may open the campaign list, the dashboard and
-the page of a team they lead, read-only; users are the admin's alone. Views stay thin: the
+the page of a team they lead, read-only; coordinators add and look after lead and inspector
+accounts, every other account and role is the admin's. Views stay thin: the
 rules live in services.py / imports.py / dashboard.py, and each request commits once.
 """
 from __future__ import annotations
@@ -45,6 +46,7 @@ bp = Blueprint("campaigns", __name__, url_prefix="/campaigns", cli_group=None)
 MANAGE = "campaigns.manage"
 VIEW = "campaigns.view"
 USERS = "users.manage"
+FIELD_USERS = "users.manage_field"  # coordinators: lead and inspector accounts only
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -285,6 +287,7 @@ def team_member_add(team_id: int):
     form.user_id.choices = options(services.member_choices(team) + [
         (m.user_id, m.user.display_name) for m in team.members if m.user_id != team.lead_id])
     if form.validate_on_submit():
+        already = any(m.user_id == form.user_id.data for m in team.members)
         try:
             member = services.add_member(team, form.user_id.data, form.team_role.data)
         except FormProblems as problems:
@@ -292,7 +295,13 @@ def team_member_add(team_id: int):
             for message in problems.errors.values():
                 flash(message, "error")
         else:
-            return done(_("%(name)s is on the team.", name=member.user.display_name), url_for(".team", team_id=team.id))
+            role = str(TEAM_ROLE_LABELS.get(member.team_role, member.team_role)).lower()
+            if already:
+                message = _("The role of %(name)s in the team is now: %(role)s.", name=member.user.display_name,
+                            role=role)
+            else:
+                message = _("%(name)s was added to the team (%(role)s).", name=member.user.display_name, role=role)
+            return done(message, url_for(".team", team_id=team.id))
     else:
         for field in form:
             for error in field.errors:
@@ -500,17 +509,30 @@ def unit_restore(unit_id: int):
 
 @bp.get("/users")
 @login_required
-@role_required(USERS)
+@role_required(FIELD_USERS)
 def users():
     return render_template("campaigns/users.html", users=services.list_users(show_archived()),
                            show_archived=show_archived())
 
 
+def limit_roles(form: UserForm, user: Optional[User] = None) -> None:
+    """Offer only the roles the current user may give (a coordinator: lead and inspector)."""
+    form.role.choices = [choice for choice in form.role.choices
+                         if access.can(current_user, "role.assign", choice.value)
+                         or (user is not None and choice.value == user.role)]
+
+
+def require_user_edit(user: User) -> None:
+    if not access.can(current_user, "user.edit", user):
+        abort(403)
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @login_required
-@role_required(USERS)
+@role_required(FIELD_USERS)
 def user_new():
     form = UserForm(new=True)
+    limit_roles(form)
     form.agency_id.choices = options(services.agency_choices())
     if form.validate_on_submit():
         try:
@@ -524,10 +546,12 @@ def user_new():
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @login_required
-@role_required(USERS)
+@role_required(FIELD_USERS)
 def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
+    require_user_edit(user)
     form = UserForm(obj=user, new=False)
+    limit_roles(form, user)
     form.agency_id.choices = options(services.agency_choices(user.agency_id))
     if request.method == "GET":
         form.password.data = ""
@@ -550,16 +574,20 @@ def _set_user_active(user: User, archived: bool) -> None:
 
 @bp.post("/users/<int:user_id>/archive")
 @login_required
-@role_required(USERS)
+@role_required(FIELD_USERS)
 def user_archive(user_id: int):
-    return switch_archived(db.get_or_404(User, user_id), "user", True, url_for(".users"), setter=_set_user_active)
+    user = db.get_or_404(User, user_id)
+    require_user_edit(user)
+    return switch_archived(user, "user", True, url_for(".users"), setter=_set_user_active)
 
 
 @bp.post("/users/<int:user_id>/restore")
 @login_required
-@role_required(USERS)
+@role_required(FIELD_USERS)
 def user_restore(user_id: int):
-    return switch_archived(db.get_or_404(User, user_id), "user", False, url_for(".users"), setter=_set_user_active)
+    user = db.get_or_404(User, user_id)
+    require_user_edit(user)
+    return switch_archived(user, "user", False, url_for(".users"), setter=_set_user_active)
 
 
 # --- imports ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from flask_babel import force_locale, get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -462,7 +463,7 @@ def audit(visit_id: int):
 @bp.get("/visits/<int:visit_id>/record")
 @login_required
 def record(visit_id: int):
-    """The inspection record (biên bản kiểm tra), printable on A4; always in Vietnamese."""
+    """The inspection record (biên bản kiểm tra), printable on A4; the record itself always in Vietnamese."""
     visit = load_visit(visit_id)
     if not may_see_record(visit):
         refuse(visit)
@@ -470,4 +471,7 @@ def record(visit_id: int):
         data = views.build_record(visit, "vi")
         helpers = template_helpers()
         helpers["lang"] = "vi"
-        return render_template("review/record.html", visit=visit, record=data, **helpers)
+        document = Markup(render_template("review/_record_document.html", visit=visit, record=data, **helpers))
+    # The page around it (menu, buttons) stays in the user's language.
+    return render_template("review/record.html", visit=visit, record=data, document=document,
+                           **template_helpers())
