@@ -11,7 +11,7 @@ import io
 from typing import Any, Callable, Optional
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _, to_user_timezone
+from flask_babel import get_locale, gettext as _, to_user_timezone
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,7 +21,7 @@ from .. import access
 from ..access import require, role_required
 from ..extensions import db
 from ..models import Agency, Campaign, Team, Unit, User, Visit
-from . import dashboard as dashboard_service, imports, services
+from . import charts, dashboard as dashboard_service, imports, services
 from .forms import (
     KIND_LABELS,
     PERIOD_LABELS,
@@ -198,7 +198,9 @@ def dashboard(campaign_id: int):
     board = dashboard_service.build(current_user, campaign, services.local_today())
     if board is None:
         abort(404)
-    return render_template("campaigns/dashboard.html", board=board, campaign=campaign)
+    pictures = charts.build(campaign, board.teams, [row.visit for row in board.visits],
+                            "en" if str(get_locale()).startswith("en") else "vi")
+    return render_template("campaigns/dashboard.html", board=board, campaign=campaign, charts=pictures)
 
 
 # --- teams -----------------------------------------------------------------------------------
