@@ -26,8 +26,8 @@ from ..models import Campaign, Resolution, Team, Visit
 STATE_ORDER = ("final", "merging", "in_progress", "planned")
 
 # Geometry shared with the template (user units of the viewBox).
-WIDTH = 640
-LABEL_WIDTH = 230  # names on the left
+WIDTH = 720
+LABEL_WIDTH = 250  # names on the left
 BAR_WIDTH = 330
 ROW_HEIGHT = 34
 BAR_HEIGHT = 18

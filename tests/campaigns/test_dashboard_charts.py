@@ -58,11 +58,11 @@ def test_indicators_are_drawn_against_their_targets(app, client, login_as, demo)
     svg = indicators.split("<svg")[1].split("</svg>")[0]
     assert 'role="img"' in svg and 'aria-labelledby="chart-indicators-title chart-indicators-desc"' in svg
     bars = {code: (float(width), status) for width, status, code in re.findall(
-        r'<rect x="230" y="[\d.]+" width="([\d.]+)" height="18" class="ind ind-(\w+)" data-indicator="(\w+)"', svg)}
+        r'<rect x="250" y="[\d.]+" width="([\d.]+)" height="18" class="ind ind-(\w+)" data-indicator="(\w+)"', svg)}
     assert bars["I2"] == (round(330 * 100 / 7 / 100, 2), "no_target")
     assert bars["I3"] == (165.0, "not_met")
     targets = dict(re.findall(r'<line x1="([\d.]+)"[^>]*class="chart-target" data-target="(\w+)"', svg))
-    assert {code: x for x, code in targets.items()}["I3"] == "477.5"  # the 75 % mark
+    assert {code: x for x, code in targets.items()}["I3"] == "497.5"  # the 75 % mark
     desc = svg.split("<desc")[1].split("</desc>")[0]
     assert "I2 Tỷ lệ nữ trong lãnh đạo đơn vị: 14,3 %" in desc and "I3" in desc and "mục tiêu" in desc
     table = indicators.split("<table")[1].split("</table>")[0]
@@ -84,4 +84,4 @@ def test_an_empty_campaign_draws_no_bars_and_claims_nothing(app, client, login_a
     page = page_text(client.get(f"/campaigns/{campaign_id}"))
     assert "Mọi đơn vị đã lên kế hoạch đều đã được kiểm tra" not in page
     assert 'id="no-visits-planned"' in page
-    assert '<rect x="230"' not in chart(page, "teams")
+    assert '<rect x="250"' not in chart(page, "teams")

@@ -57,3 +57,13 @@ def test_audit_trail_uses_the_proportional_font_of_the_app(app):
     audit_rules = text.split("table.audit-changes")[1:]
     assert audit_rules and not any("monospace" in rule.split("}")[0] for rule in audit_rules)
     assert ".audit .json" not in text
+
+
+def test_every_audit_field_label_is_translated(app):
+    from flask_babel import force_locale
+
+    from inspections.review.audit_view import FIELD_LABELS
+
+    with app.test_request_context(), force_locale("vi"):
+        untranslated = [key for key, label in FIELD_LABELS.items() if str(label) == label._args[0]]
+    assert not untranslated
