@@ -17,10 +17,14 @@ from .extensions import db
 from .models import Submission, Team, TeamMember, User, Visit
 
 MANAGERS = frozenset({"admin", "coordinator"})
+# The accounts a coordinator may create and look after while building teams; admin and
+# coordinator accounts (and promoting anyone to them) stay the admin's.
+FIELD_ROLES = frozenset({"lead", "inspector"})
 
 # action -> roles allowed regardless of team (object-free actions)
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    "users.manage": frozenset({"admin"}),
+    "users.manage": frozenset({"admin"}),  # every account and role, the users import
+    "users.manage_field": MANAGERS,  # the users page; new lead / inspector accounts
     "campaigns.manage": MANAGERS,
     "campaigns.view": frozenset({"admin", "coordinator", "lead"}),  # list + dashboard; leads: own teams only
     "templates.manage": MANAGERS,
@@ -82,6 +86,12 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         if action in ("visit.merge", "visit.finalize", "visit.reopen", "visit.send_back"):
             return role == "lead" and is_team_lead(user, team)
         return False
+    if isinstance(obj, User):
+        if action == "user.edit":  # edit, reset the password, archive, restore
+            return role == "admin" or (role in MANAGERS and obj.role in FIELD_ROLES)
+        return False
+    if isinstance(obj, str) and action == "role.assign":  # give an account this role
+        return role == "admin" or (role in MANAGERS and obj in FIELD_ROLES)
     if isinstance(obj, Team):
         if action == "team.view":
             return role in MANAGERS or obj.id in team_ids_of(user)

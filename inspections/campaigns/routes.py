@@ -1,7 +1,8 @@
 """Coordinator desk pages: campaigns, teams, visits, agencies, units, users, imports, dashboard.
 
 Coordinators and admins change things; leads may open the campaign list, the dashboard and
-the page of a team they lead, read-only; users are the admin's alone. Views stay thin: the
+the page of a team they lead, read-only; coordinators add and look after lead and inspector
+accounts, every other account and role is the admin's. Views stay thin: the
 rules live in services.py / imports.py / dashboard.py, and each request commits once.
 """
 from __future__ import annotations
@@ -10,7 +11,7 @@ import io
 from typing import Any, Callable, Optional
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _, to_user_timezone
+from flask_babel import get_locale, gettext as _, to_user_timezone
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,7 +22,7 @@ from ..access import require, role_required
 from ..auth import sessions
 from ..extensions import db
 from ..models import Agency, Campaign, Team, Unit, User, Visit
-from . import dashboard as dashboard_service, imports, services
+from . import charts, dashboard as dashboard_service, imports, services
 from .forms import (
     KIND_LABELS,
     PERIOD_LABELS,
@@ -46,6 +47,7 @@ bp = Blueprint("campaigns", __name__, url_prefix="/campaigns", cli_group=None)
 MANAGE = "campaigns.manage"
 VIEW = "campaigns.view"
 USERS = "users.manage"
+FIELD_USERS = "users.manage_field"  # coordinators: lead and inspector accounts only
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -197,7 +199,9 @@ def dashboard(campaign_id: int):
     board = dashboard_service.build(current_user, campaign, services.local_today())
     if board is None:
         abort(404)
-    return render_template("campaigns/dashboard.html", board=board, campaign=campaign)
+    pictures = charts.build(campaign, board.teams, [row.visit for row in board.visits],
+                            "en" if str(get_locale()).startswith("en") else "vi")
+    return render_template("campaigns/dashboard.html", board=board, campaign=campaign, charts=pictures)
 
 
 # --- teams -----------------------------------------------------------------------------------
@@ -286,6 +290,7 @@ def team_member_add(team_id: int):
     form.user_id.choices = options(services.member_choices(team) + [
         (m.user_id, m.user.display_name) for m in team.members if m.user_id != team.lead_id])
     if form.validate_on_submit():
+        already = any(m.user_id == form.user_id.data for m in team.members)
         try:
             member = services.add_member(team, form.user_id.data, form.team_role.data)
         except FormProblems as problems:
@@ -293,7 +298,13 @@ def team_member_add(team_id: int):
             for message in problems.errors.values():
                 flash(message, "error")
         else:
-            return done(_("%(name)s is on the team.", name=member.user.display_name), url_for(".team", team_id=team.id))
+            role = str(TEAM_ROLE_LABELS.get(member.team_role, member.team_role)).lower()
+            if already:
+                message = _("The role of %(name)s in the team is now: %(role)s.", name=member.user.display_name,
+                            role=role)
+            else:
+                message = _("%(name)s was added to the team (%(role)s).", name=member.user.display_name, role=role)
+            return done(message, url_for(".team", team_id=team.id))
     else:
         for field in form:
             for error in field.errors:
@@ -501,17 +512,30 @@ def unit_restore(unit_id: int):
 
 @bp.get("/users")
 @login_required
-@role_required(USERS)
+@role_required(FIELD_USERS)
 def users():
     return render_template("campaigns/users.html", users=services.list_users(show_archived()),
                            show_archived=show_archived())
 
 
+def limit_roles(form: UserForm, user: Optional[User] = None) -> None:
+    """Offer only the roles the current user may give (a coordinator: lead and inspector)."""
+    form.role.choices = [choice for choice in form.role.choices
+                         if access.can(current_user, "role.assign", choice.value)
+                         or (user is not None and choice.value == user.role)]
+
+
+def require_user_edit(user: User) -> None:
+    if not access.can(current_user, "user.edit", user):
+        abort(403)
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 @login_required
-@role_required(USERS)
+@role_required(FIELD_USERS)
 def user_new():
     form = UserForm(new=True)
+    limit_roles(form)
     form.agency_id.choices = options(services.agency_choices())
     if form.validate_on_submit():
         try:
@@ -525,10 +549,12 @@ def user_new():
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @login_required
-@role_required(USERS)
+@role_required(FIELD_USERS)
 def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
+    require_user_edit(user)
     form = UserForm(obj=user, new=False)
+    limit_roles(form, user)
     form.agency_id.choices = options(services.agency_choices(user.agency_id))
     if request.method == "GET":
         form.password.data = ""
@@ -558,10 +584,11 @@ def keep_own_session(user: User) -> None:
 
 @bp.post("/users/<int:user_id>/sessions/end")
 @login_required
-@role_required(USERS)
+@role_required(FIELD_USERS)
 def user_end_sessions(user_id: int):
     """"Log out everywhere": a lost phone or a copied cookie stops working at once."""
     user = db.get_or_404(User, user_id)
+    require_user_edit(user)
     services.end_user_sessions(user)
     keep_own_session(user)
     return done(_("%(name)s is logged out on every device.", name=user.display_name),
@@ -574,16 +601,20 @@ def _set_user_active(user: User, archived: bool) -> None:
 
 @bp.post("/users/<int:user_id>/archive")
 @login_required
-@role_required(USERS)
+@role_required(FIELD_USERS)
 def user_archive(user_id: int):
-    return switch_archived(db.get_or_404(User, user_id), "user", True, url_for(".users"), setter=_set_user_active)
+    user = db.get_or_404(User, user_id)
+    require_user_edit(user)
+    return switch_archived(user, "user", True, url_for(".users"), setter=_set_user_active)
 
 
 @bp.post("/users/<int:user_id>/restore")
 @login_required
-@role_required(USERS)
+@role_required(FIELD_USERS)
 def user_restore(user_id: int):
-    return switch_archived(db.get_or_404(User, user_id), "user", False, url_for(".users"), setter=_set_user_active)
+    user = db.get_or_404(User, user_id)
+    require_user_edit(user)
+    return switch_archived(user, "user", False, url_for(".users"), setter=_set_user_active)
 
 
 # --- imports ---------------------------------------------------------------------------------

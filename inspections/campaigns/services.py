@@ -216,6 +216,10 @@ def save_user(values: dict[str, Any], user: Optional[User] = None, *, actor: Use
         raise FormProblems({"username": _("The username %(username)s is already taken.", username=clean["username"])})
     if user is not None and user.id == actor.id and clean["role"] != user.role:
         raise FormProblems({"role": _("You cannot change your own role; ask another administrator.")})
+    if user is not None and not access.can(actor, "user.edit", user):
+        raise FormProblems({"role": _("Only an administrator can change this account.")})
+    if (user is None or clean["role"] != user.role) and not access.can(actor, "role.assign", clean["role"]):
+        raise FormProblems({"role": _("Only an administrator can give this role.")})
     creating = user is None
     if creating and not values.get("password"):
         raise FormProblems({"password": _("This field is required.")})

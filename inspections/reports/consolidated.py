@@ -23,6 +23,7 @@ from itertools import groupby
 from typing import Any, Callable, Iterator, Optional
 
 from flask_babel import force_locale
+from openpyxl.chart import BarChart, Reference
 
 from ..checklist import IndicatorRollup, unit_indicators
 from ..checklist.validation import usable_value
@@ -32,7 +33,7 @@ from ..models import Campaign, Visit
 from . import queries
 from .queries import VisitFilter
 from .texts import workbook_texts
-from .xlsx import EXCEL_MAX_ROWS, Book, Column, Frame, Signatures, TableSheet
+from .xlsx import EXCEL_MAX_ROWS, Book, Column, Frame, Signatures, TableSheet, sheet_title
 
 COMPLIANCE_FORMULA = "compliance()"
 COMMUNICATION_KINDS = "E1"   # E1_meetings, E1_talks ... : activities by kind (int)
@@ -212,6 +213,8 @@ class _Consolidation:
              Column(self.previous_header(), 14), Column(t.col_assessment, 16),
              Column(t.col_units_met, 12, "int"), Column(t.col_units_judged, 12, "int")],
             freeze_columns=3, header_height=45)
+        # Right after sheet 5: its indicators against their targets as a native Excel chart.
+        self.chart_ws = self.book.create_sheet(sheet_title(t.sheet_indicator_chart))
         self.findings_sheet = self.sheet(
             "findings", t.sheet_findings, t.title_findings,
             [Column(t.col_no, 6, "int"), Column(t.col_unit, 30), Column(t.col_team, 24),
@@ -571,8 +574,10 @@ class _Consolidation:
         sheet.start_table()
         if self.template is None:
             sheet.free_row([None, t.no_rows % {"reason": self.empty_reason}], style="warning")
+            self.write_indicator_chart([])
             return
         results = self.rollup.results()
+        self.write_indicator_chart(results)
         previous = self.previous_results()
         ws = sheet._piece.ws
         book = self.book
@@ -596,6 +601,57 @@ class _Consolidation:
                 self.units_met.get(result.code, 0) if self.units_judged.get(result.code) else None,
                 self.units_judged.get(result.code) or None,
             ])
+
+    def write_indicator_chart(self, results) -> None:
+        """Sheet 5b: the percentage indicators beside their targets, and a bar chart of them.
+
+        openpyxl's write-only worksheets keep ``add_chart`` (the chart is written with the
+        sheet when it is closed), so the chart is native Excel, drawn from the cells above it:
+        code, indicator, this period (a fraction shown as %), the target's figure.
+        """
+        t, ws, book = self.t, self.chart_ws, self.book
+        for column, width in (("A", 12), ("B", 52), ("C", 12), ("D", 12)):
+            ws.column_dimensions[column].width = width
+        ws.append([book.styled(ws, t.title_indicator_chart, "title")])
+        ws.append([book.styled(ws, t.chart_note_provisional if self.provisional else t.chart_note, "note")])
+        ws.append([])
+        ws.append([book.styled(ws, text, "header") for text in
+                   (t.col_code, t.col_indicator, t.col_this_period, t.col_target_value)])
+        rows = []
+        for result in results:
+            if result.unit != "%":
+                continue
+            target = (self.targets.target_for(result.code, "rollup", self.scope.year)
+                      if self.targets is not None else None)
+            bound = None
+            if target is not None and target.eq is None:
+                bound = next((b for b in (target.ge, target.gt, target.le, target.lt) if b is not None), None)
+            value = result.value if isinstance(result.value, (int, float)) and not isinstance(result.value, bool) else None
+            rows.append([result.code, book.text(ws, result.label(self.lang)),
+                         book.styled(ws, value / 100, "percent") if value is not None else None,
+                         book.styled(ws, bound / 100, "percent") if bound is not None else None])
+        for row in rows:
+            ws.append(row)
+        if all(row[2] is None for row in rows):  # nothing to draw: say why instead of an empty chart
+            ws.append([])
+            ws.append([None, book.styled(ws, t.no_rows % {"reason": self.empty_reason or t.empty_none_final},
+                                         "warning")])
+            return
+        first, last = 5, 4 + len(rows)
+        chart = BarChart()
+        chart.type = "bar"  # horizontal bars: long indicator names stay readable
+        chart.grouping = "clustered"
+        chart.title = t.title_indicator_chart
+        chart.y_axis.title = t.col_this_period
+        chart.y_axis.numFmt = "0%"
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+        chart.x_axis.scaling.orientation = "maxMin"  # the first indicator on top, as in the table
+        chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=4, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+        chart.height = max(7.5, 0.9 * len(rows) + 3)
+        chart.width = 18
+        ws.add_chart(chart, "F4")
 
     def indicator_value(self, result) -> Any:
         """A cell for an indicator value: a percentage as a fraction with % format."""

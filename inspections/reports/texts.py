@@ -36,6 +36,12 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
     t.sheet_ynp = pgettext("workbook", "3 Summary by unit")
     t.sheet_gender = pgettext("workbook", "4 Sex-disaggregated data")
     t.sheet_indicators = pgettext("workbook", "5 Indicators")
+    t.sheet_indicator_chart = pgettext("workbook", "5b Indicators chart")
+    t.title_indicator_chart = pgettext("workbook", "INDICATORS AGAINST THEIR TARGETS")
+    t.chart_note = pgettext("workbook", "Figures over the final visits; the chart is drawn from the cells below.")
+    t.chart_note_provisional = pgettext("workbook", "Figures include visits not yet final (provisional); the chart "
+                                        "is drawn from the cells below.")
+    t.col_target_value = pgettext("workbook", "Target figure")
     t.sheet_findings = pgettext("workbook", "6 Shortcomings, recommendations")
     t.sheet_communication = pgettext("workbook", "7 Communication")
     t.sheet_evidence = pgettext("workbook", "8 Evidence")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from flask_babel import force_locale, get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from ..core.ids import parse_id
 from ..extensions import db
 from ..models import AuditEvent, Submission, Visit
 from . import services, view as views
+from .audit_view import AuditReader
 
 bp = Blueprint("review", __name__, url_prefix="/review", cli_group=None)
 
@@ -458,33 +460,15 @@ def audit(visit_id: int):
         refuse(visit)
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.visit_id == visit.id)
                                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
-    rows = [(event, audit_action_label(event.action), changes(event.before, event.after)) for event in events]
+    reader = AuditReader(visit, events, lang())
+    rows = [(event, audit_action_label(event.action), reader.rows(event)) for event in events]
     return render_template("review/audit.html", visit=visit, rows=rows, **template_helpers())
-
-
-def changes(before: Any, after: Any) -> list[tuple[str, str, str]]:
-    """Before/after as (key, before, after) rows, keys in a stable order; values as compact JSON."""
-    from json import dumps
-
-    def show(value: Any) -> str:
-        if value is None:
-            return "—"
-        if isinstance(value, str):
-            return value
-        return dumps(value, ensure_ascii=False, sort_keys=True)
-
-    if not isinstance(before, dict) and not isinstance(after, dict):
-        return [("", show(before), show(after))]
-    before = before if isinstance(before, dict) else {}
-    after = after if isinstance(after, dict) else {}
-    keys = list(dict.fromkeys(list(before) + list(after)))
-    return [(key, show(before.get(key)), show(after.get(key))) for key in keys]
 
 
 @bp.get("/visits/<int:visit_id>/record")
 @login_required
 def record(visit_id: int):
-    """The inspection record (biên bản kiểm tra), printable on A4; always in Vietnamese."""
+    """The inspection record (biên bản kiểm tra), printable on A4; the record itself always in Vietnamese."""
     visit = load_visit(visit_id)
     if not may_see_record(visit):
         refuse(visit)
@@ -492,4 +476,7 @@ def record(visit_id: int):
         data = views.build_record(visit, "vi")
         helpers = template_helpers()
         helpers["lang"] = "vi"
-        return render_template("review/record.html", visit=visit, record=data, **helpers)
+        document = Markup(render_template("review/_record_document.html", visit=visit, record=data, **helpers))
+    # The page around it (menu, buttons) stays in the user's language.
+    return render_template("review/record.html", visit=visit, record=data, document=document,
+                           **template_helpers())

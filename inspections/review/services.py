@@ -10,7 +10,8 @@ Every write names the visit version it was based on. The rules:
 - a final visit only accepts "reopen"                      -> NotAllowedNow (422)
 - bad values (checked by the shared checklist validator)   -> InvalidInput (422), per field
 - finalize with conflicts, missing required items, merged values that break the checklist
-  rules or submissions still sent back                     -> NotReady (422) with the reasons
+  rules, an empty conclusion or achievements, or submissions still sent back
+                                                           -> NotReady (422) with the reasons
 
 Functions here only add and flush; the view commits once per request.
 """
@@ -596,6 +597,12 @@ def finalize_reasons(visit: Visit, merge: dict[str, ItemMerge], lang: str = "vi"
         label = template.item(error.code).label(lang) if template.has_item(error.code) else ""
         reasons.append({"kind": "invalid", "item_code": error.code, "label": label, "message": _(
             "%(code)s (%(label)s): %(problem)s", code=error.code, label=label, problem=error.message)})
+    report = db.session.scalar(select(VisitReport).where(VisitReport.visit_id == visit.id))
+    for name, label in (("achievements", _("Achievements")), ("conclusion", _("Conclusion"))):
+        if not (getattr(report, name, "") or "").strip():
+            reasons.append({"kind": "missing_findings", "item_code": "", "field": name, "label": label,
+                            "message": _("%(field)s is empty: write it under “Findings for the record” "
+                                         "and save it before finalizing.", field=label)})
     for submission in db.session.scalars(select(Submission).where(
             Submission.visit_id == visit.id, Submission.state == "submitted",
             Submission.review_state == "has_issues").order_by(Submission.id)):

@@ -1,15 +1,85 @@
 """The merge of one visit from the database: sources, resolutions, and the values reports use."""
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Optional
 
 from sqlalchemy import select
 
 from ..checklists.services import core_template
 from ..extensions import db
-from ..models import Resolution, User, Visit
-from ..submissions import latest_submissions
+from ..models import Resolution, Submission, SubmissionRevision, User, Visit
 from .merge import ItemMerge, ResolutionValue, Source, merge_visit, merged_values
+
+EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """An inspector's checklist as the merge sees it: her latest *submitted* revision.
+
+    The Submission row always holds the newest revision the server has, which may be a draft
+    she saved after submitting; a draft never enters the merge, so then the answers come from
+    the last submitted SubmissionRevision and `draft_revision` says a newer draft exists.
+    """
+
+    submission: Submission
+    revision: int
+    answers: dict[str, Any]
+    notes: dict[str, Any]
+    saved_at: Optional[datetime]
+    received_at: Optional[datetime]
+    late: bool
+    draft_revision: Optional[int] = None
+
+    @property
+    def id(self) -> int:
+        return self.submission.id
+
+    @property
+    def inspector(self) -> User:
+        return self.submission.inspector
+
+    @property
+    def inspector_id(self) -> int:
+        return self.submission.inspector_id
+
+    @property
+    def review_state(self) -> str:
+        return self.submission.review_state
+
+
+def submitted_checklists(visit_id: int) -> list[Checklist]:
+    """Each inspector's latest submitted checklist for a visit, drafts left out, by inspector id.
+
+    An inspector with a submitted checklist and a newer draft keeps the submitted revision
+    in the merge until the draft is submitted; one who never submitted has none.
+    """
+    rows = list(db.session.scalars(select(Submission).where(Submission.visit_id == visit_id)
+                                   .order_by(Submission.id)))
+    drafts = [row.id for row in rows if row.state != "submitted"]
+    last_submitted: dict[int, SubmissionRevision] = {}
+    if drafts:
+        for revision in db.session.scalars(select(SubmissionRevision).where(
+                SubmissionRevision.submission_id.in_(drafts), SubmissionRevision.state == "submitted")
+                .order_by(SubmissionRevision.revision)):
+            last_submitted[revision.submission_id] = revision
+    candidates: list[Checklist] = []
+    for row in rows:
+        if row.state == "submitted":
+            candidates.append(Checklist(row, row.revision, row.answers or {}, row.notes or {},
+                                        row.client_saved_at or row.updated_at, row.updated_at,
+                                        bool(row.late)))
+        elif row.id in last_submitted:
+            rev = last_submitted[row.id]
+            candidates.append(Checklist(row, rev.revision, rev.answers or {}, rev.notes or {},
+                                        rev.client_saved_at or rev.received_at, rev.received_at,
+                                        bool(rev.late), draft_revision=row.revision))
+    latest: dict[int, Checklist] = {}
+    for checklist in sorted(candidates, key=lambda c: (c.received_at or EARLIEST, c.id)):
+        latest[checklist.inspector_id] = checklist
+    return sorted(latest.values(), key=lambda c: c.inspector_id)
 
 
 def resolutions_of(visit_id: int) -> dict[str, ResolutionValue]:
@@ -27,21 +97,20 @@ def resolutions_of(visit_id: int) -> dict[str, ResolutionValue]:
 
 
 def sources_of(visit_id: int) -> dict[str, list[Source]]:
-    """Every inspector's latest submitted answer, by item code."""
+    """Every inspector's latest submitted answer, by item code (newer drafts left out)."""
     by_item: dict[str, list[Source]] = {}
-    for submission in latest_submissions(visit_id):
-        inspector = submission.inspector
+    for checklist in submitted_checklists(visit_id):
+        inspector = checklist.inspector
         agency = ""
         if inspector.agency is not None:
             agency = inspector.agency.short_name or inspector.agency.name
-        notes = submission.notes or {}
-        for code, value in (submission.answers or {}).items():
+        notes = checklist.notes
+        for code, value in checklist.answers.items():
             by_item.setdefault(code, []).append(Source(
-                submission_id=submission.id, inspector_id=inspector.id,
+                submission_id=checklist.id, inspector_id=inspector.id,
                 inspector_name=inspector.display_name, agency=agency,
-                revision=submission.revision, value=value, note=str(notes.get(code, "") or ""),
-                saved_at=submission.client_saved_at or submission.updated_at,
-                late=bool(submission.late),
+                revision=checklist.revision, value=value, note=str(notes.get(code, "") or ""),
+                saved_at=checklist.saved_at, late=checklist.late,
             ))
     return by_item
 

@@ -30,10 +30,9 @@ from ..models import (
     Visit,
     VisitReport,
 )
-from ..submissions import latest_submissions
 from .merge import ItemMerge, Source, canonical, count_states, is_answered
 from .services import finalize_reasons, jsonable
-from .values import visit_merge, visit_values
+from .values import Checklist, submitted_checklists, visit_merge, visit_values
 
 STATE_LABELS = {
     "agreed": _l("Agreed"),
@@ -172,7 +171,7 @@ class Change:
 
 @dataclass
 class SubmissionView:
-    submission: Submission
+    checklist: Checklist  # her latest submitted revision (what the merge uses)
     name: str
     agency: str
     comments: list[ReviewComment]
@@ -180,17 +179,52 @@ class SubmissionView:
     changes: list[Change]
 
     @property
+    def submission(self) -> Submission:
+        return self.checklist.submission
+
+    @property
+    def revision(self) -> int:
+        return self.checklist.revision
+
+    @property
+    def received_at(self) -> Optional[datetime]:
+        return self.checklist.received_at
+
+    @property
+    def late(self) -> bool:
+        return self.checklist.late
+
+    @property
+    def draft_revision(self) -> Optional[int]:
+        """The revision of a newer draft saved after this one was submitted (not merged)."""
+        return self.checklist.draft_revision
+
+    @property
     def resubmitted(self) -> bool:
-        return self.sent_back_revision is not None and self.submission.revision > self.sent_back_revision
+        return self.sent_back_revision is not None and self.revision > self.sent_back_revision
 
 
 @dataclass
 class LateChange:
+    """One item a late checklist changes: `before` is the inspector's own previous submitted
+    revision when she had one before the visit was finalized, else the final value."""
+
     code: str
     label: str
     inspector: str
     final: str
     late: str
+    before: str = ""
+    previous_revision: Optional[int] = None  # None: compared with the final value
+
+
+@dataclass
+class PendingMember:
+    """A team member with no submitted checklist for the visit."""
+
+    name: str
+    agency: str
+    has_draft: bool
 
 
 @dataclass
@@ -205,6 +239,7 @@ class MergeView:
     late_changes: list[LateChange]
     late_submissions: list[SubmissionView]
     reasons: list[dict[str, str]]
+    not_submitted: list[PendingMember] = field(default_factory=list)
 
     def filtered(self, show: str) -> list[tuple[Any, list[ItemView]]]:
         """The sections with only the items the filter keeps (empty sections left out)."""
@@ -228,7 +263,7 @@ def agency_of(user: User) -> str:
 def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
     template = core_template(visit.team.campaign.template)
     merge = visit_merge(visit)
-    submissions = latest_submissions(visit.id)
+    submissions = submitted_checklists(visit.id)
     by_id = {s.id: s for s in submissions}
     comments_by_sub: dict[int, list[ReviewComment]] = {s.id: [] for s in submissions}
     if submissions:
@@ -247,7 +282,7 @@ def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
             old = db.session.scalar(select(SubmissionRevision.answers).where(
                 SubmissionRevision.submission_id == submission.id,
                 SubmissionRevision.revision == sent_back)) or {}
-            new = submission.answers or {}
+            new = submission.answers
             for item in template.items:
                 code = item.code
                 if code not in old and code not in new:
@@ -267,7 +302,7 @@ def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
         for item in section_items:
             item_merge = merge[item.code]
             sources = [SourceView(s, format_value(item, s.value, lang),
-                                  by_id[s.submission_id].updated_at if s.submission_id in by_id else None,
+                                  by_id[s.submission_id].received_at if s.submission_id in by_id else None,
                                   before_send_back.get((s.submission_id, item.code)))
                        for s in item_merge.sources]
             answered_ids = {s.submission_id for s in item_merge.sources}
@@ -299,22 +334,69 @@ def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
     if visit.status == "final":
         final_values = visit_values(visit)
         for sub_view in sub_views:
-            submission = sub_view.submission
-            if not submission.late or (visit.finalized_at and submission.updated_at
-                                       and submission.updated_at < visit.finalized_at):
+            checklist = sub_view.checklist
+            if not checklist.late or (visit.finalized_at and checklist.received_at
+                                      and checklist.received_at < visit.finalized_at):
                 continue
             late_subs.append(sub_view)
-            for code, value in (submission.answers or {}).items():
-                if code not in items or not is_answered(value):
-                    continue
-                if canonical(value) != canonical(final_values.get(code)):
-                    item = items[code].item
-                    late_changes.append(LateChange(code, item.label(lang), sub_view.name,
-                                                   format_value(item, final_values.get(code), lang),
-                                                   format_value(item, value, lang)))
+            late_changes.extend(late_changes_of(visit, sub_view, items, final_values, lang))
     reasons = [] if visit.status == "final" else finalize_reasons(visit, merge, lang)
     return MergeView(visit, template, lang, sections, items, counts, sub_views, late_changes,
-                     late_subs, reasons)
+                     late_subs, reasons, not_submitted_members(visit, submissions))
+
+
+def previous_submitted_revision(checklist: Checklist, before: Optional[datetime]) -> Optional[SubmissionRevision]:
+    """The inspector's last submitted revision received before `before` (the finalization)."""
+    if before is None:
+        return None
+    return db.session.scalar(select(SubmissionRevision).where(
+        SubmissionRevision.submission_id == checklist.id, SubmissionRevision.state == "submitted",
+        SubmissionRevision.revision < checklist.revision, SubmissionRevision.received_at < before)
+        .order_by(SubmissionRevision.revision.desc()).limit(1))
+
+
+def late_changes_of(visit: Visit, sub_view: SubmissionView, items: dict[str, ItemView],
+                    final_values: dict[str, Any], lang: str) -> list[LateChange]:
+    """What a late checklist changes: compared with her own previous submitted revision (so
+    only what she changed after the sign-off shows), or with the final values when the late
+    checklist is her first."""
+    checklist = sub_view.checklist
+    previous = previous_submitted_revision(checklist, visit.finalized_at)
+    baseline = (previous.answers or {}) if previous is not None else final_values
+    out = []
+    for item_view in items.values():
+        code, item = item_view.code, item_view.item
+        value = checklist.answers.get(code)
+        old = baseline.get(code)
+        if previous is None and not is_answered(value):
+            continue  # a first checklist that leaves an item out changes nothing
+        if not is_answered(value) and not is_answered(old):
+            continue
+        if canonical(value) == canonical(old):
+            continue
+        out.append(LateChange(code, item.label(lang), sub_view.name,
+                              format_value(item, final_values.get(code), lang),
+                              format_value(item, value, lang), format_value(item, old, lang),
+                              previous.revision if previous is not None else None))
+    return out
+
+
+def not_submitted_members(visit: Visit, checklists: list[Checklist]) -> list[PendingMember]:
+    """The team's members (the lead, who merges, aside) with no submitted checklist yet."""
+    team = visit.team
+    submitted = {c.inspector_id for c in checklists}
+    drafts = set(db.session.scalars(select(Submission.inspector_id).where(Submission.visit_id == visit.id)))
+    rows = db.session.execute(
+        select(TeamMember, User).join(User, TeamMember.user_id == User.id)
+        .where(TeamMember.team_id == team.id).order_by(TeamMember.id)).all()
+    out = []
+    for member, user in rows:
+        if user.id == team.lead_id or member.team_role == "lead" or user.id in submitted:
+            continue
+        if not user.is_active_account:
+            continue
+        out.append(PendingMember(user.display_name, agency_of(user), user.id in drafts))
+    return out
 
 
 # --- JSON ----------------------------------------------------------------------------------
@@ -370,8 +452,8 @@ def merge_json(view: MergeView) -> dict[str, Any]:
         "submissions": [jsonable({
             "id": s.submission.id, "inspector": {"id": s.submission.inspector_id, "name": s.name,
                                                  "agency": s.agency},
-            "revision": s.submission.revision, "review_state": s.submission.review_state,
-            "late": s.submission.late, "received_at": s.submission.updated_at,
+            "revision": s.revision, "review_state": s.submission.review_state,
+            "late": s.late, "received_at": s.received_at, "newer_draft_revision": s.draft_revision,
             "sent_back_revision": s.sent_back_revision,
             "comments": [{"item_code": c.item_code, "comment": c.comment, "revision": c.revision,
                           "created_at": c.created_at, "addressed_at": c.addressed_at}
@@ -379,8 +461,11 @@ def merge_json(view: MergeView) -> dict[str, Any]:
             "changes_since_sent_back": [{"item_code": c.code, "before": c.before, "after": c.after}
                                         for c in s.changes],
         }) for s in view.submissions],
-        "late_changes": [{"item_code": c.code, "inspector": c.inspector, "final": c.final, "late": c.late}
+        "late_changes": [{"item_code": c.code, "inspector": c.inspector, "final": c.final, "late": c.late,
+                          "before": c.before, "previous_revision": c.previous_revision}
                          for c in view.late_changes],
+        "not_submitted": [{"name": m.name, "agency": m.agency, "has_draft": m.has_draft}
+                          for m in view.not_submitted],
         "finalize_blockers": view.reasons,
     }
 

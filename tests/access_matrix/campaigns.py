@@ -3,7 +3,8 @@
 ROUTES: every GET endpoint -> role -> "ok" (200) or "forbidden" (403 or 404), requested with
 the demo ids of team 1's objects (campaign 1, team 1, visit 1, unit 1, agency 1, a user id).
 "lead" means lead1, the lead of team 1: leads open the campaign list, the dashboard and their
-own team's page read-only; everything else is the coordinator's, and users are the admin's.
+own team's page read-only; everything else is the coordinator's; coordinators add and edit lead and inspector accounts
+(the demo user id is inspector1's), the users import and every other account are the admin's.
 
 POST_ROUTES: every POST endpoint, same shape: "forbidden" roles must get 403/404 and change
 nothing; "ok" roles are allowed through (the answer may still be 400/302 for an empty form).
@@ -40,9 +41,9 @@ ROUTES = {
     "campaigns.unit_edit": MANAGERS,
     "campaigns.units_import": MANAGERS,
     "campaigns.units_import_blank": MANAGERS,
-    "campaigns.users": ADMIN,
-    "campaigns.user_new": ADMIN,
-    "campaigns.user_edit": ADMIN,
+    "campaigns.users": MANAGERS,  # coordinators: lead and inspector accounts
+    "campaigns.user_new": MANAGERS,  # coordinators: lead and inspector accounts
+    "campaigns.user_edit": MANAGERS,  # coordinators: lead and inspector accounts
     "campaigns.users_import": ADMIN,
     "campaigns.users_import_blank": ADMIN,
 }
@@ -72,11 +73,11 @@ POST_ROUTES = {
     "campaigns.unit_restore": MANAGERS,
     "campaigns.units_import": MANAGERS,
     "campaigns.units_import_confirm": MANAGERS,
-    "campaigns.user_new": ADMIN,
-    "campaigns.user_edit": ADMIN,
-    "campaigns.user_archive": ADMIN,
-    "campaigns.user_restore": ADMIN,
-    "campaigns.user_end_sessions": ADMIN,
+    "campaigns.user_new": MANAGERS,
+    "campaigns.user_edit": MANAGERS,  # the demo user id is inspector1's
+    "campaigns.user_archive": MANAGERS,
+    "campaigns.user_restore": MANAGERS,
+    "campaigns.user_end_sessions": MANAGERS,
     "campaigns.users_import": ADMIN,
     "campaigns.users_import_confirm": ADMIN,
 }

@@ -108,8 +108,11 @@ def test_lead_without_a_team_in_the_campaign_gets_not_found(client, login_as, ap
     assert "Kiểm tra liên ngành" not in page_text(client.get("/campaigns/"))
 
 
-def test_coordinator_is_refused_the_users_pages(client, login_as):
+def test_coordinator_opens_the_users_page_but_not_the_users_import(client, login_as):
     login_as("coordinator")
+    page = page_text(client.get("/campaigns/users"))
+    assert "/campaigns/users/new" in page and "/campaigns/users/import" not in page
+    assert "/campaigns/users" in page_text(client.get("/campaigns/"))  # the desk menu links it
+    assert client.get("/campaigns/users/import").status_code == 403
+    login_as("lead1")
     assert client.get("/campaigns/users").status_code == 403
-    page = page_text(client.get("/campaigns/"))
-    assert "/campaigns/users" not in page  # no link to what they cannot open

@@ -91,7 +91,56 @@ def test_archived_user_cannot_log_in_and_is_not_offered_as_member(client, login_
     assert user_by_name(query, "inspector3").is_active_account
 
 
-def test_coordinator_cannot_create_users(client, login_as, query):
+def test_coordinator_creates_an_inspector_and_a_lead_account(client, login_as, query, audit_events, app):
     login_as("coordinator")
-    assert client.post("/campaigns/users/new", data=new_user()).status_code == 403
-    assert user_by_name(query, "inspector5") is None
+    form = page_text(client.get("/campaigns/users/new"))
+    offered = form.split('name="role"')[1].split("</select>")[0]
+    assert 'value="inspector"' in offered and 'value="lead"' in offered
+    assert 'value="admin"' not in offered and 'value="coordinator"' not in offered
+    assert client.post("/campaigns/users/new", data=new_user()).status_code == 302
+    assert client.post("/campaigns/users/new", data=new_user(username="lead7", role="lead")).status_code == 302
+    assert user_by_name(query, "inspector5").role == "inspector" and user_by_name(query, "lead7").role == "lead"
+    assert [e.after["username"] for e in audit_events("user.create")] == ["inspector5", "lead7"]
+    fresh = app.test_client()
+    assert fresh.post("/api/v1/session", json={"username": "inspector5", "password": "a-good-pass-1"}).status_code == 200
+
+
+def test_coordinator_cannot_create_or_promote_to_admin_or_coordinator(client, login_as, query):
+    login_as("coordinator")
+    for role in ("admin", "coordinator"):
+        response = client.post("/campaigns/users/new", data=new_user(username=f"new-{role}", role=role))
+        assert response.status_code == 400 and user_by_name(query, f"new-{role}") is None
+        assert "Vai trò" in page_text(response)  # the refused field is named
+    inspector = user_by_name(query, "inspector4")
+    for role in ("admin", "coordinator"):
+        data = new_user(username="inspector4", full_name="Đặng Quốc Bảo", role=role,
+                        agency_id=str(inspector.agency_id), email="", password="")
+        assert client.post(f"/campaigns/users/{inspector.id}/edit", data=data).status_code == 400
+        assert user_by_name(query, "inspector4").role == "inspector"
+    # An inspector may become a lead (building a team needs one).
+    data = new_user(username="inspector4", full_name="Đặng Quốc Bảo", role="lead",
+                    agency_id=str(inspector.agency_id), email="", password="")
+    assert client.post(f"/campaigns/users/{inspector.id}/edit", data=data).status_code == 302
+    assert user_by_name(query, "inspector4").role == "lead"
+
+
+def test_coordinator_cannot_touch_admin_or_coordinator_accounts(client, login_as, query):
+    login_as("coordinator")
+    admin = user_by_name(query, "admin")
+    assert client.get(f"/campaigns/users/{admin.id}/edit").status_code == 403
+    data = new_user(username="admin", full_name="Quản trị", role="admin", agency_id="", email="",
+                    password="taken-over-1")
+    assert client.post(f"/campaigns/users/{admin.id}/edit", data=data).status_code == 403
+    assert client.post(f"/campaigns/users/{admin.id}/archive").status_code == 403
+    assert user_by_name(query, "admin").is_active_account
+    page = page_text(client.get("/campaigns/users"))
+    assert f"/campaigns/users/{admin.id}/edit" not in page
+    assert client.post("/campaigns/users/import", data={}).status_code == 403
+
+
+def test_admin_keeps_full_control_of_roles(client, login_as, query):
+    login_as("admin")
+    assert client.post("/campaigns/users/new", data=new_user(username="coord2", role="coordinator")).status_code == 302
+    assert user_by_name(query, "coord2").role == "coordinator"
+    form = page_text(client.get("/campaigns/users/new")).split('name="role"')[1].split("</select>")[0]
+    assert all(f'value="{role}"' in form for role in ("admin", "coordinator", "lead", "inspector"))

@@ -91,3 +91,16 @@ def version(app):
 
 def page_text(response) -> str:
     return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def write_findings(version):
+    """write_findings(lead_client, visit_id): achievements and a conclusion, which finalizing needs."""
+
+    def write(client, visit_id: int, achievements: str = "Kế hoạch ban hành đúng hạn",
+              conclusion: str = "Cơ bản thực hiện tốt") -> None:
+        response = client.post(f"/review/visits/{visit_id}/report", data={
+            "version": version(visit_id), "achievements": achievements, "conclusion": conclusion})
+        assert response.status_code == 303, response.status_code
+
+    return write

@@ -74,13 +74,15 @@ def test_staff_read_everything_but_change_nothing(login, submit, visit_id):
         assert client.get(f"/review/visits/{visit_id}/send-back").status_code == 403
 
 
-def test_inspectors_see_the_record_only_once_final(login, submit, version, visit_id):
+def test_inspectors_see_the_record_only_once_final(login, submit, version, visit_id, write_findings):
     submit("inspector1", visit_id, answers())
     inspector = login("inspector1")
     for suffix in ("", "/audit", "/record"):
         assert inspector.get(f"/review/visits/{visit_id}{suffix}").status_code == 403, suffix
     assert inspector.get(f"/api/v1/visits/{visit_id}/merge").status_code == 403
-    login("lead1").post(f"/api/v1/visits/{visit_id}/finalize", json={"version": version(visit_id)})
+    lead = login("lead1")
+    write_findings(lead, visit_id)
+    lead.post(f"/api/v1/visits/{visit_id}/finalize", json={"version": version(visit_id)})
     assert inspector.get(f"/review/visits/{visit_id}/record").status_code == 200
     assert inspector.get(f"/review/visits/{visit_id}").status_code == 403
 

@@ -40,6 +40,10 @@ def test_lead_decides_a_conflict_finalizes_and_prints_on_a_phone(live_server, su
     assert page.locator("#item-A1").get_attribute("data-state") == "resolved"
     assert page.locator("[data-count=conflict]").inner_text() == "0"
 
+    page.fill("#report-achievements", "Kế hoạch ban hành đúng hạn")
+    page.fill("#report-conclusion", "Cơ bản thực hiện tốt")
+    page.locator("#findings form.report-form button[type=submit]").click()
+    page.wait_for_load_state()
     page.locator("#sign-off button[type=submit]").click()
     page.wait_for_load_state()
     with live_server.app.app_context():

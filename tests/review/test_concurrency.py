@@ -87,10 +87,11 @@ def test_a_save_that_raced_past_the_check_still_loses_cleanly(app, demo, submit,
         assert db.session.scalar(select(AuditEvent.id)) is None
 
 
-def test_every_write_bumps_the_version_once(login, submit, version, visit_id):
+def test_every_write_bumps_the_version_once(login, submit, version, visit_id, write_findings):
     submission_id = submit("inspector1", visit_id, answers(A1="yes"))
     submit("inspector2", visit_id, answers(A1="no"))
     lead = login("lead1")
+    write_findings(lead, visit_id)
     steps = [
         ("resolutions", {"item_code": "A1", "source": "picked", "submission_id": submission_id}),
         ("send-back", {"submission_id": submission_id, "comments": [{"comment": "see A3"}]}),

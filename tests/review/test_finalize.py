@@ -32,25 +32,29 @@ def test_finalize_is_refused_with_each_conflict_and_missing_item_named(app, logi
     assert api.status_code == 422
     body = api.get_json()
     assert body["error"] == "not_ready"
-    assert [(r["kind"], r["item_code"]) for r in body["reasons"]] == [("conflict", "A1"), ("missing_required", "A2")]
+    assert [(r["kind"], r["item_code"]) for r in body["reasons"]] == [
+        ("conflict", "A1"), ("missing_required", "A2"), ("missing_findings", ""), ("missing_findings", "")]
+    assert [r.get("field") for r in body["reasons"]][2:] == ["achievements", "conclusion"]
     assert all(r["label"] and r["message"] for r in body["reasons"])
 
 
-def test_a_checklist_still_sent_back_blocks_finalizing(login, submit, version, visit_id):
+def test_a_checklist_still_sent_back_blocks_finalizing(login, submit, version, visit_id, write_findings):
     submission_id = submit("inspector1", visit_id, answers())
     lead = login("lead1")
+    write_findings(lead, visit_id)
     lead.post(f"/api/v1/visits/{visit_id}/send-back", json={
         "version": version(visit_id), "submission_id": submission_id, "comments": [{"comment": "Check C"}]})
     body = lead.post(f"/api/v1/visits/{visit_id}/finalize", json={"version": version(visit_id)}).get_json()
     assert [r["kind"] for r in body["reasons"]] == ["has_issues"]
 
 
-def test_finalize_writes_a_resolution_for_every_merged_item(app, demo, login, submit, version, visit_id):
+def test_finalize_writes_a_resolution_for_every_merged_item(app, demo, login, submit, version, visit_id, write_findings):
     first = submit("inspector1", visit_id, answers(A1="yes", H2="Plans issued on time"))
     second = submit("inspector2", visit_id, answers(A1="no", G3="2026-06-09"))
     lead = login("lead1")
     lead.post(f"/review/visits/{visit_id}/resolve", data={
         "version": version(visit_id), "item_code": "A1", "choice": f"pick-{second}"})
+    write_findings(lead, visit_id)
     v = version(visit_id)
     response = lead.post(f"/review/visits/{visit_id}/finalize", data={"version": v})
     assert response.status_code == 303
@@ -81,11 +85,12 @@ def test_finalize_writes_a_resolution_for_every_merged_item(app, demo, login, su
     assert again.status_code == 422 and again.get_json()["error"] == "visit_final"
 
 
-def test_reopen_needs_a_reason_and_is_audited(app, login, submit, version, visit_id):
+def test_reopen_needs_a_reason_and_is_audited(app, login, submit, version, visit_id, write_findings):
     submit("inspector1", visit_id, answers())
     lead = login("lead1")
     assert lead.post(f"/api/v1/visits/{visit_id}/reopen", json={
         "version": version(visit_id), "reason": "x"}).get_json()["error"] == "not_final"
+    write_findings(lead, visit_id)
     lead.post(f"/api/v1/visits/{visit_id}/finalize", json={"version": version(visit_id)})
     no_reason = lead.post(f"/review/visits/{visit_id}/reopen", data={"version": version(visit_id), "reason": " "})
     assert no_reason.status_code == 422 and 'id="reopen-reason"' in page_text(no_reason)
@@ -106,7 +111,9 @@ def test_reopen_needs_a_reason_and_is_audited(app, login, submit, version, visit
     assert lead.post(f"/api/v1/visits/{visit_id}/finalize", json={"version": version(visit_id)}).status_code == 200
 
 
-def test_finalize_page_says_when_the_visit_is_ready(login, submit, visit_id):
+def test_finalize_page_says_when_the_visit_is_ready(login, submit, visit_id, write_findings):
     submit("inspector1", visit_id, answers())
-    html = page_text(login("lead1").get(f"/review/visits/{visit_id}"))
+    lead = login("lead1")
+    write_findings(lead, visit_id)
+    html = page_text(lead.get(f"/review/visits/{visit_id}"))
     assert "có thể hoàn tất biên bản" in html

@@ -10,9 +10,11 @@ from inspections.review.values import visit_values
 from .conftest import answers, page_text
 
 
-def test_a_late_submission_shows_a_banner_with_what_it_would_change(app, login, submit, version, visit_id):
+def test_a_late_submission_shows_a_banner_with_what_it_would_change(app, login, submit, version, visit_id,
+                                                                   write_findings):
     submit("inspector1", visit_id, answers(C1={"male": 60, "female": 40}))
     lead = login("lead1")
+    write_findings(lead, visit_id)
     assert lead.post(f"/api/v1/visits/{visit_id}/finalize", json={"version": version(visit_id)}).status_code == 200
     html = page_text(lead.get(f"/review/visits/{visit_id}"))
     assert 'id="late"' not in html

@@ -54,7 +54,9 @@ def test_drafts_are_not_merged(login, submit, visit_id):
     submit("inspector2", visit_id, answers(A1="no"), state="draft")
     html = page_text(login("lead1").get(f"/review/visits/{visit_id}"))
     assert 'data-item="A1" data-state="single"' in html
-    assert "Hoàng Văn Đức" not in html
+    submissions = html.split('id="submissions"')[1].split('id="not-submitted"')[0]
+    assert "Hoàng Văn Đức" not in submissions  # a draft is no checklist in the merge
+    assert "Hoàng Văn Đức" in html.split('id="not-submitted"')[1].split("</section>")[0]
 
 
 def test_items_that_do_not_apply_to_the_unit_are_left_out(login, visit_id, visits):
@@ -90,4 +92,4 @@ def test_api_merge_gives_every_item_with_sources_state_resolution_and_version(lo
     assert items["H1"]["state"] == "unanswered"
     assert body["counts"]["conflict"] == 1 and body["counts"]["submissions"] == 2
     assert {s["review_state"] for s in body["submissions"]} == {"received"}
-    assert [b["kind"] for b in body["finalize_blockers"]] == ["conflict"]
+    assert [b["kind"] for b in body["finalize_blockers"]] == ["conflict", "missing_findings", "missing_findings"]

@@ -49,7 +49,7 @@ def test_record_is_vietnamese_even_when_the_user_reads_english(login, submit, vi
     assert "BIÊN BẢN KIỂM TRA" in html and "INSPECTION RECORD" not in html
 
 
-def test_audit_trail_lists_each_decision_with_before_and_after(login, submit, version, visit_id):
+def test_audit_trail_lists_each_decision_with_before_and_after(login, submit, version, visit_id, write_findings):
     sub = submit("inspector1", visit_id, answers(A1="yes"))
     submit("inspector2", visit_id, answers(A1="no"))
     lead = login("lead1")
@@ -59,6 +59,7 @@ def test_audit_trail_lists_each_decision_with_before_and_after(login, submit, ve
     lead.post(api + "/send-back", json={"version": version(visit_id), "submission_id": sub,
                                         "comments": [{"item_code": "A3", "comment": "Attach the document"}]})
     lead.post(api + "/approve", json={"version": version(visit_id), "submission_id": sub})
+    write_findings(lead, visit_id)
     lead.post(api + "/finalize", json={"version": version(visit_id)})
     lead.post(api + "/reopen", json={"version": version(visit_id), "reason": "Wrong unit representative"})
     html = page_text(lead.get(f"/review/visits/{visit_id}/audit"))
@@ -68,4 +69,4 @@ def test_audit_trail_lists_each_decision_with_before_and_after(login, submit, ve
     assert "Wrong unit representative" in html and "Attach the document" in html
     assert "Trần Văn Minh" in html
     pick = html.split('data-action="resolution.pick"')[1].split("</li>")[0]
-    assert "conflict" in pick and "picked" in pick  # before: a conflict; after: the picked answer
+    assert "Khác nhau" in pick and "chọn từ câu trả lời" in pick  # before: a conflict; after: the picked answer
