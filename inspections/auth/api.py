@@ -1,5 +1,5 @@
 """JSON session API for the app and scripts: /api/v1/session and /api/v1/csrf."""
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
