@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from .. import access, json_error
 from ..api import Problem, json_path, read_json
 from ..core.ids import parse_id
-from ..core.text import text_error, text_problem
+from ..core.text import text_problem
 from ..extensions import db
 from ..models import Visit, utcnow
 from ..submissions import SubmissionResult
@@ -141,10 +141,6 @@ def put_attachment(attachment_uuid: str):
     visit_id = parse_id(visit_text)
     if visit_id is None:
         return json_error(400, "bad_request", _("Say which visit the file belongs to (visit_id)."), field="visit_id")
-    for name, header in (("filename", "X-Filename"), ("item_code", "X-Item-Code")):
-        refused = text_error(_upload_param(name, header), name)
-        if refused:
-            return json_error(400, "bad_request", refused, field=name)
     visit = db.session.get(Visit, visit_id)
     if visit is None or not access.can(current_user, "visit.view", visit):
         return json_error(404, "not_found", _("Not found, or not yours to see."), field="visit_id")
