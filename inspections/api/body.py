@@ -260,6 +260,8 @@ def find_problems(value: Any) -> Iterator[Problem]:
 
 def read_json(*, report_values: bool = False) -> JSONBody:
     """The request's body as JSON, checked (see the module docstring); raises JSONBodyError."""
+    if not request.is_json:  # a cross-site form can send text/plain or form bodies, never JSON
+        raise JSONBodyError(400, "bad_request", _("Send the body as JSON (Content-Type: application/json)."))
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     raw = request.get_data(cache=False)  # over MAX_CONTENT_LENGTH: 413 before anything is read
     if limit and len(raw) > limit:
