@@ -304,12 +304,13 @@ def preload_visits(visit_ids: Iterable[int]) -> list[Visit]:
         )))
 
 
-def preload_submissions(uuids: Iterable[str]) -> dict[str, Submission]:
-    """The submissions already stored under these uuids, in one query per 500 uuids."""
+def preload_submissions(user: User, uuids: Iterable[str]) -> dict[str, Submission]:
+    """The user's submissions already stored under these uuids, in one query per 500 uuids."""
     wanted = sorted(set(uuids))
     found: dict[str, Submission] = {}
     for start in range(0, len(wanted), 500):
-        for row in db.session.scalars(select(Submission).where(Submission.uuid.in_(wanted[start:start + 500]))):
+        for row in db.session.scalars(select(Submission).where(
+                Submission.inspector_id == user.id, Submission.uuid.in_(wanted[start:start + 500]))):
             found[row.uuid] = row
     return found
 
@@ -318,7 +319,7 @@ def store_batch(user: User, items: Iterable[Any], lang: str) -> list[SubmissionR
     """Store each JSON item of a batch for `user`; one result per item, in order."""
     parsed = [(raw, *parse_item(raw)) for raw in items]
     loaded = preload_visits(data.visit_id for _raw, data, _errors in parsed if data is not None)
-    stored = preload_submissions(data.uuid for _raw, data, _errors in parsed if data is not None)
+    stored = preload_submissions(user, (data.uuid for _raw, data, _errors in parsed if data is not None))
     results: list[Optional[SubmissionResult]] = [None] * len(parsed)
     # Stored in visit order (a stable sort: one uuid's revisions keep their order), so that two
     # batches touching the same visits lock their rows in the same order and never deadlock.
