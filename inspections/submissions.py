@@ -104,10 +104,25 @@ def default_uuid(visit_id: int, inspector_id: int) -> str:
     return str(uuid_module.uuid5(SUBMISSION_NAMESPACE, f"visit:{visit_id}:inspector:{inspector_id}"))
 
 
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def encode_content(answers: dict[str, Any], notes: dict[str, Any], state: str) -> tuple[str, str, str]:
+    """(answers JSON, notes JSON, content hash), each JSON text encoded once.
+
+    The hash is the SHA-256 of the canonical JSON of {"answers", "notes", "state"} (sorted keys,
+    compact, UTF-8). Sorted, those keys come in exactly that order, so the canonical text is
+    the two encoded parts put together: the lean ingest path stores the same texts it hashed.
+    Raises UnicodeEncodeError for text that is not valid Unicode (a lone surrogate).
+    """
+    answers_json, notes_json = _canonical(answers), _canonical(notes)
+    canonical = f'{{"answers":{answers_json},"notes":{notes_json},"state":{_canonical(state)}}}'
+    return answers_json, notes_json, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def content_hash(answers: dict[str, Any], notes: dict[str, Any], state: str) -> str:
-    canonical = json.dumps({"answers": answers, "notes": notes, "state": state},
-                           sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return encode_content(answers, notes, state)[2]
 
 
 def template_label(template_row) -> str:
