@@ -6,6 +6,8 @@ costs a fixed number of statements however many items it holds (counted, not tim
 """
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import event, select
 
 from inspections.extensions import db
@@ -124,3 +126,13 @@ def test_a_batch_costs_the_same_few_statements_whatever_its_size(make_app, demo,
     assert five_updates <= one + 5, five_updates
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(SubmissionRevision)) == 126
+
+
+def test_a_lone_surrogate_rejects_its_item_alone(app, demo, visits):
+    client = login(app)
+    good, bad = item(visits["SYT"]), item(visits["STC"], notes={"A1": "m\ud800"})
+    body = '{"submissions": [%s, %s]}' % (json.dumps(good), json.dumps(bad))  # ASCII escapes: \\ud800
+    response = client.post("/api/v1/submissions", data=body, content_type="application/json")
+    out = results(response)
+    assert [(r["status"], r.get("reason")) for r in out] == [("created", None), ("rejected", "invalid")]
+    assert rows_of(app, good["uuid"]) is not None and rows_of(app, bad["uuid"]) is None
