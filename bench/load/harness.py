@@ -536,7 +536,8 @@ def run_inspector(base_url: str, plan: InspectorPlan, template: str, rounds: int
         client.fetch_csrf()
         visits = client.bootstrap()
         if synced is not None:  # logins apart: everyone syncs together once all are in
-            synced.wait()
+            _arrive(synced)
+            synced = None
         if visits != plan.uuids:
             stats.error(f"{plan.username}: bootstrap sent visits {sorted(visits)} / uuids that differ from the plan")
             return
@@ -567,7 +568,16 @@ def run_inspector(base_url: str, plan: InspectorPlan, template: str, rounds: int
     except Exception as exc:  # noqa: BLE001 - a bug in the client must show, not hang the run
         stats.error(f"{plan.username}: {type(exc).__name__}: {exc}")
     finally:
+        if synced is not None:  # failed before the syncs: the others must not wait for it
+            _arrive(synced)
         client._drop()
+
+
+def _arrive(barrier: threading.Barrier) -> None:
+    try:
+        barrier.wait(timeout=600)
+    except threading.BrokenBarrierError:
+        pass
 
 
 def run_load(base_url: str, plan: Plan, rounds: int, *, deadline: float = 300,
