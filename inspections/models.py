@@ -270,15 +270,19 @@ class Submission(db.Model):
     """One inspector's checklist for one visit, identified by the client's uuid.
 
     `revision` is the client's counter; every stored revision is kept in SubmissionRevision.
+    A uuid is unique per inspector, not across the server: a submission is (inspector, uuid), so
+    a uuid someone else used (by chance or on purpose: default uuids are computable) never
+    stops its owner from storing their checklist under it.
     """
 
     __tablename__ = "submission"
     __table_args__ = (
         _enum_check("state", SUBMISSION_STATES),
         _enum_check("review_state", REVIEW_STATES),
+        UniqueConstraint("inspector_id", "uuid"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    uuid: Mapped[str] = mapped_column(String(36))
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
     inspector_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("checklist_template.id"))

@@ -31,7 +31,9 @@ from .checklists.services import core_template
 from .extensions import db
 from .models import Submission, SubmissionRevision, User, Visit, utcnow
 
-# A fixed namespace: the default uuid of (visit, inspector) is the same on every device.
+# A fixed namespace: the default uuid of (visit, inspector) is the same on every device. Anyone
+# can compute it, and that is harmless: a uuid names a submission only within its inspector's
+# own (submission.inspector_id, uuid is the unique key), so nobody can take someone else's.
 SUBMISSION_NAMESPACE = uuid_module.UUID("6f1d8a52-3c1e-4f57-9d0b-7a0c2e3b9a41")
 
 MESSAGES = {
@@ -102,10 +104,25 @@ def default_uuid(visit_id: int, inspector_id: int) -> str:
     return str(uuid_module.uuid5(SUBMISSION_NAMESPACE, f"visit:{visit_id}:inspector:{inspector_id}"))
 
 
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def encode_content(answers: dict[str, Any], notes: dict[str, Any], state: str) -> tuple[str, str, str]:
+    """(answers JSON, notes JSON, content hash), each JSON text encoded once.
+
+    The hash is the SHA-256 of the canonical JSON of {"answers", "notes", "state"} (sorted keys,
+    compact, UTF-8). Sorted, those keys come in exactly that order, so the canonical text is
+    the two encoded parts put together: the lean ingest path stores the same texts it hashed.
+    Raises UnicodeEncodeError for text that is not valid Unicode (a lone surrogate).
+    """
+    answers_json, notes_json = _canonical(answers), _canonical(notes)
+    canonical = f'{{"answers":{answers_json},"notes":{notes_json},"state":{_canonical(state)}}}'
+    return answers_json, notes_json, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def content_hash(answers: dict[str, Any], notes: dict[str, Any], state: str) -> str:
-    canonical = json.dumps({"answers": answers, "notes": notes, "state": state},
-                           sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return encode_content(answers, notes, state)[2]
 
 
 def template_label(template_row) -> str:
@@ -135,7 +152,7 @@ def store_submission(user: User, data: SubmissionInput, *, lang: str = "vi",
             "template_mismatch", lang, sent=data.template, expected=template_label(campaign_template))}])
 
     new_hash = content_hash(data.answers, data.notes, data.state)
-    existing = _find(data.uuid) if known is LOOK_UP else known
+    existing = _find(user.id, data.uuid) if known is LOOK_UP else known
     if existing is not None:
         decided = _compare_with_existing(user, existing, data, new_hash, lang)
         if decided is not None:
@@ -187,7 +204,7 @@ def store_submission(user: User, data: SubmissionInput, *, lang: str = "vi",
     except IntegrityError:
         # The same uuid or revision arrived at the same moment through another request:
         # compare with what that request stored, exactly as for a resend.
-        raced = _find(data.uuid)
+        raced = _find(user.id, data.uuid)
         if raced is not None:
             decided = _compare_with_existing(user, raced, data, new_hash, lang)
             if decided is not None:
@@ -216,14 +233,17 @@ def _mark_in_progress(visit: Visit) -> None:
     db.session.expire(visit, ["status", "version"])
 
 
-def _find(submission_uuid: str) -> Optional[Submission]:
-    return db.session.scalar(select(Submission).where(Submission.uuid == submission_uuid))
+def _find(inspector_id: int, submission_uuid: str) -> Optional[Submission]:
+    """The inspector's submission under this uuid (another inspector's of the same uuid is not it)."""
+    return db.session.scalar(select(Submission).where(Submission.inspector_id == inspector_id,
+                                                      Submission.uuid == submission_uuid))
 
 
 def _compare_with_existing(user: User, existing: Submission, data: SubmissionInput,
                            new_hash: str, lang: str) -> Optional[SubmissionResult]:
     """The outcome for a uuid already on the server, or None when this is a newer revision."""
     if existing.inspector_id != user.id or existing.visit_id != data.visit_id:
+        # Only ever the user's own submission under this uuid, for another visit.
         return _rejected(data, "uuid_taken", [{"code": "", "field": "uuid", "message": message("uuid_taken", lang)}])
     if data.revision == existing.revision:
         if existing.content_hash == new_hash:

@@ -73,7 +73,8 @@ def _measure(kind: str, url: str, tmp_dir: Path, args: argparse.Namespace) -> bo
                                     threads=args.threads, app_spec=args.app)
     server.start()
     try:
-        stats = harness.run_load(server.url, plan, args.rounds, deadline=args.deadline, think=args.think)
+        stats = harness.run_load(server.url, plan, args.rounds, deadline=args.deadline, think=args.think,
+                                 logins_apart=args.logins_apart)
     finally:
         server.stop()
     figures = harness.describe(stats)
@@ -90,7 +91,9 @@ def _measure(kind: str, url: str, tmp_dir: Path, args: argparse.Namespace) -> bo
         print(f"[{kind}] server log has {tracebacks} traceback(s); the first:\n{log_text[start:start + 3000]}")
     ok = check.ok and not stats.errors and not tracebacks
     print(f"[{kind}] SUMMARY {'OK' if ok else 'FAILED'}: {len(plan.inspectors)} inspectors x {args.rounds} rounds, "
-          f"{args.workers} workers x {args.threads} threads, {args.app} | {figures['requests']} requests in {figures['elapsed_s']} s "
+          f"{args.workers} workers x {args.threads} threads, {args.app} | "
+          f"{'log-in burst ' + str(figures['login_phase_s']) + ' s, then ' if args.logins_apart else ''}"
+          f"{figures['requests']} requests in {figures['elapsed_s']} s "
           f"= {figures['requests_per_s']} req/s, {figures['submissions_stored_per_s']} submissions stored/s | "
           f"latency p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms "
           f"(sync p50 {figures['sync_p50_ms']} / p95 {figures['sync_p95_ms']} ms, "
@@ -118,6 +121,8 @@ def main(argv=None) -> int:
     parser.add_argument("--fast-hash", action="store_true",
                         help="cheap password hashes (default: scrypt, as in production)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument("--logins-apart", action="store_true",
+                        help="log everyone in first, then start the syncs together (latencies of each apart)")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)

@@ -153,6 +153,16 @@ def core_template(row: Template):
     return _parsed[key]
 
 
+def core_template_by_id(template_id: int, content_hash: str):
+    """core_template for a version known by id and content hash: its definition is read from
+    the database only when this process has not parsed that version yet."""
+    key = f"template:{template_id}:{content_hash}"
+    if key not in _parsed:
+        row = db.session.get(Template, template_id)
+        _parsed[key] = checklist.Template.from_dict(row.definition)
+    return _parsed[key]
+
+
 def core_target_set(row: TargetSet):
     """The checklist-core object of a stored target set."""
     key = f"targets:{row.id}:{row.content_hash}"

@@ -191,7 +191,7 @@ def _base_schemas() -> dict[str, Any]:
                 "status": {"type": "string", "enum": ["created", "updated", "unchanged", "stale", "rejected"]},
                 "errors": {"type": "array", "items": _ref("FieldError")},
                 "server_revision": nullable_int,
-                "reason": {"type": "string", "description": "For rejected items: forbidden, conflict, invalid, uuid_taken, template, error."},
+                "reason": {"type": "string", "description": "For rejected items: forbidden, conflict, invalid, uuid_taken (you already use this uuid for another visit; uuids are unique per inspector), template, error."},
                 "late": {"type": "boolean", "description": "Stored after the visit was finalized."},
             },
         },

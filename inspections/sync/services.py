@@ -18,19 +18,24 @@ from typing import Any, Iterable, Optional
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
+from sqlalchemy import Text, and_, bindparam, case, cast, exists, or_, select, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import access
+from .. import access, checklist
+from ..checklists.services import core_template_by_id
 from ..extensions import db
 from ..models import (
-    Campaign, ReviewComment, Submission, Team, Template, User, Visit, utcnow,
+    Campaign, ReviewComment, Submission, SubmissionRevision, Team, TeamMember, Template, Unit, User,
+    Visit, utcnow,
 )
 from ..submissions import (
-    LOOK_UP, SubmissionInput, SubmissionResult, default_uuid, parse_client_time, store_submission,
-    template_label,
+    LOOK_UP, SubmissionInput, SubmissionResult, _rejected, default_uuid, encode_content, message,
+    parse_client_time, store_submission, template_label,
 )
 
 log = logging.getLogger(__name__)
@@ -304,21 +309,41 @@ def preload_visits(visit_ids: Iterable[int]) -> list[Visit]:
         )))
 
 
-def preload_submissions(uuids: Iterable[str]) -> dict[str, Submission]:
-    """The submissions already stored under these uuids, in one query per 500 uuids."""
+def preload_submissions(user: User, uuids: Iterable[str]) -> dict[str, Submission]:
+    """The user's submissions already stored under these uuids, in one query per 500 uuids."""
     wanted = sorted(set(uuids))
     found: dict[str, Submission] = {}
     for start in range(0, len(wanted), 500):
-        for row in db.session.scalars(select(Submission).where(Submission.uuid.in_(wanted[start:start + 500]))):
+        for row in db.session.scalars(select(Submission).where(
+                Submission.inspector_id == user.id, Submission.uuid.in_(wanted[start:start + 500]))):
             found[row.uuid] = row
     return found
 
 
 def store_batch(user: User, items: Iterable[Any], lang: str) -> list[SubmissionResult]:
-    """Store each JSON item of a batch for `user`; one result per item, in order."""
+    """Store each JSON item of a batch for `user`; one result per item, in order.
+
+    The lean path (`_store_lean`): one query for everything the batch needs to know, the rules
+    decided in Python, one multi-row INSERT of the new submissions and one of the history rows,
+    a conditional UPDATE per newer revision, no savepoint. Items it cannot settle that way (a
+    uuid repeated in the batch, a uuid the user already holds on a visit outside the batch, a
+    row another request wrote meanwhile) go through `store_one`, one savepoint each. Should a
+    statement of the lean path fail, the transaction is rolled back and the whole batch is
+    stored item by item instead: same results, only slower.
+    """
     parsed = [(raw, *parse_item(raw)) for raw in items]
+    try:
+        return _store_lean(user, parsed, lang)
+    except SQLAlchemyError:
+        log.exception("batch of %d: the lean path failed; storing item by item", len(parsed))
+        db.session.rollback()
+        return _store_each(user, parsed, lang)
+
+
+def _store_each(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], list]], lang: str) -> list[SubmissionResult]:
+    """Every item through store_one (the ORM path, a savepoint each): the fallback."""
     loaded = preload_visits(data.visit_id for _raw, data, _errors in parsed if data is not None)
-    stored = preload_submissions(data.uuid for _raw, data, _errors in parsed if data is not None)
+    stored = preload_submissions(user, (data.uuid for _raw, data, _errors in parsed if data is not None))
     results: list[Optional[SubmissionResult]] = [None] * len(parsed)
     # Stored in visit order (a stable sort: one uuid's revisions keep their order), so that two
     # batches touching the same visits lock their rows in the same order and never deadlock.
@@ -336,6 +361,224 @@ def store_batch(user: User, items: Iterable[Any], lang: str) -> list[SubmissionR
         results[index] = store_one(user, data, lang, known)
     del loaded, stored  # held until every item is stored (see preload_visits)
     return [r for r in results if r is not None]
+
+
+@dataclass
+class _VisitFacts:
+    """What storing needs to know about one visit of a batch (one row of `_batch_facts`)."""
+
+    visit_id: int
+    status: str
+    fillable: bool  # the user is on the visit's team and the visit is not archived
+    unit_kind: str
+    template_id: int
+    template_label: str
+    template_hash: str
+
+
+@dataclass
+class _Known:
+    """The user's submission already stored under a uuid (columns only, no ORM object)."""
+
+    id: int
+    visit_id: int
+    revision: int
+    content_hash: str
+    late: bool
+
+
+def _batch_facts(user: User, visit_ids: list[int], uuids: list[str]) -> tuple[dict[int, _VisitFacts], dict[str, _Known]]:
+    """One query: the batch's visits (status, unit kind, template, whether the user is on the
+    team: lead or member) and the user's submissions under the batch's uuids on those visits.
+
+    A uuid the user holds on a visit outside the batch is not found here; its INSERT then
+    finds the row (unique per inspector) and that item goes through store_one, which says
+    uuid_taken.
+    """
+    stmt = _STATEMENTS.get("facts")
+    if stmt is None:  # built once: the same statement with new values every request
+        user_id = bindparam("user_id")
+        in_team = or_(Team.lead_id == user_id, exists().where(
+            TeamMember.team_id == Visit.team_id, TeamMember.user_id == user_id)).label("in_team")
+        stmt = _STATEMENTS["facts"] = (
+            select(Visit.id, Visit.status, Visit.archived_at, Unit.kind, Template.id, Template.key,
+                   Template.version, Template.content_hash, in_team,
+                   Submission.id, Submission.uuid, Submission.revision, Submission.content_hash, Submission.late)
+            .join(Team, Team.id == Visit.team_id).join(Campaign, Campaign.id == Team.campaign_id)
+            .join(Template, Template.id == Campaign.template_id).join(Unit, Unit.id == Visit.unit_id)
+            .outerjoin(Submission, and_(Submission.visit_id == Visit.id, Submission.inspector_id == user_id,
+                                        Submission.uuid.in_(bindparam("uuids", expanding=True))))
+            .where(Visit.id.in_(bindparam("visit_ids", expanding=True)))
+        )
+    may_fill = user.role in ("lead", "inspector")
+    visits: dict[int, _VisitFacts] = {}
+    known: dict[str, _Known] = {}
+    for (visit_id, status, archived_at, kind, template_id, key, version, template_hash, member,
+         sub_id, sub_uuid, revision, digest, late) in db.session.execute(
+            stmt, {"user_id": user.id, "uuids": uuids, "visit_ids": visit_ids}):
+        visits[visit_id] = _VisitFacts(visit_id, status, bool(may_fill and member and archived_at is None),
+                                       kind, template_id, f"{key}@{version}", template_hash)
+        if sub_id is not None:
+            known[sub_uuid] = _Known(sub_id, visit_id, revision, digest, bool(late))
+    return visits, known
+
+
+def _json_param(name: str, postgres: bool):
+    """A bound parameter carrying JSON text already encoded (stored as is, not encoded again)."""
+    param = bindparam(name, type_=Text())
+    return cast(param, JSONB) if postgres else param
+
+
+def _insert_statements(postgres: bool):
+    """The multi-row INSERTs of the lean path (built once per dialect)."""
+    cached = _STATEMENTS.get(("writes", postgres))
+    if cached is not None:
+        return cached
+    sub, rev = Submission.__table__, SubmissionRevision.__table__
+    insert = postgresql_insert if postgres else sqlite_insert
+    common = {name: bindparam(name) for name in (
+        "revision", "state", "content_hash", "client_saved_at", "late")}
+    new_submissions = (
+        insert(sub).values(uuid=bindparam("uuid"), visit_id=bindparam("visit_id"),
+                           inspector_id=bindparam("inspector_id"), template_id=bindparam("template_id"),
+                           answers=_json_param("answers", postgres), notes=_json_param("notes", postgres),
+                           received_at=bindparam("now"), updated_at=bindparam("now"),
+                           review_state="received", **common)
+        # A uuid the user already holds (raced in by another request, or on another visit) is
+        # left alone and not returned: that item goes through store_one.
+        .on_conflict_do_nothing(index_elements=["inspector_id", "uuid"])
+        .returning(sub.c.id, sub.c.uuid)
+    )
+    history = insert(rev).values(submission_id=bindparam("submission_id"), answers=_json_param("answers", postgres),
+                                 notes=_json_param("notes", postgres), received_at=bindparam("now"), **common)
+    newer = (
+        update(sub)
+        .where(sub.c.id == bindparam("submission_id"), sub.c.revision < bindparam("revision"))
+        .values(answers=_json_param("answers", postgres), notes=_json_param("notes", postgres),
+                updated_at=bindparam("now"),
+                # the inspector answered a send-back
+                review_state=case((and_(sub.c.review_state == "has_issues", bindparam("state") == "submitted"),
+                                   "received"), else_=sub.c.review_state),
+                **{name: bindparam(name) for name in ("revision", "state", "content_hash", "client_saved_at", "late")})
+    )
+    _STATEMENTS[("writes", postgres)] = (new_submissions, history, newer)
+    return _STATEMENTS[("writes", postgres)]
+
+
+# The lean path's statements, built once per process (SQLAlchemy then reuses their compiled form).
+_STATEMENTS: dict[Any, Any] = {}
+
+
+def check_item(user: User, data: SubmissionInput, facts: Optional[_VisitFacts], known: Optional[_Known],
+               lang: str) -> tuple[Optional[SubmissionResult], Optional[tuple[str, str, str]]]:
+    """The rules of inspections.submissions for one item, from the batch's facts.
+
+    Returns (a final result, None) when the item is settled without writing (rejected,
+    unchanged, stale), else (None, (answers JSON, notes JSON, content hash)) to store.
+    """
+    if facts is None or not facts.fillable:
+        return _rejected(data, "forbidden", [_field_error("visit_id", message("forbidden", lang))]), None
+    if data.template and data.template != facts.template_label:
+        return _rejected(data, "template", [_field_error("template", message(
+            "template_mismatch", lang, sent=data.template, expected=facts.template_label))]), None
+    try:
+        encoded = encode_content(data.answers, data.notes, data.state)
+    except UnicodeEncodeError:
+        return _rejected(data, "invalid", [_field_error("answers", _(
+            "Answers and notes must be valid Unicode text (a lone surrogate such as \\ud800 is not)."))]), None
+    if known is not None:
+        if known.visit_id != data.visit_id:
+            return _rejected(data, "uuid_taken", [_field_error("uuid", message("uuid_taken", lang))]), None
+        if data.revision == known.revision:
+            if known.content_hash == encoded[2]:
+                return SubmissionResult(data.uuid, "unchanged", server_revision=known.revision, late=known.late), None
+            return _rejected(data, "conflict", [_field_error("revision", message(
+                "conflict", lang, revision=data.revision))], server_revision=known.revision), None
+        if data.revision < known.revision:
+            return SubmissionResult(data.uuid, "stale", server_revision=known.revision, errors=[_field_error(
+                "revision", message("stale", lang, revision=known.revision))]), None
+    template = core_template_by_id(facts.template_id, facts.template_hash)
+    problems = checklist.validate_answers(template, facts.unit_kind, data.answers, lang=lang, require_complete=False)
+    if problems:
+        return _rejected(data, "invalid", [
+            {"code": p.code, "field": p.field, "message": p.message} for p in problems]), None
+    return None, encoded
+
+
+def _store_lean(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], list]], lang: str) -> list[SubmissionResult]:
+    now = utcnow()
+    wanted = [data for _raw, data, _errors in parsed if data is not None]
+    facts, known = _batch_facts(user, sorted({d.visit_id for d in wanted}), sorted({d.uuid for d in wanted})) \
+        if wanted else ({}, {})
+    postgres = db.engine.dialect.name == "postgresql"
+    new_submissions, history, newer = _insert_statements(postgres)
+
+    results: list[Optional[SubmissionResult]] = [None] * len(parsed)
+    later: list[int] = []  # items for store_one, after the lean writes
+    fresh: dict[str, tuple[int, dict[str, Any]]] = {}  # uuid -> (index, row) of a new submission
+    updates: list[tuple[int, dict[str, Any]]] = []
+    seen: set[str] = set()
+    order = sorted(range(len(parsed)), key=lambda i: parsed[i][1].visit_id if parsed[i][1] is not None else 0)
+    for index in order:
+        raw, data, errors = parsed[index]
+        if data is None:
+            results[index] = _shape_rejection(raw, errors)
+            continue
+        if data.uuid in seen:  # a second item with this uuid: decided after the first is stored
+            later.append(index)
+            continue
+        seen.add(data.uuid)
+        visit = facts.get(data.visit_id)
+        result, encoded = check_item(user, data, visit, known.get(data.uuid), lang)
+        if result is not None:
+            results[index] = result
+            continue
+        assert visit is not None and encoded is not None
+        row = {"uuid": data.uuid, "visit_id": data.visit_id, "inspector_id": user.id,
+               "template_id": visit.template_id, "revision": data.revision, "state": data.state,
+               "answers": encoded[0], "notes": encoded[1], "content_hash": encoded[2],
+               "client_saved_at": data.client_saved_at, "late": visit.status == "final", "now": now}
+        if data.uuid in known:
+            row["submission_id"] = known[data.uuid].id
+            updates.append((index, row))
+        else:
+            fresh[data.uuid] = (index, row)
+
+    revisions: list[dict[str, Any]] = []
+    stored_visits: set[int] = set()
+    if fresh:
+        ids = dict((u, i) for i, u in db.session.execute(new_submissions, [row for _i, row in fresh.values()]))
+        for submission_uuid, (index, row) in fresh.items():
+            if submission_uuid not in ids:
+                later.append(index)  # the uuid was taken meanwhile or is on another visit
+                continue
+            revisions.append(dict(row, submission_id=ids[submission_uuid]))
+            results[index] = SubmissionResult(row["uuid"], "created", server_revision=row["revision"], late=row["late"])
+            stored_visits.add(row["visit_id"])
+    for index, row in updates:
+        if db.session.execute(newer, row).rowcount != 1:
+            later.append(index)  # another request stored a revision meanwhile: compare with it
+            continue
+        revisions.append(row)
+        results[index] = SubmissionResult(row["uuid"], "updated", server_revision=row["revision"], late=row["late"])
+        stored_visits.add(row["visit_id"])
+    if revisions:
+        db.session.execute(history, revisions)
+    planned = sorted(v for v in stored_visits if facts[v].status == "planned")
+    if planned:
+        _mark_in_progress(planned)
+    for index in sorted(later, key=lambda i: (parsed[i][1].visit_id, i)):
+        results[index] = store_one(user, parsed[index][1], lang)
+    return [r for r in results if r is not None]
+
+
+def _mark_in_progress(visit_ids: list[int]) -> None:
+    """planned -> in_progress for the visits that got their first checklist (one UPDATE; see
+    inspections.submissions._mark_in_progress for why it is conditional)."""
+    db.session.execute(
+        update(Visit).where(Visit.id.in_(visit_ids), Visit.status == "planned")
+        .values(status="in_progress", version=Visit.version + 1)
+        .execution_options(synchronize_session=False))
 
 
 # --- uploaded outbox files ------------------------------------------------------------------

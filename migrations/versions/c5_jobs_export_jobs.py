@@ -1,7 +1,7 @@
 """export jobs
 
 Revision ID: c5_jobs
-Revises: c1_sessions
+Revises: c2_submission_scope
 Create Date: 2026-12-01 21:33:12.435285
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'c5_jobs'
-down_revision = 'c1_sessions'
+down_revision = 'c2_submission_scope'
 branch_labels = None
 depends_on = None
 

@@ -96,17 +96,33 @@ def test_the_sync_api_refuses_another_teams_visit_and_uuids(app, stored, teams):
     items = [
         submission_item(stored["visit_id"]),  # a visit of team 1
         submission_item(stored["visit_id"], uuid=stored["uuid"], revision=2),  # inspector1's checklist, newer
-        submission_item(own_visit, uuid=stored["uuid"], revision=5),  # inspector1's uuid on my own visit
-        submission_item(own_visit, uuid=stored["uuid"].upper(), revision=5),
     ]
     response = client.post("/api/v1/submissions", json={"submissions": items})
     assert response.status_code == 200
     results = response.get_json()["results"]
-    assert [r["status"] for r in results] == ["rejected"] * 4
-    assert [r["reason"] for r in results] == ["forbidden", "forbidden", "uuid_taken", "uuid_taken"]
+    assert [r["status"] for r in results] == ["rejected"] * 2
+    assert [r["reason"] for r in results] == ["forbidden", "forbidden"]
     after = fingerprint(app)
     # Only the sync time of inspector3 moves; no submission, revision or visit changes.
     assert changed(before, after) in ([], ["user_account"])
+
+    # inspector1's uuid on my own visit is my own checklist under that uuid (uuids are unique
+    # per inspector): stored for me, and inspector1's checklist is untouched.
+    from inspections.extensions import db
+    from inspections.models import Submission
+
+    with app.app_context():
+        theirs_before = db.session.execute(db.select(Submission.__table__).where(
+            Submission.inspector_id == stored["inspector1"])).all()
+    response = client.post("/api/v1/submissions", json={"submissions": [
+        submission_item(own_visit, uuid=stored["uuid"].upper(), revision=5)]})
+    assert response.get_json()["results"][0]["status"] == "created"
+    with app.app_context():
+        assert db.session.execute(db.select(Submission.__table__).where(
+            Submission.inspector_id == stored["inspector1"])).all() == theirs_before
+        mine = db.session.scalar(db.select(Submission).where(
+            Submission.uuid == stored["uuid"], Submission.inspector_id != stored["inspector1"]))
+        assert mine.visit_id == own_visit and mine.revision == 5
 
 
 def test_attachments_of_another_team_cannot_be_overwritten_or_moved(app, stored, teams):

@@ -194,26 +194,33 @@ def test_one_uuids_revisions_in_one_batch_are_stored_in_order(app, inspector, vi
     assert stored(app, first["uuid"])["revisions"] == [1, 2]
 
 
-def test_a_database_failure_in_one_item_never_sinks_the_others(app, inspector, visits, monkeypatch):
+def test_a_database_failure_in_one_item_never_sinks_the_others(app, inspector, visits):
+    """The database refuses every INSERT carrying one item's row: the batch's multi-row INSERT
+    fails, the batch is stored again item by item, and only that item is rejected."""
+    from sqlalchemy import event
     from sqlalchemy.exc import OperationalError
 
-    import inspections.sync.services as services
-
-    real = services.store_submission
     poisoned = new_uuid()
 
-    def flaky(user, data, **kwargs):
-        result = real(user, data, **kwargs)
-        if data.uuid == poisoned:
-            raise OperationalError("INSERT", {}, Exception("disk I/O error"))
-        return result
+    def refuse(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO SUBMISSION ") and poisoned in repr(parameters):
+            raise OperationalError(statement, parameters, Exception("disk I/O error"))
 
-    monkeypatch.setattr(services, "store_submission", flaky)
-    before, bad, after = item(visits["SYT"]), item(visits["STC"], uuid=poisoned), item(visits["SCT"])
-    out = results(post(inspector, before, bad, after))
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        before, bad, after = item(visits["SYT"]), item(visits["STC"], uuid=poisoned), item(visits["SCT"])
+        out = results(post(inspector, before, bad, after))
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
     assert [r["status"] for r in out] == ["created", "rejected", "created"]
     assert out[1]["reason"] == "error"
     assert stored(app, before["uuid"]) and stored(app, after["uuid"]) and stored(app, poisoned) is None
+    assert stored(app, before["uuid"])["revisions"] == [1]
+    # sent again once the disk is well: stored, the others unchanged
+    out = results(post(inspector, before, bad, after))
+    assert [r["status"] for r in out] == ["unchanged", "created", "unchanged"]
 
 
 def test_drafts_are_stored_as_drafts(app, inspector, visits):
