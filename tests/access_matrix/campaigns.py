@@ -45,6 +45,7 @@ ROUTES = {
     "campaigns.user_edit": ADMIN,
     "campaigns.users_import": ADMIN,
     "campaigns.users_import_blank": ADMIN,
+    "campaigns.organisation": ADMIN,
 }
 
 POST_ROUTES = {
@@ -78,6 +79,7 @@ POST_ROUTES = {
     "campaigns.user_restore": ADMIN,
     "campaigns.users_import": ADMIN,
     "campaigns.users_import_confirm": ADMIN,
+    "campaigns.organisation": ADMIN,
 }
 
 # team 1's second member row (inspector1) in the demo province
