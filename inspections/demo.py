@@ -11,7 +11,7 @@ from sqlalchemy import select
 from . import checklist, organisation
 from .checklists.services import store_target_set, store_template
 from .extensions import db
-from .models import Agency, Campaign, Team, TeamMember, Unit, User, Visit
+from .models import Agency, Campaign, OrganisationSetting, Team, TeamMember, Unit, User, Visit
 
 AGENCIES = [
     ("SNV", "Sở Nội vụ", "Sở Nội vụ"),
@@ -95,8 +95,9 @@ def seed_demo(password: str, year: int | None = None) -> list[User]:
         users[username] = user
     db.session.flush()
 
-    if organisation.stored() is None:
-        organisation.save_settings({"province": DEMO_PROVINCE})
+    if organisation.stored() is None:  # loading data, like the rows above: not an audited change
+        db.session.add(OrganisationSetting(id=organisation.SETTING_ID, province=DEMO_PROVINCE, department="",
+                                           parent="", form_prefix="", record_symbol=""))
     template, _ = store_template(checklist.default_template())
     targets, _ = store_target_set(checklist.default_target_set())
     campaign = _get_or_create(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 from typing import Any, Iterable, Optional
 
 from flask_babel import get_timezone, gettext as _
@@ -449,8 +450,8 @@ def _meeting_at(data: dict, errors: list) -> Optional[datetime]:
     if moment is None or not 2000 <= moment.year <= 2100:
         errors.append(field_error("meeting_at", _("Enter the date and time like 20/11/2026 08:30."), "invalid"))
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=get_timezone())
+    if moment.tzinfo is None:  # zoneinfo, not replace(tzinfo=<pytz zone>), which gives LMT offsets
+        moment = moment.replace(tzinfo=ZoneInfo(str(get_timezone())))
     return moment.astimezone(timezone.utc)
 
 
