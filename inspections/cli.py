@@ -34,11 +34,10 @@ def set_organisation_command(**options: str | None) -> None:
     row = organisation.stored()
     values = {name: (getattr(row, name) if row is not None else "") for name in organisation.FIELDS}
     values.update({name: value for name, value in options.items() if value is not None})
-    try:
-        organisation.save_settings(values)
-    except ValueError as problems:
-        for name, message in problems.args[0].items():
-            raise click.BadParameter(message, param_hint="--" + name.replace("_", "-"))
+    for name, limit in organisation.LIMITS.items():
+        if len((values.get(name) or "").strip()) > limit:
+            raise click.BadParameter(f"at most {limit} characters", param_hint="--" + name.replace("_", "-"))
+    organisation.save_settings(values)
     db.session.commit()
     body = organisation.issuing_body_for(None)
     click.echo(f"Issuing body: {body.parent} / {body.department}")

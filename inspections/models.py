@@ -77,7 +77,7 @@ def _enum_check(column: str, values: tuple[str, ...]) -> CheckConstraint:
 
 
 class Agency(db.Model):
-    """An agency a team member comes from (Labour, Home Affairs, Women's Union, ...)."""
+    """An agency a team member comes from (Home Affairs, Justice, Women's Union, ...)."""
 
     __tablename__ = "agency"
     id: Mapped[int] = mapped_column(primary_key=True)
