@@ -17,6 +17,30 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(set_organisation_command)
+
+
+@click.command("set-organisation")
+@with_appcontext
+@click.option("--province", default=None, help="Province name, e.g. Ninh Bình.")
+@click.option("--department", default=None, help="Managing department (default: Sở Nội vụ).")
+@click.option("--parent", default=None, help="Body above it (default: UBND tỉnh <province>).")
+@click.option("--form-prefix", default=None, help="Prefix of workbook form numbers (KTBĐG-01).")
+@click.option("--record-symbol", default=None, help="Symbol after a record's number (……/BB-ĐKTLN).")
+def set_organisation_command(**options: str | None) -> None:
+    """Set the organisation printed on every form (options left out keep their value)."""
+    from . import organisation
+
+    row = organisation.stored()
+    values = {name: (getattr(row, name) if row is not None else "") for name in organisation.FIELDS}
+    values.update({name: value for name, value in options.items() if value is not None})
+    for name, limit in organisation.LIMITS.items():
+        if len((values.get(name) or "").strip()) > limit:
+            raise click.BadParameter(f"at most {limit} characters", param_hint="--" + name.replace("_", "-"))
+    organisation.save_settings(values)
+    db.session.commit()
+    body = organisation.issuing_body_for(None)
+    click.echo(f"Issuing body: {body.parent} / {body.department}")
 
 
 @click.command("seed-demo")

@@ -61,6 +61,14 @@ class Config:
     REMEMBER_COOKIE_DURATION = PERMANENT_SESSION_LIFETIME
     WTF_CSRF_TIME_LIMIT = 3600 * 12
 
+    # The organisation for a new install (an admin changes it later on the settings page, or
+    # with `flask set-organisation`); see inspections/organisation.py.
+    ORG_PROVINCE = os.environ.get("ORG_PROVINCE", "")
+    ORG_DEPARTMENT = os.environ.get("ORG_DEPARTMENT", "Sở Nội vụ")
+    ORG_PARENT = os.environ.get("ORG_PARENT", "")  # empty: "UBND tỉnh <province>"
+    ORG_FORM_PREFIX = os.environ.get("ORG_FORM_PREFIX", "KTBĐG")
+    ORG_RECORD_SYMBOL = os.environ.get("ORG_RECORD_SYMBOL", "BB-ĐKTLN")
+
     PASSWORD_HASH_METHOD = "scrypt"
     # Log-in limits over a rolling window of LOCKOUT_SECONDS, counted in the database (so across
     # every worker): wrong passwords for one account from one address, for one account from all

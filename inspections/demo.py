@@ -1,4 +1,4 @@
-"""A realistic demo province: agencies, inspected units, one annual campaign, two teams.
+"""A realistic demo province of 2026: agencies, inspected units, one annual campaign, two teams.
 
 Loading is idempotent: everything is looked up by its code or username first.
 """
@@ -8,21 +8,22 @@ from datetime import date
 
 from sqlalchemy import select
 
-from . import checklist
+from . import checklist, organisation
 from .checklists.services import store_target_set, store_template
 from .extensions import db
-from .models import Agency, Campaign, Team, TeamMember, Unit, User, Visit
+from .models import Agency, Campaign, OrganisationSetting, Team, TeamMember, Unit, User, Visit
 
 AGENCIES = [
-    ("SLDTBXH", "Sở Lao động - Thương binh và Xã hội", "Sở LĐTB&XH"),
     ("SNV", "Sở Nội vụ", "Sở Nội vụ"),
     ("SNGV", "Sở Ngoại vụ", "Sở Ngoại vụ"),
     ("HLHPN", "Hội Liên hiệp Phụ nữ tỉnh", "Hội LHPN"),
     ("LDLD", "Liên đoàn Lao động tỉnh", "LĐLĐ tỉnh"),
     ("STP", "Sở Tư pháp", "Sở Tư pháp"),
-    ("BTG", "Ban Tuyên giáo Tỉnh ủy", "Ban Tuyên giáo"),
+    ("BTG", "Ban Tuyên giáo và Dân vận Tỉnh ủy", "Ban Tuyên giáo và Dân vận"),
 ]
 
+# The province of 2026: two tiers of local government, so no district; the localities are a
+# commune (xã), a ward (phường) and a special zone (đặc khu), all of the commune level.
 # code, name, kind, parent code
 UNITS = [
     ("SYT", "Sở Y tế", "department", None),
@@ -33,17 +34,17 @@ UNITS = [
     ("SNNMT", "Sở Nông nghiệp và Môi trường", "department", None),
     ("SXD", "Sở Xây dựng", "department", None),
     ("SKHCN", "Sở Khoa học và Công nghệ", "department", None),
-    ("HUYEN-MS", "UBND huyện Minh Sơn", "district", None),
-    ("XA-HP", "UBND xã Hòa Phú", "commune", "HUYEN-MS"),
-    ("XA-TL", "UBND xã Tân Lập", "commune", "HUYEN-MS"),
-    ("XA-AT", "UBND xã An Thịnh", "commune", "HUYEN-MS"),
+    ("XA-HP", "UBND xã Hòa Phú", "commune", None),
+    ("PHUONG-TL", "UBND phường Tân Lập", "commune", None),
+    ("DK-AT", "UBND đặc khu An Thịnh", "commune", None),
+    ("XA-MS", "UBND xã Minh Sơn", "commune", None),
 ]
 
 # username, full name, role, agency code
 USERS = [
-    ("admin", "Quản trị hệ thống", "admin", "SLDTBXH"),
-    ("coordinator", "Nguyễn Thị Hương", "coordinator", "SLDTBXH"),
-    ("lead1", "Trần Văn Minh", "lead", "SLDTBXH"),
+    ("admin", "Quản trị hệ thống", "admin", "SNV"),
+    ("coordinator", "Nguyễn Thị Hương", "coordinator", "SNV"),
+    ("lead1", "Trần Văn Minh", "lead", "SNV"),
     ("lead2", "Lê Thị Thu Hà", "lead", "SNV"),
     ("inspector1", "Phạm Thị Lan", "inspector", "HLHPN"),
     ("inspector2", "Hoàng Văn Đức", "inspector", "LDLD"),
@@ -53,11 +54,13 @@ USERS = [
 
 # team name, decision no., lead, members, unit codes
 TEAMS = [
-    ("Đoàn kiểm tra liên ngành số 1", "125/QĐ-SLĐTBXH", "lead1", ["inspector1", "inspector2"],
+    ("Đoàn kiểm tra liên ngành số 1", "125/QĐ-SNV", "lead1", ["inspector1", "inspector2"],
      ["SYT", "SGDDT", "STC", "SVHTTDL", "SCT", "SNNMT"]),
-    ("Đoàn kiểm tra liên ngành số 2", "126/QĐ-SLĐTBXH", "lead2", ["inspector3", "inspector4"],
-     ["SXD", "SKHCN", "HUYEN-MS", "XA-HP", "XA-TL", "XA-AT"]),
+    ("Đoàn kiểm tra liên ngành số 2", "126/QĐ-SNV", "lead2", ["inspector3", "inspector4"],
+     ["SXD", "SKHCN", "XA-HP", "PHUONG-TL", "DK-AT", "XA-MS"]),
 ]
+
+DEMO_PROVINCE = "Hòa An"  # a made-up province
 
 CAMPAIGN_NAME = "Kiểm tra liên ngành công tác bình đẳng giới và vì sự tiến bộ của phụ nữ năm {year}"
 
@@ -90,14 +93,17 @@ def seed_demo(password: str, year: int | None = None) -> list[User]:
         users[username] = user
     db.session.flush()
 
+    if organisation.stored() is None:  # loading data, like the rows above: not an audited change
+        db.session.add(OrganisationSetting(id=organisation.SETTING_ID, province=DEMO_PROVINCE, department="",
+                                           parent="", form_prefix="", record_symbol=""))
     template, _ = store_template(checklist.default_template())
     targets, _ = store_target_set(checklist.default_target_set())
     campaign = _get_or_create(
         Campaign, {"name": CAMPAIGN_NAME.format(year=year), "year": year},
         period="annual", start_date=date(year, 11, 15), end_date=date(year, 12, 15),
         deadline=date(year, 12, 10), template_id=template.id, target_set_id=targets.id,
-        issuing_body="SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
-    )
+        on_time_rule="on_or_before",
+    )  # issuing body: the organisation's settings (Sở Nội vụ under UBND tỉnh ...)
     for index, (name, decision, lead, members, unit_codes) in enumerate(TEAMS):
         team = _get_or_create(Team, {"campaign_id": campaign.id, "name": name},
                               decision_number=decision, decision_date=date(year, 11, 1),

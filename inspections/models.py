@@ -58,7 +58,13 @@ class UTCDateTime(TypeDecorator):
 
 
 ROLES = ("admin", "coordinator", "lead", "inspector")
+#: Every kind a stored unit may have. "district" (UBND cấp huyện) is kept only so that units of
+#: campaigns before the 2025 reform stay readable; new units take one of NEW_UNIT_KINDS.
 UNIT_KINDS = ("department", "district", "commune")
+#: Kinds offered for new units since local government has two tiers (2025): department-level
+#: (sở, ban, ngành) and commune-level (xã, phường, đặc khu).
+NEW_UNIT_KINDS = ("department", "commune")
+ON_TIME_RULES = ("on_or_before", "before")
 PERIODS = ("mid_year", "annual")
 VISIT_STATES = ("planned", "in_progress", "merging", "final")
 SUBMISSION_STATES = ("draft", "submitted")
@@ -72,7 +78,7 @@ def _enum_check(column: str, values: tuple[str, ...]) -> CheckConstraint:
 
 
 class Agency(db.Model):
-    """An agency a team member comes from (Labour, Home Affairs, Women's Union, ...)."""
+    """An agency a team member comes from (Home Affairs, Justice, Women's Union, ...)."""
 
     __tablename__ = "agency"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -186,7 +192,7 @@ class Campaign(db.Model):
     """A reporting period's inspections (đợt kiểm tra): year, mid-year or annual, deadline."""
 
     __tablename__ = "campaign"
-    __table_args__ = (_enum_check("period", PERIODS),)
+    __table_args__ = (_enum_check("period", PERIODS), _enum_check("on_time_rule", ON_TIME_RULES))
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
     year: Mapped[int] = mapped_column(Integer)
@@ -196,7 +202,14 @@ class Campaign(db.Model):
     deadline: Mapped[date] = mapped_column(Date)
     template_id: Mapped[int] = mapped_column(ForeignKey("checklist_template.id"), index=True)
     target_set_id: Mapped[int] = mapped_column(ForeignKey("target_set.id"), index=True)
+    # The issuing body of this campaign's forms; empty: the organisation's settings
+    # (inspections.organisation). issuing_body is the managing department, issuing_parent the
+    # body above it ("UBND TỈNH ..."), the two lines of Decree 30/2020.
     issuing_body: Mapped[str] = mapped_column(String(300), default="")
+    issuing_parent: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # "trước 10/6": on or before the day (default) or strictly before it; G3/G4 and I10 follow it.
+    on_time_rule: Mapped[str] = mapped_column(String(20), default="on_or_before",
+                                              server_default="on_or_before")
     archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -386,6 +399,14 @@ class VisitReport(db.Model):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), unique=True)
     achievements: Mapped[str] = mapped_column(Text, default="")
     conclusion: Mapped[str] = mapped_column(Text, default="")
+    # What a biên bản must state besides the findings: when and where the meeting with the unit
+    # took place, who represented the unit ([{"name", "position"}]), the team's secretary and
+    # how many copies are made.
+    meeting_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    meeting_place: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    unit_representatives: Mapped[Optional[list[dict[str, str]]]] = mapped_column(JSONType, default=list)
+    secretary: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    copies: Mapped[Optional[int]] = mapped_column(Integer)
     updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -415,6 +436,24 @@ class Recommendation(db.Model):
     remedy_deadline: Mapped[Optional[date]] = mapped_column(Date)
     remedy_status: Mapped[str] = mapped_column(String(20), default="open")  # open | done
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OrganisationSetting(db.Model):
+    """The organisation running the inspections, as an admin set it (one row, id 1).
+
+    Read it through inspections.organisation, which falls back to the environment defaults
+    for a field left empty.
+    """
+
+    __tablename__ = "organisation_setting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province: Mapped[str] = mapped_column(String(200), default="")
+    department: Mapped[str] = mapped_column(String(300), default="")
+    parent: Mapped[str] = mapped_column(String(300), default="")
+    form_prefix: Mapped[str] = mapped_column(String(40), default="")
+    record_symbol: Mapped[str] = mapped_column(String(40), default="")
+    updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class AuditEvent(db.Model):

@@ -124,6 +124,47 @@ def demo(app):
         return {user.username: user.id for user in users}
 
 
+@pytest.fixture
+def old_campaign(app, demo):
+    """A campaign from before the 2025 reform next to the demo: checklist v1, the Labour
+    department as its issuing body, a district (HUYEN-MS) with a commune under it (XA-CU),
+    visited by a team led by lead1 with inspector1. Returns ids by name."""
+    from datetime import date
+
+    from inspections import checklist
+    from inspections.models import Campaign, TargetSet, Team, TeamMember, Template, Unit, Visit
+
+    with app.app_context():
+        v1 = checklist.template_v1()
+        template = Template(key=v1.key, version=1, title=v1.title_vi, definition=v1.to_dict(),
+                            content_hash=v1.content_hash())
+        db.session.add(template)
+        targets = db.session.scalars(db.select(TargetSet)).first()
+        district = Unit(code="HUYEN-MS", name="UBND huyện Minh Sơn", kind="district", address="Minh Sơn")
+        db.session.add(district)
+        db.session.flush()
+        commune = Unit(code="XA-CU", name="UBND xã Tân Lập (cũ)", kind="commune", parent_id=district.id)
+        db.session.add(commune)
+        campaign = Campaign(name="Kiểm tra liên ngành năm 2024", year=2024, period="annual",
+                            deadline=date(2024, 12, 10), start_date=date(2024, 11, 15),
+                            end_date=date(2024, 12, 15), template=template, target_set=targets,
+                            issuing_body="SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")
+        db.session.add(campaign)
+        db.session.flush()
+        team = Team(campaign_id=campaign.id, name="Đoàn kiểm tra số 1 (2024)", decision_number="90/QĐ-SLĐTBXH",
+                    decision_date=date(2024, 11, 1), lead_id=demo["lead1"])
+        db.session.add(team)
+        db.session.flush()
+        db.session.add_all([TeamMember(team_id=team.id, user_id=demo["lead1"], team_role="lead"),
+                            TeamMember(team_id=team.id, user_id=demo["inspector1"], team_role="member")])
+        visit = Visit(team_id=team.id, unit_id=district.id, planned_date=date(2024, 11, 20), status="planned")
+        commune_visit = Visit(team_id=team.id, unit_id=commune.id, planned_date=date(2024, 11, 21), status="planned")
+        db.session.add_all([visit, commune_visit])
+        db.session.commit()
+        return {"campaign": campaign.id, "template": template.id, "team": team.id, "district": district.id,
+                "commune": commune.id, "district_visit": visit.id, "commune_visit": commune_visit.id}
+
+
 class AuthActions:
     """Log in and out through the real endpoints (flaskr's helper)."""
 
@@ -205,7 +246,8 @@ def page(browser):
 @pytest.fixture
 def visits(app, demo):
     """Demo visit ids by unit code (team 1: SYT, SGDDT, STC, SVHTTDL, SCT, SNNMT;
-    team 2: SXD, SKHCN, HUYEN-MS, XA-HP, XA-TL, XA-AT)."""
+    team 2: SXD, SKHCN, XA-HP (a xã), PHUONG-TL (a phường), DK-AT (an đặc khu), XA-MS).
+    The demo province of 2026 has no district; see `old_campaign` for one from before 2025."""
     from sqlalchemy import select
 
     from inspections.models import Unit, Visit

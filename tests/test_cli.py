@@ -18,8 +18,11 @@ def test_seed_demo_loads_a_province_and_prints_logins(app, runner):
     with app.app_context():
         first = counts()
         assert first["Unit"] == 12 and first["Team"] == 2 and first["Visit"] == 12 and first["User"] == 8
-        units = db.session.scalars(select(Unit.kind)).all()
-        assert {"department", "district", "commune"} <= set(units)
+        units = dict(db.session.execute(select(Unit.name, Unit.kind)).all())
+        assert set(units.values()) == {"department", "commune"}  # two tiers since 2025: no district
+        names = " ".join(units)
+        assert "UBND xã" in names and "UBND phường" in names and "UBND đặc khu" in names and "huyện" not in names
+        assert db.session.scalar(select(Campaign)).template.version == 2  # checklist v2
         team1 = db.session.scalar(select(Team).where(Team.name.like("%số 1")))
         members = {m.user.username for m in team1.members}
         assert members == {"lead1", "inspector1", "inspector2"}
@@ -42,6 +45,25 @@ def test_seed_demo_refuses_a_production_configuration_unless_told(make_app):
     assert allowed.exit_code == 0, allowed.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 8
+def test_set_organisation_for_a_new_install(app, runner, monkeypatch):
+    from inspections import organisation
+
+    with app.app_context():
+        body = organisation.issuing_body_for(None)
+        assert (body.parent, body.department) == ("UBND TỈNH ……", "SỞ NỘI VỤ")  # the defaults
+    app.config.update(ORG_PROVINCE="Quảng Trị", ORG_FORM_PREFIX="QT")  # the environment of the install
+    with app.app_context():
+        body = organisation.issuing_body_for(None)
+        assert (body.parent, body.department, body.form_number("01")) == ("UBND TỈNH QUẢNG TRỊ", "SỞ NỘI VỤ", "QT-01")
+    result = runner.invoke(args=["set-organisation", "--province", "Hòa An", "--department", "Sở Nội vụ tỉnh Hòa An"])
+    assert result.exit_code == 0, result.output
+    assert "UBND TỈNH HÒA AN / SỞ NỘI VỤ TỈNH HÒA AN" in result.output
+    result = runner.invoke(args=["set-organisation", "--form-prefix", "HA"])  # the rest is kept
+    with app.app_context():
+        body = organisation.issuing_body_for(None)
+        assert (body.department, body.form_prefix) == ("SỞ NỘI VỤ TỈNH HÒA AN", "HA")
+    result = runner.invoke(args=["set-organisation", "--province", "x" * 201])
+    assert result.exit_code != 0 and "--province" in result.output
 
 
 def test_seed_demo_refuses_a_short_password(runner):

@@ -88,8 +88,7 @@ def generate(app, visits: int, seed: int = 8) -> int:
         campaign = Campaign(name=f"Bench {visits} visits {tag}", year=2026, period="annual",
                             start_date=date(2026, 11, 15), end_date=date(2026, 12, 15),
                             deadline=date(2026, 12, 10), template_id=template_row.id,
-                            target_set_id=targets_row.id,
-                            issuing_body="Sở Lao động - Thương binh và Xã hội")
+                            target_set_id=targets_row.id, issuing_body="Sở Nội vụ")
         db.session.add(campaign)
         db.session.flush()
         users = []
@@ -103,7 +102,7 @@ def generate(app, visits: int, seed: int = 8) -> int:
         teams = []
         for n in range((visits + TEAM_SIZE - 1) // TEAM_SIZE):
             team = Team(campaign_id=campaign.id, name=f"Đoàn kiểm tra liên ngành số {n + 1}",
-                        decision_number=f"{n + 1}/QĐ-SLĐTBXH", decision_date=date(2026, 11, 1),
+                        decision_number=f"{n + 1}/QĐ-SNV", decision_date=date(2026, 11, 1),
                         lead_id=lead.id)
             db.session.add(team)
             teams.append(team)

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import PasswordInput
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from ..models import PERIODS, ROLES, TEAM_ROLES, UNIT_KINDS
+from ..models import NEW_UNIT_KINDS, ON_TIME_RULES, PERIODS, ROLES, TEAM_ROLES
 from ..web import SafeForm
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -24,9 +24,14 @@ USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 # Labels users read for the stored values (the values stay English in the database).
-KIND_LABELS = {"department": _l("Department / agency"), "district": _l("District"), "commune": _l("Commune")}
+KIND_LABELS = {"department": _l("Department level (department, board, sector)"),
+               "district": _l("District level (before 2025)"),
+               "commune": _l("Commune level (commune, ward, special zone)")}
+ON_TIME_LABELS = {"on_or_before": _l("On or before the deadline day"),
+                  "before": _l("Strictly before the deadline day")}
 PERIOD_LABELS = {"mid_year": _l("Mid-year"), "annual": _l("Annual")}
-ROLE_LABELS = {"admin": _l("Admin"), "coordinator": _l("Coordinator"), "lead": _l("Lead"), "inspector": _l("Inspector")}
+ROLE_LABELS = {"admin": _l("Admin"), "coordinator": _l("Coordinator (department staff)"), "lead": _l("Lead"),
+               "inspector": _l("Inspector")}
 TEAM_ROLE_LABELS = {"lead": _l("Team lead"), "deputy": _l("Deputy lead"), "member": _l("Member"),
                     "secretary": _l("Secretary")}
 STATE_LABELS = {"planned": _l("Planned"), "in_progress": _l("In progress"), "merging": _l("Merging"),
@@ -84,7 +89,7 @@ class UnitForm(DeskForm):
     code = StringField(_l("Code"), validators=[required(), Length(max=40),
                                               Regexp(CODE_PATTERN, message=_l("Use letters, digits, dot, dash or underscore only."))])
     name = StringField(_l("Name"), validators=[required(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in UNIT_KINDS],
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in NEW_UNIT_KINDS],
                        validators=[InputRequired(message=_l("This field is required."))])
     parent_id = SelectField(_l("Parent unit"), coerce=optional_int, validate_choice=True)
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
@@ -129,7 +134,13 @@ class CampaignForm(DeskForm):
     end_date = DateField(_l("End date"), validators=[Optional()])
     template_id = SelectField(_l("Checklist template"), coerce=optional_int)
     target_set_id = SelectField(_l("Target set"), coerce=optional_int)
-    issuing_body = StringField(_l("Issuing body"), validators=[Optional(), Length(max=300)])
+    issuing_parent = StringField(_l("Issuing body: the body above"), validators=[Optional(), Length(max=300)],
+                                 description=_l("Leave empty for the organisation's setting."))
+    issuing_body = StringField(_l("Issuing body: the department"), validators=[Optional(), Length(max=300)],
+                               description=_l("Leave empty for the organisation's setting."))
+    on_time_rule = SelectField(_l("A report is on time when sent"),
+                               choices=[SelectChoice(r, ON_TIME_LABELS[r]) for r in ON_TIME_RULES],
+                               default="on_or_before")
 
     def validate_end_date(self, field):
         if field.data and self.start_date.data and field.data < self.start_date.data:
@@ -142,6 +153,19 @@ class CampaignForm(DeskForm):
     def validate_target_set_id(self, field):
         if not field.data:
             raise ValidationError(_l("This field is required."))
+
+
+class OrganisationForm(DeskForm):
+    province = StringField(_l("Province"), validators=[Optional(), Length(max=200)],
+                           description=_l("e.g. Ninh Bình"))
+    parent = StringField(_l("Body above the department"), validators=[Optional(), Length(max=300)],
+                         description=_l("Printed above the department on every form; empty: UBND tỉnh <province>."))
+    department = StringField(_l("Managing department"), validators=[Optional(), Length(max=300)],
+                             description=_l("The department that manages gender equality; empty: Sở Nội vụ."))
+    form_prefix = StringField(_l("Workbook form-number prefix"), validators=[Optional(), Length(max=40)],
+                              description=_l("Form numbers read <prefix>-01, <prefix>-02 ..."))
+    record_symbol = StringField(_l("Inspection record symbol"), validators=[Optional(), Length(max=40)],
+                                description=_l("Written after the record number: ……/<symbol>."))
 
 
 class TeamForm(DeskForm):

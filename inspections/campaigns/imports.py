@@ -55,9 +55,9 @@ class Column:
 UNIT_COLUMNS = [
     Column("code", _l("Code"), True, 40, _l("Unique code of the unit, e.g. SYT")),
     Column("name", _l("Name"), True, 200, _l("Full name, e.g. Sở Y tế")),
-    Column("kind", _l("Kind"), True, 40, _l("department, district or commune")),
+    Column("kind", _l("Kind"), True, 40, _l("department level (sở, ban, ngành) or commune level (xã, phường, đặc khu)")),
     Column("parent_code", _l("Parent unit code"), False, 40,
-           _l("Code of the district a commune belongs to (a unit already stored or in this file)")),
+           _l("Code of the unit this one belongs to, if any (a unit already stored or in this file)")),
     Column("address", _l("Address"), False, 300, ""),
 ]
 USER_COLUMNS = [
@@ -69,14 +69,16 @@ USER_COLUMNS = [
 ]
 COLUMNS = {"units": UNIT_COLUMNS, "users": USER_COLUMNS}
 
-# Vietnamese words people type in the kind / role columns, besides the English values.
+# Vietnamese words people type in the kind / role columns, besides the English values. Since
+# 2025 local government has two tiers: a xã, phường or đặc khu is of the commune level.
 KIND_ALIASES = {
     "department": "department", "sở": "department", "sở, ban, ngành": "department", "ban": "department",
-    "ngành": "department", "cơ quan": "department",
-    "district": "district", "huyện": "district", "cấp huyện": "district", "quận": "district",
-    "thị xã": "district", "thành phố": "district",
-    "commune": "commune", "xã": "commune", "cấp xã": "commune", "phường": "commune", "thị trấn": "commune",
+    "ngành": "department", "cơ quan": "department", "cấp tỉnh": "department", "cấp sở": "department",
+    "commune": "commune", "xã": "commune", "cấp xã": "commune", "phường": "commune", "đặc khu": "commune",
+    "thị trấn": "commune", "ubnd xã": "commune", "ubnd phường": "commune", "ubnd đặc khu": "commune",
 }
+# The district level no longer exists: refused with a message that says so.
+DISTRICT_WORDS = {"district", "huyện", "cấp huyện", "quận", "thị xã", "thành phố thuộc tỉnh", "ubnd huyện"}
 ROLE_ALIASES = {
     "admin": "admin", "quản trị": "admin", "coordinator": "coordinator", "điều phối": "coordinator",
     "lead": "lead", "trưởng đoàn": "lead", "inspector": "inspector", "thành viên": "inspector",
@@ -154,7 +156,7 @@ def blank_workbook(kind: str) -> bytes:
         cell.fill = fill
         sheet.column_dimensions[cell.column_letter].width = max(16, len(cell.value) + 4)
     sheet.freeze_panes = "A2"
-    lists = {"kind": ["department", "district", "commune"], "role": ["admin", "coordinator", "lead", "inspector"]}
+    lists = {"kind": ["sở", "ban", "ngành", "xã", "phường", "đặc khu"], "role": ["admin", "coordinator", "lead", "inspector"]}
     for index, column in enumerate(columns, start=1):
         if column.key in lists:
             letter = sheet.cell(row=1, column=index).column_letter
@@ -310,9 +312,14 @@ def check_unit_rows(rows: list[dict[str, Any]]) -> list[RowProblem]:
         kind_text = _norm(row.get("kind"))
         if kind_text:
             kind = KIND_ALIASES.get(kind_text)
-            if kind is None:
+            if kind is None and kind_text in DISTRICT_WORDS:
                 problems.append(RowProblem(row["row"], _label("units", "kind"), _(
-                    "Unknown kind %(value)s; use department, district or commune.", value=row["kind"])))
+                    "%(value)s: the district level was abolished in 2025; a unit is now of the department "
+                    "level (sở, ban, ngành) or the commune level (xã, phường, đặc khu).", value=row["kind"])))
+            elif kind is None:
+                problems.append(RowProblem(row["row"], _label("units", "kind"), _(
+                    "Unknown kind %(value)s; use sở, ban, ngành (department level) or xã, phường, đặc khu "
+                    "(commune level).", value=row["kind"])))
             else:
                 row["kind"] = kind
                 file_kinds[code.lower()] = kind

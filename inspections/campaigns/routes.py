@@ -34,6 +34,7 @@ from .forms import (
     ConfirmImportForm,
     ImportForm,
     MemberForm,
+    OrganisationForm,
     TeamForm,
     UnitForm,
     UserForm,
@@ -142,10 +143,10 @@ def campaign_new():
     if request.method == "GET":
         form.year.data = services.local_today().year
         form.period.data = "annual"
-        # Offer the newest version (choices run newest first after the "none" entry).
-        for picker in (form.template_id, form.target_set_id):
-            if len(picker.choices) > 1:
-                picker.data = int(picker.choices[1].value)
+        # Offer the newest version of the shipped checklist and target set (the 2026 frame),
+        # else the newest of whatever is stored (choices run newest first within a key).
+        form.template_id.data, form.target_set_id.data = services.default_choices()
+        form.on_time_rule.data = "on_or_before"
     if form.validate_on_submit():
         try:
             campaign = services.save_campaign(form_values(form))
@@ -482,6 +483,9 @@ def unit_edit(unit_id: int):
     unit = db.get_or_404(Unit, unit_id)
     form = UnitForm(obj=unit)
     form.parent_id.choices = options(services.parent_choices(unit))
+    if unit.kind not in [choice.value for choice in form.kind.choices]:
+        # A district of a campaign before 2025 stays what it is; new units cannot be districts.
+        form.kind.choices = list(form.kind.choices) + options([(unit.kind, KIND_LABELS.get(unit.kind, unit.kind))])
     if form.validate_on_submit():
         try:
             services.save_unit(form_values(form), unit)
@@ -615,6 +619,30 @@ def user_restore(user_id: int):
     user = db.get_or_404(User, user_id)
     require_user_edit(user)
     return switch_archived(user, "user", False, url_for(".users"), setter=_set_user_active)
+
+
+# --- the organisation (admin only) ----------------------------------------------------------
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@login_required
+@role_required(USERS)
+def organisation():
+    """Province, managing department, the body above it and form numbers, for every form."""
+    from .. import organisation as org
+
+    row = org.stored()
+    form = OrganisationForm(obj=row)
+    if form.validate_on_submit():
+        try:
+            org.save_settings(form_values(form), current_user)
+        except ValueError as problems:
+            show_problems(form, FormProblems(problems.args[0]))
+        else:
+            return done(_("Settings saved."), url_for(".organisation"))
+    body = org.issuing_body_for(None)
+    return render_form(form, title=_("Organisation"), back=url_for(".index"),
+                       subtitle=_("Every form prints: %(parent)s / %(department)s",
+                                  parent=body.parent, department=body.department))
 
 
 # --- imports ---------------------------------------------------------------------------------

@@ -12,13 +12,14 @@ from datetime import date, datetime
 from typing import Any, Iterable, Optional
 
 from flask import current_app
-from flask_babel import get_timezone, gettext as _
+from flask_babel import get_locale, get_timezone, gettext as _
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import access, audit
 from ..extensions import db
 from ..models import (
+    NEW_UNIT_KINDS,
     Agency,
     Campaign,
     Submission,
@@ -183,6 +184,9 @@ def unit_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
 
 
 def save_unit(values: dict[str, Any], unit: Optional[Unit] = None) -> Unit:
+    if values.get("kind") not in NEW_UNIT_KINDS and (unit is None or values.get("kind") != unit.kind):
+        # The district level was abolished in 2025: old district units stay, no new ones.
+        raise FormProblems({"kind": _("Not a valid choice.")})
     values = {"code": values["code"].strip().upper(), "name": values["name"].strip(), "kind": values["kind"],
               "parent_id": values.get("parent_id") or None, "address": (values.get("address") or "").strip()}
     if _code_taken(Unit, values["code"], unit.id if unit else None):
@@ -258,6 +262,20 @@ def end_user_sessions(user: User) -> None:
 
 # --- campaigns -------------------------------------------------------------------------------
 
+def _template_kinds(template_id: int) -> tuple[str, ...]:
+    """The unit kinds a stored template has questions for."""
+    from ..checklists.services import core_template
+
+    row = db.session.get(Template, template_id)
+    return core_template(row).unit_kinds if row is not None else ()
+
+
+def kind_word(kind: str) -> str:
+    from ..checklist.messages import UNIT_KIND_LABELS, label
+
+    return label(UNIT_KIND_LABELS, kind, str(get_locale() or "vi"))
+
+
 def list_campaigns(user: User, show_archived: bool = False) -> list[Campaign]:
     """All campaigns for coordinators; for a lead the campaigns in which they lead a team."""
     campaigns = _list(Campaign, show_archived, [Campaign.year.desc(), Campaign.id.desc()],
@@ -278,6 +296,21 @@ def target_set_choices() -> list[tuple[int, str]]:
     return [NONE_CHOICE] + [(t.id, f"{t.title or t.key} · {t.key} v{t.version}") for t in rows]
 
 
+def default_choices() -> tuple[int, int]:
+    """Template and target-set ids a new campaign starts with: the newest versions of the
+    shipped checklist and 2021-2030 targets when stored, else the newest stored ones (0: none)."""
+    from .. import checklist
+
+    def newest(model, key: str) -> int:
+        row = db.session.scalar(select(model).where(model.key == key).order_by(model.version.desc()).limit(1))
+        if row is None:
+            row = db.session.scalar(select(model).order_by(model.created_at.desc(), model.id.desc()).limit(1))
+        return row.id if row is not None else 0
+
+    return (newest(Template, checklist.default_template().key),
+            newest(TargetSet, checklist.default_target_set().key))
+
+
 def campaign_has_submissions(campaign: Campaign) -> bool:
     return bool(db.session.scalar(select(exists().where(
         Submission.visit_id == Visit.id, Visit.team_id == Team.id, Team.campaign_id == campaign.id))))
@@ -288,6 +321,8 @@ def save_campaign(values: dict[str, Any], campaign: Optional[Campaign] = None) -
                                               "template_id", "target_set_id")}
     clean["name"] = values["name"].strip()
     clean["issuing_body"] = (values.get("issuing_body") or "").strip()
+    clean["issuing_parent"] = (values.get("issuing_parent") or "").strip()
+    clean["on_time_rule"] = values.get("on_time_rule") or "on_or_before"
     if not clean["deadline"]:
         clean["deadline"] = deadline_for(clean["year"], clean["period"])
     if db.session.get(Template, clean["template_id"]) is None:
@@ -298,6 +333,14 @@ def save_campaign(values: dict[str, Any], campaign: Optional[Campaign] = None) -
             and campaign_has_submissions(campaign)):
         raise FormProblems({"template_id": _(
             "Checklists have already been submitted with the current template; it can no longer change.")})
+    if campaign is not None and clean["template_id"] != campaign.template_id:
+        kinds = _template_kinds(clean["template_id"])
+        planned = set(db.session.scalars(select(Unit.kind).join(Visit, Visit.unit_id == Unit.id).join(Team).where(
+            Team.campaign_id == campaign.id, Visit.archived_at.is_(None))))
+        if planned - set(kinds):
+            raise FormProblems({"template_id": _(
+                "This checklist has no questions for some units already planned (%(kinds)s).",
+                kinds=", ".join(kind_word(k) for k in sorted(planned - set(kinds))))})
     return _save(campaign or Campaign(), clean, "campaign", campaign is None)
 
 
@@ -423,6 +466,10 @@ def save_visit(values: dict[str, Any], team: Team, visit: Optional[Visit] = None
     unit = db.session.get(Unit, values["unit_id"])
     if unit is None:
         raise FormProblems({"unit_id": _("Not a valid choice.")})
+    if unit.kind not in _template_kinds(team.campaign.template_id):
+        raise FormProblems({"unit_id": _(
+            "The checklist of this campaign has no questions for a unit of this kind (%(kind)s).",
+            kind=kind_word(unit.kind))})
     if not creating and values.get("version") not in (None, "") and str(visit.version) != str(values["version"]):
         raise FormProblems({"": _("Someone else changed this visit in the meantime. Reload the page and try again.")})
     if not creating and (new_team.id != visit.team_id or unit.id != visit.unit_id) and visit_has_submissions(visit):

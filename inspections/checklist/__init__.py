@@ -17,7 +17,7 @@ from .excel import template_from_xlsx, template_to_xlsx
 from .form_input import answers_from_form
 from .indicators import IndicatorResult, IndicatorRollup, rollup_indicators, unit_indicators
 from .loader import (default_target_set, default_template, load_target_set, load_template,
-                     parse_target_set, parse_template)
+                     parse_target_set, parse_template, template_v1)
 from .messages import MF_PART_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, YNP_LABELS
 from .problems import Problem, TemplateError
 from .schema import (DEFAULT_UNIT_KINDS, INDICATOR_UNITS, ITEM_TYPES, YNP_VALUES, Indicator,
@@ -31,7 +31,7 @@ __all__ = [
     "IndicatorResult", "IndicatorRollup", "Item", "MF_PART_LABELS", "Problem", "STATUS_LABELS",
     "Section", "Target", "TargetSet", "Template", "TemplateError", "UNIT_KIND_LABELS",
     "YNP_LABELS", "YNP_VALUES", "answers_from_form", "check_new_version", "check_targets",
-    "default_target_set", "default_template", "is_answered", "load_target_set",
+    "default_target_set", "default_template", "template_v1", "is_answered", "load_target_set",
     "load_template", "parse_target_set", "parse_template", "rollup_indicators",
     "template_from_xlsx", "template_to_xlsx", "unit_indicators", "validate_answers",
 ]

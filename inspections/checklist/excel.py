@@ -8,7 +8,8 @@ Sheets (header row first; columns may come in any order):
 * ``items`` — ``section``, ``section_title_vi``, ``section_title_en`` (titles once per section:
   on its first item, or on a row of their own), ``code``, ``type``, ``label_vi``, ``label_en``, ``hint_vi``,
   ``hint_en``, ``required`` (yes/no), ``applies_to`` and ``choices`` (comma-separated),
-  ``legal_basis``, ``min``, ``max``, ``max_length``, ``expected``, ``subset_of``;
+  ``legal_basis``, ``min``, ``max``, ``max_length``, ``expected``, ``subset_of``,
+  ``self_report`` (yes/no: the inspected unit reports the answer);
 * ``indicators`` — ``code``, ``unit``, ``formula``, ``label_vi``, ``label_en``,
   ``applies_to``, ``note_vi``, ``note_en``, ``legal_basis``;
 * ``targets`` — ``indicator``, ``scope``, ``ge``, ``gt``, ``le``, ``lt``, ``eq``,
@@ -38,7 +39,7 @@ SETTINGS_COLUMNS = ("key", "version", "title_vi", "title_en", "unit_kinds", "tar
                     "targets_legal_basis")
 ITEM_COLUMNS = ("section", "section_title_vi", "section_title_en", "code", "type", "label_vi",
                 "label_en", "hint_vi", "hint_en", "required", "applies_to", "legal_basis",
-                "min", "max", "max_length", "choices", "expected", "subset_of")
+                "min", "max", "max_length", "choices", "expected", "subset_of", "self_report")
 INDICATOR_COLUMNS = ("code", "unit", "formula", "label_vi", "label_en", "applies_to",
                      "note_vi", "note_en", "legal_basis")
 TARGET_COLUMNS = ("indicator", "scope", "ge", "gt", "le", "lt", "eq", "by_year",
@@ -115,10 +116,12 @@ def template_to_xlsx(template: Template, target_set: Optional[TargetSet],
             if position == 0:
                 row.update(section_title_vi=section.title_vi, section_title_en=section.title_en)
             row["required"] = "yes" if item.required else None
+            row["self_report"] = "yes" if item.self_report else None
             rows.append(row)
     items_sheet = _write_sheet(workbook, "items", ITEM_COLUMNS, rows)
     _add_choice_list(items_sheet, ITEM_COLUMNS.index("type"), ITEM_TYPES, len(rows))
     _add_choice_list(items_sheet, ITEM_COLUMNS.index("required"), ("yes", "no"), len(rows))
+    _add_choice_list(items_sheet, ITEM_COLUMNS.index("self_report"), ("yes", "no"), len(rows))
 
     indicators_sheet = _write_sheet(workbook, "indicators", INDICATOR_COLUMNS,
                                     [indicator.to_dict() for indicator in template.indicators])
@@ -375,9 +378,10 @@ def _template_data(sheets: dict[str, _Sheet], settings_row: Optional[int], setti
                                         f"already has the title {section[field]!r}"))
         if not record:
             continue  # a row giving only the section and its titles: a section header row
-        if "required" in record:
-            parsed = bool_value(record["required"])
-            record["required"] = record["required"] if parsed is None else parsed
+        for flag in ("required", "self_report"):
+            if flag in record:
+                parsed = bool_value(record[flag])
+                record[flag] = record[flag] if parsed is None else parsed
         index = list(sections).index(code)
         mapping[("sections", index, "items", len(section["items"]))] = (items_sheet, row_number, {})
         section["items"].append(record)

@@ -11,8 +11,11 @@ whitelist of node types; nothing is ever passed to ``eval``. What a formula may 
 * ``ratio(a, b)`` — the :class:`Ratio` a / b of two numeric expressions;
 * ``compliance()`` — (yes + 0.5 × partial) / applicable answered YNP items, as a :class:`Ratio`;
 * ``ref(I1)`` — the value of another indicator;
-* ``on_time(G3, "06-10")`` — whether a date item is on or before 10 June of the reporting year;
-* ``every(a, b, ...)`` — true when every *answered* condition holds, no data when none is.
+* ``on_time(G3, "06-10")`` — whether a date item is on or before 10 June of the reporting year
+  (strictly before it when the campaign's on-time rule says so);
+* ``every(a, b, ...)`` — true when every *answered* condition holds, no data when none is;
+* ``when(a, b)`` — the yes/no ``b``, judged only for units where ``a`` holds (no data
+  elsewhere): ``when(share(C1) >= 30, female(C2) >= 1)``.
 
 Unanswered inputs are ``None`` and propagate: anything computed from no data is no data.
 A :class:`Ratio` used in arithmetic or a comparison stands for its percentage.
@@ -39,7 +42,7 @@ UNIT_FOR_TYPE = {RATIO: "%", BOOL: "yes/no", NUMBER: "ratio"}
 
 COUNT_FUNCTIONS = frozenset({"female", "male", "total"})
 RATIO_FUNCTIONS = frozenset({"share", "ratio", "compliance"})
-FUNCTIONS = COUNT_FUNCTIONS | RATIO_FUNCTIONS | {"ref", "on_time", "every"}
+FUNCTIONS = COUNT_FUNCTIONS | RATIO_FUNCTIONS | {"ref", "on_time", "every", "when"}
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
@@ -148,7 +151,7 @@ class Formula:
                     index = len(parts)
                     parts.append(_compile(node, None))
                     return lambda scope: scope.part(index)
-                if isinstance(node, ast.Call) and node.func.id in ("on_time", "every"):
+                if isinstance(node, ast.Call) and node.func.id in ("on_time", "every", "when"):
                     return lambda scope: None  # a per-unit yes/no has no province-wide sum
                 return None
 
@@ -286,7 +289,7 @@ def _infer_call(node: ast.Call, items: Mapping[str, str], refs: Mapping[str, Opt
     name = node.func.id
     args = node.args
     arity = {"female": 1, "male": 1, "total": 1, "share": 1, "ratio": 2, "compliance": 0,
-             "ref": 1, "on_time": 2}
+             "ref": 1, "on_time": 2, "when": 2}
     if name in arity and len(args) != arity[name]:
         problems.append(f"{name}() takes {arity[name]} argument(s), got {len(args)}")
         return _result_type(name, node, refs)
@@ -324,9 +327,9 @@ def _infer_call(node: ast.Call, items: Mapping[str, str], refs: Mapping[str, Opt
                 parse_month_day(deadline.value)
             except FormulaError as exc:
                 problems.append(f"on_time(): {exc}")
-    elif name == "every":
+    elif name in ("every", "when"):
         for arg in args:
-            need(arg, (BOOL,), "every()")
+            need(arg, (BOOL,), f"{name}()")
     return _result_type(name, node, refs)
 
 
@@ -338,7 +341,7 @@ def _result_type(name: str, node: ast.Call, refs: Mapping[str, Optional[str]]) -
     if name == "ref":
         arg = node.args[0] if node.args else None
         return refs.get(arg.id) if isinstance(arg, ast.Name) else None
-    return BOOL  # on_time, every
+    return BOOL  # on_time, every, when
 
 
 # --- evaluation -----------------------------------------------------------------------------
@@ -368,10 +371,14 @@ def _make_ratio(numerator: Any, denominator: Any) -> Optional[Ratio]:
     return Ratio(numerator, denominator)
 
 
-def _on_time(value: Any, month: int, day: int, year: Optional[int]) -> Optional[bool]:
+def _on_time(value: Any, month: int, day: int, year: Optional[int],
+             strict: bool = False) -> Optional[bool]:
+    """On time: on or before the day, or (``strict``: a campaign reading "trước 10/6" as
+    strictly before) before it."""
     if not isinstance(value, date):
         return None
-    return value <= date(year or value.year, month, day)
+    deadline = date(year or value.year, month, day)
+    return value < deadline if strict else value <= deadline
 
 
 def _every(values: list) -> Optional[bool]:
@@ -459,6 +466,10 @@ def _compile_call(node: ast.Call, hook: Optional[Callable]) -> Callable:
         return lambda scope: scope.ref(code)
     if name == "on_time":
         month, day = parse_month_day(node.args[1].value)
-        return lambda scope: _on_time(scope.value(code), month, day, scope.year)
-    parts = [_compile(arg, hook) for arg in node.args]  # every
-    return lambda scope: _every([part(scope) for part in parts])
+        return lambda scope: _on_time(scope.value(code), month, day, scope.year,
+                                      getattr(scope, "strict_deadlines", False))
+    parts = [_compile(arg, hook) for arg in node.args]
+    if name == "when":
+        condition, judged = parts
+        return lambda scope: judged(scope) if condition(scope) is True else None
+    return lambda scope: _every([part(scope) for part in parts])  # every

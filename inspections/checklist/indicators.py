@@ -64,10 +64,11 @@ class IndicatorResult:
 class UnitScope:
     """What a formula sees for one unit: its usable answers, computed indicators, the year."""
 
-    __slots__ = ("template", "unit_kind", "answers", "year", "refs", "_values")
+    __slots__ = ("template", "unit_kind", "answers", "year", "refs", "_values", "strict_deadlines")
 
     def __init__(self, template: Template, unit_kind: str, answers: Mapping[str, Any],
-                 year: Optional[int]):
+                 year: Optional[int], on_time_rule: str = "on_or_before"):
+        self.strict_deadlines = on_time_rule == "before"
         self.template = template
         self.unit_kind = unit_kind
         self.answers = answers if isinstance(answers, Mapping) else {}
@@ -110,10 +111,13 @@ class UnitScope:
 
 
 def unit_indicators(template: Template, target_set: Optional[TargetSet], unit_kind: str,
-                    answers: Mapping[str, Any], *, year: Optional[int] = None
-                    ) -> list[IndicatorResult]:
-    """The indicators that apply to a unit of ``unit_kind``, in template order."""
-    raw = UnitScope(template, unit_kind, answers, year).evaluate_all()
+                    answers: Mapping[str, Any], *, year: Optional[int] = None,
+                    on_time_rule: str = "on_or_before") -> list[IndicatorResult]:
+    """The indicators that apply to a unit of ``unit_kind``, in template order.
+
+    ``on_time_rule`` is the campaign's: ``"on_or_before"`` the deadline day, or ``"before"``.
+    """
+    raw = UnitScope(template, unit_kind, answers, year, on_time_rule).evaluate_all()
     return [_result(indicator, raw[indicator.code], "unit", target_set, year)
             for indicator in template.indicators if indicator.applies(unit_kind)]
 
@@ -127,7 +131,8 @@ class IndicatorRollup:
     """
 
     def __init__(self, template: Template, target_set: Optional[TargetSet] = None, *,
-                 year: Optional[int] = None):
+                 year: Optional[int] = None, on_time_rule: str = "on_or_before"):
+        self.on_time_rule = on_time_rule
         self.template = template
         self.target_set = target_set
         self.year = year
@@ -142,7 +147,7 @@ class IndicatorRollup:
     def add(self, unit_kind: str, answers: Mapping[str, Any]) -> None:
         """Count one unit's answers in."""
         self.units += 1
-        scope = UnitScope(self.template, unit_kind, answers, self.year)
+        scope = UnitScope(self.template, unit_kind, answers, self.year, self.on_time_rule)
         raw = scope.evaluate_all()
         for code in self._yes:
             if self.template.indicator(code).applies(unit_kind) and raw[code] is not None:
@@ -190,9 +195,10 @@ class _RollupScope:
 
 def rollup_indicators(template: Template, target_set: Optional[TargetSet],
                       units: Iterable[tuple[str, Mapping[str, Any]]], *,
-                      year: Optional[int] = None) -> list[IndicatorResult]:
+                      year: Optional[int] = None,
+                      on_time_rule: str = "on_or_before") -> list[IndicatorResult]:
     """Province-wide (or team-wide) indicators over ``(unit_kind, answers)`` pairs."""
-    rollup = IndicatorRollup(template, target_set, year=year)
+    rollup = IndicatorRollup(template, target_set, year=year, on_time_rule=on_time_rule)
     for unit_kind, answers in units:
         rollup.add(unit_kind, answers)
     return rollup.results()

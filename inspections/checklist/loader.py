@@ -20,7 +20,9 @@ from .schema import Template
 from .targets import TargetSet
 
 DATA_DIR = FilePath(__file__).parent / "data"
-DEFAULT_TEMPLATE_FILE = DATA_DIR / "gender_equality.yaml"
+#: The checklist a new campaign gets: version 2 (2026). Version 1 stays for old campaigns.
+DEFAULT_TEMPLATE_FILE = DATA_DIR / "gender_equality_v2.yaml"
+TEMPLATE_V1_FILE = DATA_DIR / "gender_equality.yaml"
 DEFAULT_TARGET_SET_FILE = DATA_DIR / "targets_2021_2030.yaml"
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
 
@@ -126,11 +128,17 @@ def load_target_set(path: Union[str, os.PathLike]) -> TargetSet:
 
 @lru_cache(maxsize=None)
 def default_template() -> Template:
-    """The shipped gender-equality checklist (``gender_equality`` v1). Immutable; cached."""
+    """The shipped gender-equality checklist (``gender_equality`` v2, 2026). Immutable; cached."""
     return load_template(DEFAULT_TEMPLATE_FILE)
 
 
 @lru_cache(maxsize=None)
+def template_v1() -> Template:
+    """The first shipped checklist (``gender_equality`` v1), kept for the campaigns using it."""
+    return load_template(TEMPLATE_V1_FILE)
+
+
+@lru_cache(maxsize=None)
 def default_target_set() -> TargetSet:
-    """The shipped 2021-2030 targets (``ncgs_2021_2030`` v1). Immutable; cached."""
+    """The shipped 2021-2030 targets (``ncgs_2021_2030`` v2). Immutable; cached."""
     return load_target_set(DEFAULT_TARGET_SET_FILE)

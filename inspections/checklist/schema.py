@@ -27,6 +27,10 @@ DEFAULT_UNIT_KINDS = ("department", "district", "commune")
 INDICATOR_UNITS = ("%", "yes/no", "ratio")
 NUMERIC_TYPES = ("mf", "int", "money")
 
+#: How a hint's ``{on_time}`` reads under each on-time rule of a campaign.
+ON_TIME_WORDS = {"on_or_before": {"vi": "trước hoặc vào", "en": "on or before"},
+                 "before": {"vi": "trước", "en": "before"}}
+
 #: Item and indicator codes: ``A1``, ``C10``, ``A1_date``, ``I8_pool``. No dots: the web
 #: form names the parts of an ``mf`` item ``C1.male`` and ``C1.female``.
 CODE_RE = re.compile(r"^[A-Z][0-9]+(_[a-z0-9]+)?$")
@@ -44,7 +48,7 @@ _TEMPLATE_FIELDS = {"key", "version", "title_vi", "title_en", "unit_kinds", "sec
 _SECTION_FIELDS = {"code", "title_vi", "title_en", "items"}
 _ITEM_FIELDS = {"code", "type", "label_vi", "label_en", "hint_vi", "hint_en", "required",
                 "applies_to", "legal_basis", "min", "max", "max_length", "choices", "expected",
-                "subset_of"}
+                "subset_of", "self_report"}
 _INDICATOR_FIELDS = {"code", "label_vi", "label_en", "unit", "formula", "applies_to",
                      "note_vi", "note_en", "legal_basis"}
 
@@ -73,6 +77,7 @@ class Item:
     choices: Optional[tuple[str, ...]] = None  # ynp: the answers offered (default all four)
     expected: Optional[str] = None     # ynp: the compliant answer ("yes" unless "no")
     subset_of: Optional[str] = None    # mf/int/money: may not exceed that item (per sex)
+    self_report: bool = False          # the inspected unit reports it (counts, plans, dates ...)
 
     def applies(self, unit_kind: str) -> bool:
         """Whether the item is asked of a unit of this kind."""
@@ -81,8 +86,14 @@ class Item:
     def label(self, lang: str = "vi") -> str:
         return _pick(self, lang, "label")
 
-    def hint(self, lang: str = "vi") -> Optional[str]:
-        return _pick(self, lang, "hint")
+    def hint(self, lang: str = "vi", on_time_rule: str = "on_or_before") -> Optional[str]:
+        """The hint; ``{on_time}`` in it becomes the campaign's on-time rule ("trước hoặc vào"
+        for on or before the deadline day, "trước" for strictly before)."""
+        text = _pick(self, lang, "hint")
+        if text and "{on_time}" in text:
+            words = ON_TIME_WORDS.get(on_time_rule, ON_TIME_WORDS["on_or_before"])
+            text = text.replace("{on_time}", words["en" if str(lang).startswith("en") else "vi"])
+        return text
 
     @property
     def allowed_values(self) -> tuple[str, ...]:
@@ -107,7 +118,7 @@ class Item:
         return self.code.split("_", 1)[0]
 
     def to_dict(self) -> dict:
-        return without_defaults(self, {"required": False})
+        return without_defaults(self, {"required": False, "self_report": False})
 
 
 @dataclass(frozen=True)
@@ -444,6 +455,7 @@ def _read_item(reader: FieldReader, raw: Any, path: Path,
     for name in ("hint_vi", "hint_en", "legal_basis"):
         item[name] = reader.text(data, name, path)
     item["required"] = bool(reader.boolean(data, "required", path))
+    item["self_report"] = bool(reader.boolean(data, "self_report", path))
     item["applies_to"] = reader.word_list(data, "applies_to", path, unit_kinds, "unit kind")
     item["min"] = reader.integer(data, "min", path)
     item["max"] = reader.integer(data, "max", path)

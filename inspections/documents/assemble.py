@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Optional
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import force_locale
+
 from ..checklist.messages import UNIT_KIND_LABELS
 from ..checklists.services import core_target_set, core_template
 from ..models import Campaign, Visit
+from ..organisation import issuing_body_for
 from ..reports import queries
 from ..reports.consolidated import (PROVISIONAL_STATES, ReportScope, Tally,
                                     previous_indicator_results, visit_answers)
@@ -42,12 +46,19 @@ DRAFT_RECORD = "DỰ THẢO — cuộc kiểm tra chưa hoàn thành biên bản
 def issuing_body(campaign: Campaign) -> tuple[str, str]:
     """(parent, department) of the documents a campaign issues.
 
-    For now the department is the campaign's ``issuing_body`` and the parent is left for a
-    person to write (dotted). The 2026 organisation settings give both:
-    ``organisation.issuing_body_for(campaign) -> IssuingBody(parent, department)``; the merge
-    wires it here, in this one place.
+    Both come from the organisation settings (``organisation.issuing_body_for``), which a
+    campaign may override.
     """
-    return "", campaign.issuing_body or ""
+    body = issuing_body_for(campaign)
+    return body.parent, body.department
+
+
+def _local(moment: Optional[datetime]) -> Optional[datetime]:
+    """A stored UTC time as the province's wall-clock time (what the record prints)."""
+    if moment is None:
+        return None
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Ho_Chi_Minh")
+    return moment.astimezone(zone).replace(tzinfo=None)
 
 
 # -- 1 and 2: one visit ---------------------------------------------------------------------------
@@ -67,7 +78,8 @@ def visit_record(visit: Visit) -> VisitRecord:
         return VisitRecord(
             frame=Frame(parent=department, department=visit.team.name,
                         number=record.record_number, number_suffix=RECORD_SYMBOL,
-                        place="", day=record.day, year=campaign.year,
+                        place=issuing_body_for(campaign).province, day=record.day,
+                        year=campaign.year,
                         draft="" if record.final else DRAFT_RECORD),
             campaign=campaign.name, unit_name=visit.unit.name, unit_address=visit.unit.address or "",
             team_name=visit.team.name,
@@ -83,9 +95,12 @@ def visit_record(visit: Visit) -> VisitRecord:
             recommendations=[_recommendation(row, sections) for row in record.recommendations],
             conclusion=(report.conclusion if report else "") or "",
             visit_day=visit.planned_date,
-            secretary=secretary,
-            # meeting time and place, the unit's representatives, copies: the frame branch
-            # adds them to the visit report; until then they are None and print as dots.
+            secretary=record.secretary or secretary,
+            meeting_start=_local(report.meeting_at) if report else None,
+            meeting_place=(report.meeting_place or None) if report else None,
+            unit_representatives=[Person(p.get("name", ""), p.get("position", ""), "")
+                                  for p in record.representatives] or None,
+            copies=(report.copies or None) if report else None,
         )
 
 
@@ -98,7 +113,8 @@ def conclusions(visit: Visit) -> Conclusions:
     deadlines = [row.deadline for row in record.recommendations if row.deadline]
     return Conclusions(
         frame=Frame(parent=parent, department=department, number="", number_suffix=NOTICE_SYMBOL,
-                    place="", day=None, year=date.today().year, draft=record.frame.draft),
+                    place=issuing_body_for(campaign).province, day=None, year=date.today().year,
+                    draft=record.frame.draft),
         campaign=campaign.name, unit_name=record.unit_name, team_name=record.team_name,
         decision=record.decision, record_number=visit.record_number or "",
         visit_day=visit.planned_date,
@@ -144,7 +160,8 @@ class _Report:
             subject = period_words
         parent, department = issuing_body(self.primary) if self.primary else ("", "")
         counts = queries.status_counts(scope.visit_filter) if scope.campaigns else {}
-        tally = Tally(template, self.targets, scope.year) if template else None
+        tally = (Tally(template, self.targets, scope.year, on_time_rule=(self.primary.on_time_rule if self.primary else "on_or_before"))
+                 if template else None)
         team_units: Counter = Counter()
         final = provisional = 0
         for entry in visit_answers(scope):
@@ -169,7 +186,7 @@ class _Report:
                                 "còn thay đổi.")
         report = ResultsReport(
             frame=Frame(parent=parent, department=department, number="",
-                        number_suffix=REPORT_SYMBOL, place="", day=None, year=date.today().year,
+                        number_suffix=REPORT_SYMBOL, place=issuing_body_for(self.primary).province, day=None, year=date.today().year,
                         draft="SỐ LIỆU TẠM THỜI" if provisional else ""),
             subject=subject, period_label=period_words,
             campaigns=[c.name for c in scope.campaigns],

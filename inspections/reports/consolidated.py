@@ -26,6 +26,7 @@ from flask_babel import force_locale
 from openpyxl.chart import BarChart, Reference
 
 from ..checklist import IndicatorRollup, unit_indicators
+from ..organisation import issuing_body_for
 from ..checklist.validation import usable_value
 from ..checklists.services import core_target_set, core_template
 from ..extensions import db
@@ -39,10 +40,9 @@ COMPLIANCE_FORMULA = "compliance()"
 COMMUNICATION_KINDS = "E1"   # E1_meetings, E1_talks ... : activities by kind (int)
 PARTICIPANTS = "E2"          # participants (mf)
 PROVISIONAL_STATES = ("in_progress", "merging")  # open visits with data; planned ones have none
-FORM_NUMBERS = {"general": "01/TH-KTBĐG", "units": "02/TH-KTBĐG", "ynp": "03/TH-KTBĐG",
-                "gender": "04/TH-KTBĐG", "indicators": "05/TH-KTBĐG",
-                "findings": "06/TH-KTBĐG", "communication": "07/TH-KTBĐG",
-                "evidence": "08/TH-KTBĐG"}
+# The sheet's own number; the organisation's form prefix goes before it (KTBĐG-01).
+FORM_NUMBERS = {"general": "01", "units": "02", "ynp": "03", "gender": "04", "indicators": "05",
+                "findings": "06", "communication": "07", "evidence": "08"}
 
 
 @dataclass
@@ -103,6 +103,7 @@ class _Consolidation:
         self.progress = progress
         primary = max(scope.campaigns, key=lambda c: (c.year, c.id)) if scope.campaigns else None
         self.primary = primary
+        self.issuing = issuing_body_for(primary)
         self.template = core_template(primary.template) if primary else None
         self.targets = core_target_set(primary.target_set) if primary else None
         template = self.template
@@ -154,10 +155,11 @@ class _Consolidation:
             subtitle += " — " + t.scope_teams % {
                 "teams": ", ".join(team.name for team in self.teams.values())}
         notice = (t.provisional_notice % {"count": self.provisional_count}) if self.provisional else ""
-        issuing = (self.primary.issuing_body if self.primary else "") or t.blank_issuing_body
-        return Frame(issuing_body=issuing.upper(), motto=t.motto, motto_line2=t.motto_line2,
-                     form_number=t.form_number % {"number": FORM_NUMBERS[key]}, title=title,
-                     subtitle=subtitle, notice=notice, continued=t.continued)
+        body = self.issuing
+        return Frame(issuing_parent=body.parent, issuing_body=body.department, motto=t.motto,
+                     motto_line2=t.motto_line2,
+                     form_number=t.form_number % {"number": body.form_number(FORM_NUMBERS[key])},
+                     title=title, subtitle=subtitle, notice=notice, continued=t.continued)
 
     def signatures(self) -> Signatures:
         t = self.t
@@ -271,7 +273,9 @@ class _Consolidation:
     def main_pass(self) -> None:
         t, scope = self.t, self.scope
         template = self.template
-        self.tally = Tally(template, self.targets, scope.year) if template else None
+        self.on_time_rule = self.primary.on_time_rule if self.primary else "on_or_before"
+        self.tally = (Tally(template, self.targets, scope.year, on_time_rule=self.on_time_rule)
+                      if template else None)
         self.rollup = self.tally.rollup if self.tally else None
         self.units_met = self.tally.units_met if self.tally else Counter()
         self.units_judged = self.tally.units_judged if self.tally else Counter()
@@ -811,11 +815,12 @@ class Tally:
     report is the figure in the workbook.
     """
 
-    def __init__(self, template, targets, year: int):
+    def __init__(self, template, targets, year: int, on_time_rule: str = "on_or_before"):
         self.template = template
         self.targets = targets
         self.year = year
-        self.rollup = IndicatorRollup(template, targets, year=year)
+        self.on_time_rule = on_time_rule
+        self.rollup = IndicatorRollup(template, targets, year=year, on_time_rule=on_time_rule)
         self.units_met: Counter = Counter()
         self.units_judged: Counter = Counter()
         items = template.items
@@ -836,7 +841,8 @@ class Tally:
     def add(self, unit_kind: str, answers: dict[str, Any], team_id: Optional[int] = None
             ) -> Optional[float]:
         """Count one unit in; its compliance score (a fraction) or None."""
-        results = unit_indicators(self.template, self.targets, unit_kind, answers, year=self.year)
+        results = unit_indicators(self.template, self.targets, unit_kind, answers, year=self.year,
+                                  on_time_rule=self.on_time_rule)
         self.rollup.add(unit_kind, answers)
         self.unit_kinds[unit_kind] += 1
         if team_id is not None:
@@ -872,7 +878,8 @@ def previous_indicator_results(scope: ReportScope, template, targets) -> dict[st
     if not previous or template is None:
         return {}
     flt = VisitFilter(tuple(c.id for c in previous), scope.previous_team_ids)
-    rollup = IndicatorRollup(template, targets, year=previous[0].year)
+    rollup = IndicatorRollup(template, targets, year=previous[0].year,
+                             on_time_rule=previous[0].on_time_rule)
     units = 0
     for _, group in groupby(queries.resolution_values(flt), key=lambda r: r.visit_id):
         answers: dict[str, Any] = {}

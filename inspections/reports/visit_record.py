@@ -17,6 +17,7 @@ from ..checklist import unit_indicators
 from ..checklist.validation import usable_value
 from ..checklists.services import core_target_set, core_template
 from ..extensions import db
+from ..organisation import issuing_body_for
 from ..models import (Attachment, Recommendation, Resolution, Shortcoming, User, Visit,
                       VisitReport)
 from . import queries
@@ -24,7 +25,7 @@ from .consolidated import provisional_values
 from .texts import workbook_texts
 from .xlsx import EXCEL_MAX_ROWS, Book, Column, Frame, Signatures, TableSheet
 
-FORM_NUMBER = "BB/KTBĐG"
+FORM_NUMBER = "BB"  # after the organisation's form prefix: KTBĐG-BB
 
 
 def write_visit_workbook(visit: Visit, out, *, prepared_by: str = "",
@@ -61,9 +62,10 @@ class _VisitRecord:
         notice = "" if self.final else pgettext("workbook", 
             "PROVISIONAL: this record is not final yet (status: %(status)s); the answers may "
             "still change", status=t.visit_states.get(visit.status, visit.status))
-        return Frame(issuing_body=(campaign.issuing_body or t.blank_issuing_body).upper(),
+        body = issuing_body_for(campaign)
+        return Frame(issuing_parent=body.parent, issuing_body=body.department,
                      motto=t.motto, motto_line2=t.motto_line2,
-                     form_number=t.form_number % {"number": FORM_NUMBER}, title=title,
+                     form_number=t.form_number % {"number": body.form_number(FORM_NUMBER)}, title=title,
                      subtitle=subtitle, notice=notice, continued=t.continued)
 
     def signatures(self) -> Signatures:
@@ -234,7 +236,8 @@ class _VisitRecord:
         sheet.start_table()
         ws = sheet._piece.ws
         results = unit_indicators(self.template, self.targets, self.visit.unit.kind,
-                                  self.answers, year=self.campaign.year)
+                                  self.answers, year=self.campaign.year,
+                                  on_time_rule=self.campaign.on_time_rule)
         for number, result in enumerate(results, 1):
             style = {"met": "good", "not_met": "bad"}.get(result.status)
             status = t.statuses.get(result.status, result.status)

@@ -12,8 +12,9 @@ Rules kept here, once, for every workbook of the product:
   characters is cut with a visible marker;
 * a table that would pass the sheet's row limit (1,048,576, a parameter so tests can use a
   small one) continues on a new sheet named ``<title> (2)`` with the same frame and header;
-* the administrative frame: issuing body top left, national motto top right, form number,
-  title, and the "Người lập biểu" / "Thủ trưởng đơn vị" signature blocks at the end.
+* the administrative frame: the two-line issuing body of Decree 30/2020 top left (the parent
+  above, the department in bold below), national motto top right, form number, title, and the
+  "Người lập biểu" / "Thủ trưởng đơn vị" signature blocks at the end.
 """
 from __future__ import annotations
 
@@ -95,6 +96,7 @@ STYLE_DEFINITIONS: dict[str, dict[str, Any]] = {
     "subtitle": {"font": _font(italic=True), "alignment": _CENTER},
     "notice": {"font": _font(bold=True, color="C00000"), "alignment": _CENTER},
     "frame": {"font": _font(bold=True), "alignment": _CENTER},
+    "frame_parent": {"font": _font(), "alignment": _CENTER},
     "frame_underlined": {"font": _font(bold=True, underline="single"), "alignment": _CENTER},
     "form_number": {"font": _font(italic=True), "alignment": _CENTER},
     "header": {"font": _font(bold=True), "fill": _HEADER_FILL, "alignment": _CENTER,
@@ -258,7 +260,11 @@ class Column:
 
 @dataclass
 class Frame:
-    """The administrative frame of a printed form."""
+    """The administrative frame of a printed form.
+
+    ``issuing_body`` is the issuing department (bold), ``issuing_parent`` the body above it
+    (regular weight, on the line above); see inspections.organisation.issuing_body_for.
+    """
 
     issuing_body: str
     motto: str
@@ -268,6 +274,7 @@ class Frame:
     subtitle: str = ""
     notice: str = ""
     continued: str = ""  # appended to the title on continuation sheets
+    issuing_parent: str = ""
 
 
 @dataclass
@@ -386,9 +393,14 @@ class TableSheet:
             return row
 
         row_number = piece.rows + 1
-        ws.append(line((frame.issuing_body, "frame"), (frame.motto, "frame")))
-        ws.append(line((frame.form_number, "form_number"), (frame.motto_line2, "frame_underlined")))
-        ws.append([None])
+        if frame.issuing_parent:
+            ws.append(line((frame.issuing_parent, "frame_parent"), (frame.motto, "frame")))
+            ws.append(line((frame.issuing_body, "frame"), (frame.motto_line2, "frame_underlined")))
+            ws.append(line((frame.form_number, "form_number"), None))
+        else:
+            ws.append(line((frame.issuing_body, "frame"), (frame.motto, "frame")))
+            ws.append(line((frame.form_number, "form_number"), (frame.motto_line2, "frame_underlined")))
+            ws.append([None])
         title = frame.title + (frame.continued if continued else "")
         ws.append([cell(title, "title")])
         ws.append([cell(frame.subtitle, "subtitle")] if frame.subtitle else [None])
@@ -398,6 +410,7 @@ class TableSheet:
                   f"{get_column_letter(right_start)}{row_number}:{last}{row_number}",
                   f"A{row_number + 1}:{get_column_letter(left_end)}{row_number + 1}",
                   f"{get_column_letter(right_start)}{row_number + 1}:{last}{row_number + 1}",
+                  f"A{row_number + 2}:{get_column_letter(left_end)}{row_number + 2}",
                   f"A{row_number + 3}:{last}{row_number + 3}",
                   f"A{row_number + 4}:{last}{row_number + 4}",
                   f"A{row_number + 5}:{last}{row_number + 5}"]

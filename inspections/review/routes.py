@@ -94,6 +94,7 @@ def template_helpers() -> dict[str, Any]:
         "ynp_choices": lambda item: [(v, word(YNP_LABELS, v, current)) for v in item.allowed_values],
         "mf_label": lambda part: word(MF_PART_LABELS, part, current),
         "prefill": prefill,
+        "report_fields": views.report_fields,
     }
 
 

@@ -18,10 +18,11 @@ Functions here only add and flush; the view commits once per request.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 from typing import Any, Iterable, Optional
 
-from flask_babel import gettext as _
+from flask_babel import get_timezone, gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -436,20 +437,106 @@ def _text(data: dict, name: str, errors: list, *, required: bool = False, limit:
     return value
 
 
+MAX_REPRESENTATIVES = 6
+MAX_COPIES = 50
+
+
 def report_json(report: Optional[VisitReport], visit: Visit) -> dict[str, Any]:
-    return {"achievements": report.achievements if report else "",
-            "conclusion": report.conclusion if report else "",
-            "record_number": visit.record_number or ""}
+    return jsonable({"achievements": report.achievements if report else "",
+                     "conclusion": report.conclusion if report else "",
+                     "record_number": visit.record_number or "",
+                     "meeting_at": report.meeting_at if report else None,
+                     "meeting_place": report.meeting_place if report else "",
+                     "unit_representatives": (report.unit_representatives or []) if report else [],
+                     "secretary": report.secretary if report else "",
+                     "copies": report.copies if report else None})
+
+
+def _meeting_at(data: dict, errors: list) -> Optional[datetime]:
+    """``YYYY-MM-DDTHH:MM`` (a datetime-local field) in the app's time zone, stored in UTC."""
+    raw = data.get("meeting_at")
+    raw = raw.strip() if isinstance(raw, str) else ""
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        moment = None
+    if moment is None or not 2000 <= moment.year <= 2100:
+        errors.append(field_error("meeting_at", _("Enter the date and time like 20/11/2026 08:30."), "invalid"))
+        return None
+    if moment.tzinfo is None:  # zoneinfo, not replace(tzinfo=<pytz zone>), which gives LMT offsets
+        moment = moment.replace(tzinfo=ZoneInfo(str(get_timezone())))
+    return moment.astimezone(timezone.utc)
+
+
+def _representatives(data: dict, errors: list) -> list[dict[str, str]]:
+    """The unit's representatives: a JSON list of {name, position}, or form rows repN_name/_position."""
+    raw = data.get("unit_representatives")
+    rows: list[tuple[Any, Any]] = []
+    if isinstance(raw, list):
+        rows = [(r.get("name"), r.get("position")) if isinstance(r, dict) else (None, None) for r in raw]
+    else:
+        rows = [(data.get(f"rep{n}_name"), data.get(f"rep{n}_position")) for n in range(1, MAX_REPRESENTATIVES + 1)]
+    if len(rows) > MAX_REPRESENTATIVES:
+        errors.append(field_error("unit_representatives", _("At most %(count)d representatives.",
+                                                            count=MAX_REPRESENTATIVES), "too_many"))
+        return []
+    out = []
+    for number, (name, position) in enumerate(rows, 1):
+        name = name.strip() if isinstance(name, str) else ""
+        position = position.strip() if isinstance(position, str) else ""
+        if not name and not position:
+            continue
+        field = f"rep{number}_name"
+        if not name:
+            errors.append(field_error(field, _("Give the representative's name."), "required"))
+        elif len(name) > 200 or len(position) > 200:
+            errors.append(field_error(field, _("Too long (at most %(max)d characters).", max=200), "too_long"))
+        out.append({"name": name, "position": position})
+    return out
+
+
+def _copies(data: dict, errors: list) -> Optional[int]:
+    raw = data.get("copies")
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        value = int(str(raw).strip()) if not isinstance(raw, bool) else None
+    except ValueError:
+        value = None
+    if value is None or not 1 <= value <= MAX_COPIES:
+        errors.append(field_error("copies", _("Enter a whole number from 1 to %(max)d.", max=MAX_COPIES), "invalid"))
+        return None
+    return value
+
+
+def _has_representatives(data: dict) -> bool:
+    return "unit_representatives" in data or any(key.startswith("rep") for key in data)
 
 
 def update_report(visit: Visit, user: User, version: int, data: dict[str, Any]) -> VisitReport:
-    """Save achievements, conclusion and the record number (biên bản số)."""
+    """Save achievements, conclusion, the record number (biên bản số) and the meeting details:
+    time and place, the unit's representatives, the team's secretary, the number of copies."""
     check_version(visit, version)
     refuse_if_final(visit)
     errors: list = []
     achievements = _text(data, "achievements", errors, label=_("Achievements"))
     conclusion = _text(data, "conclusion", errors, label=_("Conclusion"))
     record_number = _text(data, "record_number", errors, limit=80, label=_("Record number"))
+    # The record's meeting details change only when the request carries them (an API client
+    # that sends the narrative alone keeps them).
+    details: dict[str, Any] = {}
+    if "meeting_at" in data:
+        details["meeting_at"] = _meeting_at(data, errors)
+    if "meeting_place" in data:
+        details["meeting_place"] = _text(data, "meeting_place", errors, limit=300, label=_("Place of the meeting"))
+    if "secretary" in data:
+        details["secretary"] = _text(data, "secretary", errors, limit=200, label=_("Secretary of the team"))
+    if "copies" in data:
+        details["copies"] = _copies(data, errors)
+    if _has_representatives(data):
+        details["unit_representatives"] = _representatives(data, errors)
     if errors:
         raise InvalidInput(errors)
     report = db.session.scalar(select(VisitReport).where(VisitReport.visit_id == visit.id))
@@ -460,6 +547,8 @@ def update_report(visit: Visit, user: User, version: int, data: dict[str, Any]) 
         db.session.add(report)
     report.achievements = achievements
     report.conclusion = conclusion
+    for name, value in details.items():
+        setattr(report, name, value)
     report.updated_by_id = user.id
     report.updated_at = utcnow()
     db.session.flush()

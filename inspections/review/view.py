@@ -30,6 +30,7 @@ from ..models import (
     Visit,
     VisitReport,
 )
+from ..organisation import IssuingBody, issuing_body_for
 from .merge import ItemMerge, Source, canonical, count_states, is_answered
 from .services import finalize_reasons, jsonable
 from .values import Checklist, submitted_checklists, visit_merge, visit_values
@@ -507,7 +508,7 @@ class Member:
 class Record:
     visit: Visit
     final: bool
-    issuing_body: str
+    issuing_body: IssuingBody
     record_number: str
     place: str
     day: Optional[date]
@@ -517,6 +518,10 @@ class Record:
     report: Optional[VisitReport]
     shortcomings: list[Shortcoming]
     recommendations: list[Recommendation]
+    meeting_time: str = ""  # "08 giờ 30", local time
+    meeting_date: str = ""  # "20/11/2026"
+    secretary: str = ""
+    representatives: list[dict[str, str]] = field(default_factory=list)
 
 
 def team_members(visit: Visit) -> list[Member]:
@@ -555,13 +560,37 @@ def build_record(visit: Visit, lang: str = "vi") -> Record:
     lead_name = next((m.name for m in members if m.role == "lead"), "")
     day = visit.planned_date or (visit.finalized_at.date() if visit.finalized_at else None)
     report, shortcomings, recommendations = findings(visit)
+    meeting = report.meeting_at if report else None
+    # The secretary the lead wrote down, else the team member with that role.
+    secretary = (report.secretary if report else "") or next(
+        (m.name for m in members if m.role == "secretary"), "")
     return Record(
+        meeting_time=format_datetime(meeting, "HH 'giờ' mm") if meeting else "",
+        meeting_date=format_datetime(meeting, "dd/MM/yyyy") if meeting else "",
+        secretary=secretary,
+        representatives=[p for p in ((report.unit_representatives or []) if report else [])
+                         if isinstance(p, dict) and p.get("name")],
         visit=visit, final=visit.status == "final",
-        issuing_body=visit.team.campaign.issuing_body or "",
+        issuing_body=issuing_body_for(visit.team.campaign),
         record_number=visit.record_number or "", place=visit.unit.address or "",
         day=day, members=members, lead_name=lead_name, sections=sections,
         report=report, shortcomings=shortcomings, recommendations=recommendations,
     )
+
+
+def report_fields(report: Optional[VisitReport], visit: Visit) -> dict[str, str]:
+    """The record details as the strings of the lead's form (local time for the meeting)."""
+    fields = {"achievements": report.achievements if report else "",
+              "conclusion": report.conclusion if report else "",
+              "record_number": visit.record_number or "",
+              "meeting_at": format_datetime(report.meeting_at, "yyyy-MM-dd'T'HH:mm") if report and report.meeting_at else "",
+              "meeting_place": report.meeting_place if report else "",
+              "secretary": report.secretary if report else "",
+              "copies": str(report.copies) if report and report.copies else ""}
+    for number, person in enumerate((report.unit_representatives or []) if report else [], 1):
+        fields[f"rep{number}_name"] = person.get("name", "")
+        fields[f"rep{number}_position"] = person.get("position", "")
+    return fields
 
 
 def findings(visit: Visit) -> tuple[Optional[VisitReport], list[Shortcoming], list[Recommendation]]:

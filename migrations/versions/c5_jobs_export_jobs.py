@@ -1,7 +1,7 @@
 """export jobs
 
 Revision ID: c5_jobs
-Revises: c2_submission_scope
+Revises: c3_organisation
 Create Date: 2026-12-01 21:33:12.435285
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'c5_jobs'
-down_revision = 'c2_submission_scope'
+down_revision = 'c3_organisation'
 branch_labels = None
 depends_on = None
 

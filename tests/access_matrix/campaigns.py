@@ -46,6 +46,7 @@ ROUTES = {
     "campaigns.user_edit": MANAGERS,  # coordinators: lead and inspector accounts
     "campaigns.users_import": ADMIN,
     "campaigns.users_import_blank": ADMIN,
+    "campaigns.organisation": ADMIN,
 }
 
 POST_ROUTES = {
@@ -80,6 +81,7 @@ POST_ROUTES = {
     "campaigns.user_end_sessions": MANAGERS,
     "campaigns.users_import": ADMIN,
     "campaigns.users_import_confirm": ADMIN,
+    "campaigns.organisation": ADMIN,
 }
 
 # team 1's second member row (inspector1) in the demo province

@@ -5,6 +5,6 @@ ROUTES = {
     "checklists.index": MANAGERS_ONLY,
     "checklists.download": MANAGERS_ONLY,
 }
-PARAMS = {"checklists.download": {"key": "gender_equality", "version": 1}}
+PARAMS = {"checklists.download": {"key": "gender_equality", "version": 2}}
 
 POST_ROUTES = {"checklists.upload": MANAGERS_ONLY}

@@ -23,7 +23,7 @@ ROUTES = {
 }
 
 PARAMS = {
-    "sync_api.template_version": {"key": "gender_equality", "version": 1},
+    "sync_api.template_version": {"key": "gender_equality", "version": 2},
 }
 
 # Writes. Submissions and attachments are checked per item against the visit they name

@@ -36,18 +36,20 @@ def test_agency_errors_name_the_field_and_keep_what_was_typed(client, login_as):
     assert "Mã: Đã có cơ quan khác mang mã SNV." in page and 'value="Another"' in page
 
 
-def test_edit_agency_records_before_and_after(client, login_as, audit_events):
+def test_edit_agency_records_before_and_after(client, login_as, audit_events, query):
     login_as("coordinator")
-    response = client.post("/campaigns/agencies/2/edit", data={"code": "SNV", "name": "Sở Nội vụ tỉnh", "short_name": "SNV"})
+    snv = query(lambda s: s.scalar(select(Agency).where(Agency.code == "SNV")))
+    response = client.post(f"/campaigns/agencies/{snv.id}/edit", data={"code": "SNV", "name": "Sở Nội vụ tỉnh", "short_name": "SNV"})
     assert response.status_code == 302
     [event] = audit_events("agency.update")
     assert event.before["name"] == "Sở Nội vụ" and event.after["name"] == "Sở Nội vụ tỉnh"
     assert event.before["short_name"] == "Sở Nội vụ" and event.after["short_name"] == "SNV"
 
 
-def test_saving_unchanged_values_writes_no_audit_event(client, login_as, audit_events):
+def test_saving_unchanged_values_writes_no_audit_event(client, login_as, audit_events, query):
     login_as("coordinator")
-    client.post("/campaigns/agencies/2/edit", data={"code": "SNV", "name": "Sở Nội vụ", "short_name": "Sở Nội vụ"})
+    snv = query(lambda s: s.scalar(select(Agency).where(Agency.code == "SNV")))
+    client.post(f"/campaigns/agencies/{snv.id}/edit", data={"code": "SNV", "name": "Sở Nội vụ", "short_name": "Sở Nội vụ"})
     assert audit_events("agency.update") == []
 
 
@@ -68,13 +70,40 @@ def test_archived_agency_leaves_the_user_picker_but_users_keep_it(client, login_
 
 def test_create_unit_with_parent(client, login_as, query, audit_events):
     login_as("coordinator")
-    district = unit_by_code(query, "HUYEN-MS")
-    response = client.post("/campaigns/units/new", data={"code": "XA-MOI", "name": "UBND xã Mới", "kind": "commune",
-                                                         "parent_id": str(district.id), "address": ""})
+    parent = unit_by_code(query, "SNNMT")
+    response = client.post("/campaigns/units/new", data={"code": "CC-TL", "name": "Chi cục Thủy lợi", "kind": "department",
+                                                         "parent_id": str(parent.id), "address": ""})
     assert response.status_code == 302
-    unit = unit_by_code(query, "XA-MOI")
-    assert unit.parent_id == district.id and unit.kind == "commune"
-    assert audit_events("unit.create")[0].after["parent_id"] == district.id
+    unit = unit_by_code(query, "CC-TL")
+    assert unit.parent_id == parent.id and unit.kind == "department"
+    assert audit_events("unit.create")[0].after["parent_id"] == parent.id
+
+
+def test_new_units_are_department_or_commune_level_never_district(client, login_as, query):
+    login_as("coordinator")
+    page = page_text(client.get("/campaigns/units/new"))
+    assert 'value="department"' in page and 'value="commune"' in page and 'value="district"' not in page
+    assert "Cấp xã (xã, phường, đặc khu)" in page and "huyện" not in page
+    response = client.post("/campaigns/units/new", data={"code": "HUYEN-MOI", "name": "UBND huyện Mới",
+                                                         "kind": "district", "parent_id": "0", "address": ""})
+    assert response.status_code == 400 and "Loại: Lựa chọn không hợp lệ." in page_text(response)
+    assert unit_by_code(query, "HUYEN-MOI") is None
+
+
+def test_a_district_of_an_old_campaign_stays_readable_and_editable(client, login_as, query, old_campaign):
+    login_as("coordinator")
+    district = unit_by_code(query, "HUYEN-MS")
+    assert "UBND huyện Minh Sơn" in page_text(client.get("/campaigns/units"))
+    page = page_text(client.get(f"/campaigns/units/{district.id}/edit"))
+    assert 'value="district" selected' in page or 'selected value="district"' in page
+    response = client.post(f"/campaigns/units/{district.id}/edit", data={
+        "code": "HUYEN-MS", "name": "UBND huyện Minh Sơn (cũ)", "kind": "district", "parent_id": "0", "address": ""})
+    assert response.status_code == 302 and unit_by_code(query, "HUYEN-MS").kind == "district"
+    # another unit cannot be turned into a district
+    commune = unit_by_code(query, "XA-HP")
+    response = client.post(f"/campaigns/units/{commune.id}/edit", data={
+        "code": "XA-HP", "name": commune.name, "kind": "district", "parent_id": "0", "address": ""})
+    assert response.status_code == 400 and unit_by_code(query, "XA-HP").kind == "commune"
 
 
 def test_unit_errors_name_the_field(client, login_as):
@@ -93,10 +122,10 @@ def test_unit_errors_name_the_field(client, login_as):
     assert "Mã: Chỉ dùng chữ cái không dấu" in page_text(response)
 
 
-def test_a_unit_cannot_be_put_under_its_own_commune(client, login_as, query):
+def test_a_unit_cannot_be_put_under_its_own_commune(client, login_as, query, old_campaign):
     login_as("coordinator")
     district = unit_by_code(query, "HUYEN-MS")
-    commune = unit_by_code(query, "XA-HP")
+    commune = unit_by_code(query, "XA-CU")
     # communes are never offered as parents, and a posted one is refused by the picker
     page = page_text(client.get(f"/campaigns/units/{district.id}/edit"))
     assert f'value="{commune.id}"' not in page
@@ -124,7 +153,7 @@ def test_archiving_a_unit_in_use_keeps_its_visits_and_hides_it_from_pickers(clie
     assert event.before["archived_at"] is None and event.after["archived_at"] is not None
 
 
-def test_a_district_with_communes_cannot_become_a_commune(client, login_as, query):
+def test_a_district_with_communes_cannot_become_a_commune(client, login_as, query, old_campaign):
     login_as("coordinator")
     district = unit_by_code(query, "HUYEN-MS")
     response = client.post(f"/campaigns/units/{district.id}/edit", data={

@@ -48,7 +48,7 @@ def test_bad_rows_are_listed_with_row_numbers_and_nothing_is_written(client, log
     before = count(query, Unit)
     response = upload(client, "/campaigns/units/import", [
         UNIT_HEADER,
-        ["XA-MOI", "UBND xã Mới", "xã", "HUYEN-MS", ""],        # row 2: fine (Vietnamese kind accepted)
+        ["XA-MOI", "UBND xã Mới", "xã", "", ""],                # row 2: fine (Vietnamese kind accepted)
         ["SYT", "Sở Y tế (trùng)", "department", "", ""],        # row 3: code already stored
         ["XA-MOI", "UBND xã Mới (lặp)", "commune", "", ""],      # row 4: duplicate of row 2
         ["TINH", "Tỉnh", "province", "", ""],                    # row 5: unknown kind
@@ -70,14 +70,37 @@ def test_bad_rows_are_listed_with_row_numbers_and_nothing_is_written(client, log
     assert count(query, Unit) == before
 
 
+def test_units_import_takes_the_vietnamese_kinds_of_2025_and_refuses_districts(client, login_as, query):
+    login_as("coordinator")
+    before = count(query, Unit)
+    response = upload(client, "/campaigns/units/import", [
+        UNIT_HEADER,
+        ["XA-1", "UBND xã Một", "xã", "", ""],
+        ["PHUONG-1", "UBND phường Một", "Phường", "", ""],
+        ["DK-1", "UBND đặc khu Một", "đặc khu", "", ""],
+        ["BAN-1", "Ban Quản lý Khu kinh tế", "ban", "", ""],
+        ["HUYEN-1", "UBND huyện Một", "huyện", "", ""],            # row 6: no district level any more
+    ])
+    page = page_text(response)
+    assert response.status_code == 400
+    assert re.findall(r'<tr data-row="(\d+)">', page) == ["6"]
+    assert "cấp huyện đã bỏ từ năm 2025" in page
+    assert count(query, Unit) == before
+    response = upload(client, "/campaigns/units/import", [UNIT_HEADER, ["XA-1", "UBND xã Một", "xã", "", ""],
+                                                           ["DK-1", "UBND đặc khu Một", "đặc khu", "", ""]])
+    client.post("/campaigns/units/import/confirm", data={"token": token_of(page_text(response))})
+    units = query(lambda s: {u.code: u.kind for u in s.scalars(select(Unit))})
+    assert units["XA-1"] == units["DK-1"] == "commune"
+
+
 def test_a_clean_file_is_written_only_when_confirmed(client, login_as, query, app):
     login_as("coordinator")
     before = count(query, Unit)
     response = upload(client, "/campaigns/units/import", [
         UNIT_HEADER,
-        ["XA-B", "UBND xã Bình", "commune", "HUYEN-MOI", ""],  # its parent comes later in the same file
-        ["HUYEN-MOI", "UBND huyện Mới", "district", "", "Thị trấn"],
-        ["SCT-2", "Sở Công Thương (cơ sở 2)", "Sở", "", ""],
+        ["CC-B", "Chi cục Bình", "ngành", "SCT-2", ""],  # its parent comes later in the same file
+        ["SCT-2", "Sở Công Thương (cơ sở 2)", "Sở", "", "Số 2 Lê Lợi"],
+        ["PHUONG-B", "UBND phường Bình", "phường", "", ""],
     ])
     page = page_text(response)
     assert response.status_code == 200 and "3 dòng sẵn sàng để nhập" in page
@@ -88,7 +111,8 @@ def test_a_clean_file_is_written_only_when_confirmed(client, login_as, query, ap
     assert response.status_code == 200 and "Đã nhập 3 dòng." in page_text(response)
     assert count(query, Unit) == before + 3
     units = query(lambda s: {u.code: u for u in s.scalars(select(Unit))})
-    assert units["XA-B"].parent_id == units["HUYEN-MOI"].id and units["SCT-2"].kind == "department"
+    assert units["CC-B"].parent_id == units["SCT-2"].id and units["SCT-2"].kind == "department"
+    assert units["CC-B"].kind == "department" and units["PHUONG-B"].kind == "commune"
     events = query(lambda s: list(s.scalars(select(AuditEvent).where(AuditEvent.action == "unit.create"))))
     assert len(events) == 3 and all(e.reason == "import" and e.after for e in events)
     # the same token cannot import twice

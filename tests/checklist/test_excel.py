@@ -112,7 +112,7 @@ def test_target_problems_name_the_targets_sheet(template, target_set):
                for p in problems)
     content = edited(exported(template, target_set), {"targets": {"A2": "I99"}})
     assert import_problems(content) == [
-        "sheet targets, row 2, column A (indicator): template gender_equality v1 has no "
+        "sheet targets, row 2, column A (indicator): template gender_equality v2 has no "
         "indicator I99"]
 
 

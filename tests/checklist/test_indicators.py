@@ -81,11 +81,11 @@ def test_localities_gbv_support_and_milestones():
     assert results["I7"].value == 35.0 and results["I7"].status == "not_met"  # needs > 35
     later = by_code(unit_indicators(TEMPLATE, TARGETS, "commune", commune, year=2027))
     assert later["I12"].status == "not_met" and "90%" in later["I12"].target_vi
-    assert later["I12"].target("en").startswith("≥ 90% of victims")
+    assert later["I12"].target("en").startswith("≥ 90% of people subjected to domestic or gender-based violence")
 
 
 def test_rollup_sums_counts_before_taking_the_share():
-    units = [("department", {"C1": mf(90, 10)}), ("district", {"C1": mf(1, 9)})]
+    units = [("department", {"C1": mf(90, 10)}), ("commune", {"C1": mf(1, 9)})]
     i1 = by_code(rollup_indicators(TEMPLATE, TARGETS, units))["I1"]
     assert (i1.numerator, i1.denominator) == (19, 110)
     assert i1.value == pytest.approx(19 / 110 * 100)  # not the mean of 10% and 90%

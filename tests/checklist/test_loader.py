@@ -12,10 +12,13 @@ from inspections.checklist.loader import DATA_DIR
 
 def test_shipped_files_load(template, target_set):
     assert default_template() is template  # cached: the shipped template is immutable
-    assert target_set.key == "ncgs_2021_2030" and target_set.version == 1
+    assert target_set.key == "ncgs_2021_2030" and target_set.version == 2
     older = load_target_set(DATA_DIR / "targets_2011_2020.yaml")
     assert older.key == "ncgs_2011_2020"
     assert older.target_for("I3", "rollup", 2015).ge == 80
+    # "trên 95%" in 2020: over, not at least
+    assert older.target_for("I3", "rollup", 2020).gt == 95 and older.target_for("I3", "rollup", 2020).ge is None
+    assert older.target_for("I3", "rollup", 2020).is_met(95.0) is False
     assert default_target_set().target_for("I3", "rollup", 2025).ge == 60
 
 

@@ -24,6 +24,10 @@ DOMAIN_ITEMS = {
     "H1": "money", "H2": "text", "H3": "text", "H4": "text", "H5": "text", "H6": "text",
     "H6_deadline": "date",
 }
+# Version 2 (2026) adds the topics the texts ask an inspection to check.
+V2_ITEMS = {**DOMAIN_ITEMS, "C12": "ynp", "D7": "ynp", "D8": "ynp", "D9": "ynp", "D10": "int",
+            "D10_handled": "int", "E6_perpetrators": "int", "E6_counselled": "int", "E7": "int",
+            "E8": "int", "E8_supported": "int", "G6": "ynp"}
 
 
 def problems_of(data):
@@ -33,8 +37,8 @@ def problems_of(data):
 
 
 def test_default_template_has_every_domain_item_with_its_type(template):
-    assert template.key == "gender_equality" and template.version == 1
-    assert {item.code: item.type for item in template.items} == DOMAIN_ITEMS
+    assert template.key == "gender_equality" and template.version == 2
+    assert {item.code: item.type for item in template.items} == V2_ITEMS
     assert [section.code for section in template.sections] == list("ABCDEFGH")
     assert template.section_of("C6").title_vi.startswith("Công tác cán bộ nữ")
 
@@ -63,9 +67,10 @@ def test_localities_only_items_are_left_out_for_agencies(template):
     commune = [item.code for item in template.items_for("commune")]
     assert "C6" not in agency and "E6_cases" not in agency
     assert "C6" in commune and "E6_model" in commune
-    assert set(commune) - set(agency) == {"C6", "E6_cases", "E6_supported", "E6_model"}
+    assert set(commune) - set(agency) == {"C6", "E6_cases", "E6_supported", "E6_model", "E6_perpetrators",
+                                          "E6_counselled", "E8", "E8_supported", "G6"}
     sections = dict((section.code, items) for section, items in template.sections_for("department"))
-    assert [item.code for item in sections["E"]][-1] == "E5"
+    assert [item.code for item in sections["E"]][-2:] == ["E5", "E7"]
 
 
 def test_item_lookup_fields_and_parts(template):

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 
 REQUIRED_YNP = {"A1": "yes", "A2": "partial", "A3": "no", "A4": "yes", "B1": "yes", "B4": "yes",
                 "B5": "na", "C11": "no", "D1": "no", "D3": "yes", "D4": "yes", "D5": "yes", "E3": "yes",
-                "E4": "yes", "E5": "partial", "G1": "yes", "G2": "yes", "G5": "yes"}
+                "E4": "yes", "E5": "partial", "G1": "yes", "G2": "yes", "G5": "yes",
+                "C12": "yes", "D7": "no", "D8": "yes"}  # checklist v2 adds C12, D7, D8
 
 NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
 SMALL_TARGETS = """() => Array.from(document.querySelectorAll('details[open] .seg label, .form-actions button'))
@@ -72,8 +73,8 @@ def test_inspector_fills_and_submits_the_checklist_on_a_phone(live_server, demo,
 
     # "Submit" too early: the page says what is missing and sends nothing, even offline
     page.click("button[value=submit]")
-    assert page.locator(".client-required").count() == 20  # 18 yes/no items, C1, C2
-    assert "còn 20 mục bắt buộc" in page.locator(".client-summary").inner_text()
+    assert page.locator(".client-required").count() == 23  # 21 yes/no items, C1, C2
+    assert "còn 23 mục bắt buộc" in page.locator(".client-summary").inner_text()
     assert page.evaluate("document.activeElement.id") == "f-A1-yes"
     assert stored_submission(live_server.app, timeout=0.5) is None
 

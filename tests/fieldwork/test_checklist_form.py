@@ -74,7 +74,7 @@ def test_form_carries_the_offline_contract(app, login, visits):
     assert form["method"] == "post" and form["enctype"] == "multipart/form-data"
     assert form["data-visit-id"] == str(visits["SYT"])
     assert form["data-revision"] == "0" and form["data-state"] == "none"
-    assert form["data-template"] == "gender_equality@1" and form["data-unit-kind"] == "department"
+    assert form["data-template"] == "gender_equality@2" and form["data-unit-kind"] == "department"
     assert re.fullmatch(r"[0-9a-f-]{36}", form["data-uuid"])
     assert doc.find("input", type="hidden", name="csrf_token")
     codes = [a["data-code"] for t, a in doc.tags if "item" in a.get("class", "").split()]
@@ -94,8 +94,9 @@ def test_items_for_localities_only_are_hidden_for_a_department(login, visits):
     assert 'data-code="C6"' not in department and 'data-code="E6_cases"' not in department
     assert 'data-code="C5"' in department
     client = login("inspector3")
-    district = page(client, visits["HUYEN-MS"])
-    assert 'data-code="C6"' in district and 'data-code="E6_cases"' in district
+    for code in ("XA-HP", "PHUONG-TL", "DK-AT"):  # a xã, a phường and an đặc khu: the commune level
+        locality = page(client, visits[code])
+        assert 'data-code="C6"' in locality and 'data-code="E6_cases"' in locality and 'data-code="G6"' in locality
 
 
 def test_a_department_answer_to_a_locality_item_is_ignored(app, login, visits):

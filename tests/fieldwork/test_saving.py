@@ -168,7 +168,7 @@ def test_final_visit_still_takes_the_checklist_marked_late(app, login, visits):
         visit.status = "final"
         db.session.commit()
     client = login("inspector1")
-    assert "đã kết luận" in client.get(f"/visits/{visits['SYT']}/checklist").get_data(as_text=True)
+    assert "đã hoàn thành" in client.get(f"/visits/{visits['SYT']}/checklist").get_data(as_text=True)
     response = post(client, visits["SYT"], complete_form(), action="submit", follow_redirects=True)
     assert "đánh dấu là gửi muộn" in response.get_data(as_text=True)
     with app.app_context():

@@ -69,6 +69,7 @@ def base_answers(**overrides: Any) -> dict[str, Any]:
         "E2": {"male": 40, "female": 60}, "E3": "yes", "E4": "yes", "E5": "no",
         "G1": "yes", "G2": "yes", "G3": "2026-06-05", "G4": "2026-12-08", "G5": "yes",
         "H1": 15_000_000, "H2": "Kết quả tốt", "H3": "Chưa có kế hoạch riêng",
+        "C12": "yes", "D7": "no", "D8": "yes",
     }
     answers.update(overrides)
     return answers

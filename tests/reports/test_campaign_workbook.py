@@ -36,11 +36,14 @@ def test_sheets_frame_and_headers(app, coordinator):
     assert book.sheetnames == SHEETS
 
     general = book["1 Thông tin chung"]
-    assert general["A1"].value == "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    # the two-line issuing body of Decree 30/2020: the parent above, the department in bold below
+    assert general["A1"].value == "UBND TỈNH HÒA AN" and not general["A1"].font.bold
+    assert general["A2"].value == "SỞ NỘI VỤ" and general["A2"].font.bold
+    assert general["A3"].value == "Biểu số: KTBĐG-01"
     texts = [cell.value for row in general.iter_rows() for cell in row if isinstance(cell.value, str)]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts
     assert "Độc lập - Tự do - Hạnh phúc" in texts
-    assert any(text.startswith("Biểu số") for text in texts)
+    assert not any("LAO ĐỘNG" in text.upper() for text in texts)
     assert "NGƯỜI LẬP BIỂU" in texts and "THỦ TRƯỞNG ĐƠN VỊ" in texts
     assert "Nguyễn Thị Hương" in texts  # the coordinator who downloaded it prepared it
 
@@ -293,7 +296,8 @@ def test_empty_campaign_says_why(app, coordinator):
     assert book.sheetnames == SHEETS
     general = [c.value for row in book["1 Thông tin chung"].iter_rows() for c in row if c.value]
     assert any("chưa có lượt kiểm tra nào được lên lịch" in str(v) for v in general)
-    assert book["1 Thông tin chung"]["A1"].value.startswith("……")  # no issuing body: a blank line
+    # no issuing body of its own: the organisation's
+    assert [book["1 Thông tin chung"][c].value for c in ("A1", "A2")] == ["UBND TỈNH HÒA AN", "SỞ NỘI VỤ"]
     assert "Không có số liệu" in str(book["3 Tổng hợp theo đơn vị"].cell(HEADER_ROW + 1, 2).value)
 
     # visits exist but none is final yet: also valid, also says why

@@ -153,7 +153,7 @@ def test_visit_workbook_is_the_inspection_record(app, client, auth, demo):
     values = {row[0]: row[1] for row in record.iter_rows(values_only=True) if row[0]}
     assert values["Đơn vị được kiểm tra"] == unit_name
     assert values["Số biên bản"] == "12/BB-KTLN"
-    assert values["Trạng thái"] == "Đã kết luận"
+    assert values["Trạng thái"] == "Đã hoàn thành"
     assert values["Kết luận"] == "Đạt yêu cầu"
     items = {row[1]: row for row in record.iter_rows(values_only=True) if row[1] and row[0] is None}
     assert items["A1"][3] == "Có" and items["A1"][7] == "Trưởng đoàn chọn" and items["A1"][8] == "Trần Văn Minh"

@@ -17,7 +17,7 @@ REQUIRED_ANSWERS: dict[str, Any] = {
     "A1": "yes", "A2": "yes", "A3": "partial", "A4": "yes", "B1": "yes", "B4": "yes", "B5": "no",
     "C1": {"male": 60, "female": 40}, "C2": {"male": 3, "female": 1}, "C11": "yes",
     "D1": "no", "D3": "yes", "D4": "yes", "D5": "yes", "E3": "yes", "E4": "yes", "E5": "yes",
-    "G1": "yes", "G2": "yes", "G5": "partial",
+    "G1": "yes", "G2": "yes", "G5": "partial", "C12": "yes", "D7": "no", "D8": "yes",
 }
 
 
@@ -34,7 +34,7 @@ def answers(**changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def visits(app, demo):
-    """Demo visit ids by unit code (team 1: SYT, SGDDT, STC ...; team 2: SXD, HUYEN-MS, XA-HP ...)."""
+    """Demo visit ids by unit code (team 1: SYT, SGDDT, STC ...; team 2: SXD, SKHCN, XA-HP, PHUONG-TL ...)."""
     with app.app_context():
         rows = db.session.execute(select(Unit.code, Visit.id).join(Visit, Visit.unit_id == Unit.id)).all()
         return {code: visit_id for code, visit_id in rows}

@@ -3,7 +3,7 @@ file uuids; before → after; the app's proportional font."""
 from __future__ import annotations
 
 from inspections.extensions import db
-from inspections.models import Attachment, User
+from inspections.models import Attachment
 
 from .conftest import answers, page_text
 

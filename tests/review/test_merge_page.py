@@ -81,7 +81,7 @@ def test_api_merge_gives_every_item_with_sources_state_resolution_and_version(lo
     body = response.get_json()
     assert body["version"] == body["visit"]["version"] >= 1
     items = {item["code"]: item for item in body["items"]}
-    assert "C6" not in items and len(items) == 63
+    assert "C6" not in items and len(items) == 70  # checklist v2 for a department
     a1 = items["A1"]
     assert a1["state"] == "conflict" and a1["value"] is None and a1["resolution"] is None
     by_submission = {s["submission_id"]: s for s in a1["sources"]}

@@ -22,11 +22,14 @@ def test_record_has_the_administrative_frame_and_the_merged_answers(login, submi
     assert response.status_code == 200
     html = page_text(response)
     assert "DỰ THẢO" not in html
-    assert "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" in html  # issuing body, top left
+    # the two-line issuing body of Decree 30/2020: the parent above, the department in bold below
+    issuer = html.split('class="issuer"')[1].split("</div>")[0]
+    assert 'issuing-parent">UBND TỈNH HÒA AN<' in issuer and 'strong issuing-department">SỞ NỘI VỤ<' in issuer
+    assert "THƯƠNG BINH" not in html.upper()
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and "Độc lập - Tự do - Hạnh phúc" in html
     assert "BIÊN BẢN KIỂM TRA" in html and "01/BB-ĐKTLN" in html
     assert "ngày 17 tháng 11 năm 2026" in html  # the visit's date
-    assert "Quyết định số 125/QĐ-SLĐTBXH ngày 01/11/2026" in html
+    assert "Quyết định số 125/QĐ-SNV ngày 01/11/2026" in html
     assert "Trần Văn Minh" in html and "Phạm Thị Lan" in html and "Hoàng Văn Đức" in html  # team members
     assert "Sở Y tế" in html
     # counts as Tổng số / Trong đó: Nữ / Tỷ lệ nữ
@@ -39,6 +42,45 @@ def test_record_has_the_administrative_frame_and_the_merged_answers(login, submi
     assert "Bổ sung quy hoạch cán bộ nữ" in html and "30/06/2027" in html and "Giám đốc Sở" in html
     assert "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA" in html.upper() and "TRƯỞNG ĐOÀN KIỂM TRA" in html.upper()
     assert "css/review.css" in html and "style=" not in html and "<script>" not in html
+
+
+def test_the_lead_gives_the_meeting_representatives_secretary_and_copies(login, submit, version, visit_id, app):
+    submit("inspector1", visit_id, answers())
+    lead = login("lead1")
+    url = f"/review/visits/{visit_id}"
+    blank = page_text(lead.get(url + "/record"))
+    assert "……/BB-ĐKTLN" in blank and "lập thành …… bản" in blank
+    response = lead.post(url + "/report", data={
+        "version": version(visit_id), "achievements": "Tốt", "conclusion": "Đạt", "record_number": "",
+        "meeting_at": "2026-11-17T08:30", "meeting_place": "Hội trường Sở Y tế", "secretary": "Phạm Thị Lan",
+        "copies": "3", "rep1_name": "Nguyễn Văn An", "rep1_position": "Giám đốc Sở",
+        "rep2_name": "Lê Thị Bình", "rep2_position": "Chủ tịch Công đoàn"})
+    assert response.status_code in (302, 303)
+    html = page_text(lead.get(url + "/record"))
+    assert "Vào hồi 08 giờ 30 ngày 17/11/2026, tại Hội trường Sở Y tế" in html
+    assert "Nguyễn Văn An — Giám đốc Sở" in html and "Lê Thị Bình — Chủ tịch Công đoàn" in html
+    assert "Thư ký đoàn: Phạm Thị Lan" in html and "lập thành 3 bản" in html
+    # the merge page shows them back in the form
+    merge = page_text(lead.get(url))
+    assert 'value="2026-11-17T08:30"' in merge and 'value="Nguyễn Văn An"' in merge and 'value="3"' in merge
+    # an API client sending the narrative alone keeps them
+    lead.post(url + "/report", data={"version": version(visit_id), "achievements": "Tốt hơn", "conclusion": "Đạt"})
+    assert "Nguyễn Văn An — Giám đốc Sở" in page_text(lead.get(url + "/record"))
+
+
+def test_bad_record_details_name_the_field_and_keep_what_was_saved(login, submit, version, visit_id):
+    submit("inspector1", visit_id, answers())
+    lead = login("lead1")
+    url = f"/review/visits/{visit_id}"
+    lead.post(url + "/report", data={"version": version(visit_id), "achievements": "A", "conclusion": "B",
+                                     "meeting_place": "Phòng họp 1", "copies": "2"})
+    for bad in ({"copies": "0"}, {"copies": "nhiều"}, {"meeting_at": "hôm qua"}, {"rep1_position": "Giám đốc"},
+                {"copies": "9" * 30}, {"meeting_at": "99999-01-01T00:00"}):
+        response = lead.post(url + "/report", data={"version": version(visit_id), "achievements": "A",
+                                                    "conclusion": "B", **bad})
+        assert response.status_code == 422, bad
+    html = page_text(lead.get(url + "/record"))
+    assert "tại Phòng họp 1" in html and "lập thành 2 bản" in html
 
 
 def test_record_is_vietnamese_even_when_the_user_reads_english(login, submit, visit_id):

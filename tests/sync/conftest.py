@@ -16,7 +16,7 @@ def answers(**overrides) -> dict:
 
 def item(visit_id: int, *, uuid: str | None = None, revision: int = 1, **overrides) -> dict:
     body = {
-        "uuid": uuid or new_uuid(), "visit_id": visit_id, "template": "gender_equality@1",
+        "uuid": uuid or new_uuid(), "visit_id": visit_id, "template": "gender_equality@2",
         "revision": revision, "answers": answers(), "notes": {"A1": "Bản giấy, có dấu."},
         "state": "submitted", "client_saved_at": "2026-11-20T09:30:00Z",
     }

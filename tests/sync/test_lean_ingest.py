@@ -15,7 +15,7 @@ from inspections.models import Submission, SubmissionRevision, Visit
 from inspections.submissions import content_hash
 from tests.conftest import AuthActions
 
-from .conftest import answers, item, new_uuid, post, results
+from .conftest import answers, item, post, results
 
 
 def login(app, username="inspector1"):

@@ -38,12 +38,12 @@ def test_bootstrap_lists_own_team_visits_templates_and_urls_to_cache(app, inspec
     assert "Sở Y tế" in names and len(body["visits"]) == 6
     assert "UBND xã Hòa Phú" not in names  # team 2
     first = body["visits"][0]
-    assert first["template"] == "gender_equality@1" and first["submission"] is None
+    assert first["template"] == "gender_equality@2" and first["submission"] is None
     assert first["unit"]["kind"] == "department" and first["team"]["name"].startswith("Đoàn")
-    assert set(body["templates"]) == {"gender_equality@1"}
-    assert body["templates"]["gender_equality@1"]["sections"][0]["items"][0]["code"] == "A1"
+    assert set(body["templates"]) == {"gender_equality@2"}
+    assert body["templates"]["gender_equality@2"]["sections"][0]["items"][0]["code"] == "A1"
     urls = body["offline_urls"]
-    assert "/api/v1/bootstrap" in urls and "/my-visits" in urls and "/api/v1/templates/gender_equality/1" in urls
+    assert "/api/v1/bootstrap" in urls and "/my-visits" in urls and "/api/v1/templates/gender_equality/2" in urls
     for visit in body["visits"]:
         assert f"/visits/{visit['id']}/checklist" in urls
     assert body["limits"]["max_batch"] == app.config["SYNC_MAX_BATCH"]
@@ -87,10 +87,10 @@ def test_not_logged_in_is_401_json_never_a_redirect(client, demo, method, url):
 
 def test_template_version_for_team_members_only_what_they_use(client, demo):
     AuthActions(client).login("inspector3")
-    body = client.get("/api/v1/templates/gender_equality/1").get_json()
-    assert body["label"] == "gender_equality@1" and body["definition"]["key"] == "gender_equality"
+    body = client.get("/api/v1/templates/gender_equality/2").get_json()
+    assert body["label"] == "gender_equality@2" and body["definition"]["key"] == "gender_equality"
     assert client.get("/api/v1/templates/gender_equality/99").status_code == 404
-    assert client.get("/api/v1/templates/nope/1").status_code == 404
+    assert client.get("/api/v1/templates/nope/2").status_code == 404
 
 
 # --- the storing rules, per item -------------------------------------------------------------------
