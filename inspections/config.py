@@ -33,6 +33,12 @@ class Config:
     # Whole request bodies (sync batches, uploads with form overhead) are capped here.
     MAX_CONTENT_LENGTH = _int("MAX_REQUEST_MB", 12) * 1024 * 1024
     SYNC_MAX_BATCH = _int("SYNC_MAX_BATCH", 50)
+    # Text responses (pages, CSS, JS, JSON) compressed here (Brotli/gzip, Flask-Compress) when no
+    # proxy does it; set 0 behind an nginx that compresses. Files and workbooks are left alone.
+    COMPRESS_RESPONSES = _bool("COMPRESS_RESPONSES", True)
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
+    COMPRESS_STREAMS = True  # static files are sent as streams; only the text types above are touched
 
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LANGUAGE", "vi")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")
