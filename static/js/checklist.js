@@ -56,8 +56,15 @@
   }
 
   function onEdit(event) {
-    var item = event.target.closest && event.target.closest(".item");
+    var target = event.target;
+    var item = target.closest && target.closest(".item");
     if (!item) return;
+    // typing in a text: the progress changes only when the text goes from empty to not (or back)
+    if (event.type === "input" && target.tagName === "TEXTAREA") {
+      var empty = target.value.trim() === "" ? "1" : "0";
+      if (target.name.indexOf("note.") === 0 || target.getAttribute("data-empty") === empty) return;
+      target.setAttribute("data-empty", empty);
+    }
     if (item.getAttribute("data-type") === "mf") updateMf(item);
     var section = item.closest(".section");
     if (section) updateSection(section);
