@@ -55,10 +55,10 @@ def test_the_service_worker_stores_the_real_files_of_compressed_responses(live_s
         assert response.headers["Content-Encoding"] == "br"
         assert brotli.decompress(response.read()) == (STATIC / "css" / "app.css").read_bytes()
 
-    seen = {}
-    page.on("response", lambda r: seen.setdefault(r.url.replace(base, ""), r.all_headers().get("content-encoding")))
-    page.goto(base + "/login")
-    assert seen["/login"] in ("br", "gzip") and seen["/static/js/app.js"] in ("br", "gzip")
+    with page.expect_response(lambda r: r.url == base + "/static/js/app.js") as script:
+        login = page.goto(base + "/login")
+    assert login.all_headers().get("content-encoding") in ("br", "gzip")
+    assert script.value.all_headers().get("content-encoding") in ("br", "gzip")
     wait_for_service_worker_control(page)
     page.goto(base + "/login")  # now through the worker: stored in its pages cache
     cached = page.evaluate("""() => caches.keys().then(keys => caches.open(keys.find(k => k.startsWith('inspections-shell-'))))
