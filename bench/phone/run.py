@@ -193,7 +193,7 @@ def lighthouse(url, cookies):
                 "--only-categories=performance,accessibility,best-practices",
                 "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
     if not out.exists():
         return None, done.stderr[-800:]
     report = json.loads(out.read_text())

@@ -7,7 +7,12 @@ import re
 import pytest
 
 from tests.fieldwork.conftest import PNG
-from tests.fieldwork.test_browser import fill_required, open_checklist, open_every_section, stored_submission
+from tests.fieldwork.test_browser import (
+    fill_required,
+    open_checklist,
+    open_every_section,
+    stored_submission,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,14 @@ import time
 import pytest
 
 from tests.sync.test_sync_browser import (
-    WAIT, fill_checklist, first_checklist_url, log_in, make_available_offline, open_checklist,
-    stored_submissions, visit_id_of,
+    WAIT,
+    fill_checklist,
+    first_checklist_url,
+    log_in,
+    make_available_offline,
+    open_checklist,
+    stored_submissions,
+    visit_id_of,
 )
 
 pytestmark = pytest.mark.browser
@@ -137,14 +143,14 @@ def test_the_service_worker_drains_the_outbox_on_a_sync_event_with_the_page_clos
     page.close()
 
     # a sync event during the outage: the worker tries, fails, keeps the entry
-    blank, cdp = fire_sync(context, base)
+    blank, _cdp = fire_sync(context, base)
     blank.wait_for_timeout(1500)
     assert stored_submissions(live_server, visit_id) == []
     blank.close()
 
     proxy.start()  # the network is back; no page of the app is open
     assert context.pages == []
-    blank, cdp = fire_sync(context, base)
+    blank, _cdp = fire_sync(context, base)
     rows = wait_for_rows(live_server, visit_id, 1)
     assert len(rows) == 1, "the worker never sent the outbox"
     [row] = rows
@@ -153,7 +159,7 @@ def test_the_service_worker_drains_the_outbox_on_a_sync_event_with_the_page_clos
 
     # the outbox is empty afterwards: another sync event, and then the page, send nothing again
     blank.close()
-    blank, cdp = fire_sync(context, base)
+    blank, _cdp = fire_sync(context, base)
     blank.wait_for_timeout(1000)
     blank.close()
     page = context.new_page()
