@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from . import api, i18n, web
 from .config import Config
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, compress, csrf, db, login_manager, migrate
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 
@@ -139,6 +139,8 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"), render_as_batch=True, compare_type=True)
     register_early_checks(app)  # before CSRFProtect's check: these run first
     csrf.init_app(app)
+    if app.config["COMPRESS_RESPONSES"]:
+        compress.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = app.config["SESSION_PROTECTION"]
     login_manager.login_view = "auth.login"

@@ -41,6 +41,12 @@ class Config:
     # "none": only `flask export-worker` processes run them.
     EXPORT_RUNNER = os.environ.get("EXPORT_RUNNER", "thread")
     EXPORT_RUNNER_IDLE_SECONDS = _int("EXPORT_RUNNER_IDLE_SECONDS", 30)
+    # Text responses (pages, CSS, JS, JSON) compressed here (Brotli/gzip, Flask-Compress) when no
+    # proxy does it; set 0 behind an nginx that compresses. Files and workbooks are left alone.
+    COMPRESS_RESPONSES = _bool("COMPRESS_RESPONSES", True)
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
+    COMPRESS_STREAMS = True  # static files are sent as streams; only the text types above are touched
 
     BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LANGUAGE", "vi")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Asia/Ho_Chi_Minh")

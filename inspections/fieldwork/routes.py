@@ -15,7 +15,9 @@ from sqlalchemy.orm import selectinload
 from .. import access
 from ..attachments import (ALLOWED_MIME, AttachmentError, can_read_attachment, find_attachment,
                            max_upload_bytes, size_label, storage_path, store_attachment)
+from ..checklist.client_rules import client_rules
 from ..checklist.messages import language
+from ..checklist.schema import DEFAULT_MAX_LENGTH
 from ..extensions import db
 from ..models import Team, User, Visit, new_uuid
 from ..submissions import default_uuid, template_label
@@ -123,7 +125,8 @@ def render_checklist(visit: Visit, template, submission, values, errors, lang: s
         notice=notice, notice_kind=notice_kind,
         max_upload=size_label(max_upload_bytes()), max_upload_bytes=max_upload_bytes(),
         accept=",".join(ALLOWED_MIME), default_uuid=default_uuid(visit.id, current_user.id),
-        **display_helpers(),
+        rules=client_rules(template, unit_kind, lang), text_limit=DEFAULT_MAX_LENGTH,
+        note_limit=services.MAX_NOTE_LENGTH, **display_helpers(),
     ), status
 
 

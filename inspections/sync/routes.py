@@ -41,8 +41,15 @@ def shell_static() -> list[str]:
 def shell_urls() -> list[str]:
     urls = [url_for("static", filename=name) for name in shell_static()]
     urls += [url_for("sync.manifest"), url_for("sync.offline_page")]
+    urls += list(offline_pages().values())
     urls += [url_for("sync.strings", lang=lang) for lang in current_app.config["LANGUAGES"]]
     return urls
+
+
+def offline_pages() -> dict[str, str]:
+    """The offline page in each language (the worker shows the one of the user's last page:
+    it fetches without cookies, so the language must be in the address)."""
+    return {lang: url_for("sync.offline_page", lang=lang) for lang in current_app.config["LANGUAGES"]}
 
 
 def shell_version() -> str:
@@ -64,7 +71,8 @@ def service_worker():
     """The service worker, with its version and precache list written in front of it."""
     source = (Path(current_app.static_folder) / "js" / "sw.js").read_text(encoding="utf-8")
     config = {"version": shell_version(), "precache": shell_urls(),
-              "offline": url_for("sync.offline_page"), "core": url_for("static", filename="js/app.js")}
+              "offline": url_for("sync.offline_page"), "offline_pages": offline_pages(),
+              "core": url_for("static", filename="js/app.js")}
     body = f"self.SW_CONFIG = {json.dumps(config)};\n{source}"
     response = Response(body, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"

@@ -135,7 +135,8 @@ def bootstrap(user: User, lang: str) -> dict[str, Any]:
         "server_time": utcnow().isoformat(),
         "visits": visit_rows,
         "templates": templates,
-        "offline_urls": offline_urls(visit_rows, templates, lang),
+        "offline_urls": offline_urls(visit_rows, templates, lang,
+                                     my_visits=access.can(user, "fieldwork.use")),
         "limits": {
             "max_batch": int(current_app.config["SYNC_MAX_BATCH"]),
             "max_upload_bytes": int(current_app.config.get("MAX_UPLOAD_BYTES") or 0),
@@ -144,9 +145,11 @@ def bootstrap(user: User, lang: str) -> dict[str, Any]:
     }
 
 
-def offline_urls(visit_rows: list[dict], templates: dict[str, Any], lang: str) -> list[str]:
-    """The pages and data the phone caches for offline use, in the order worth fetching."""
-    urls = [url_for("main.home"), _url_if("fieldwork.my_visits"), url_for("sync.status"),
+def offline_urls(visit_rows: list[dict], templates: dict[str, Any], lang: str, *,
+                 my_visits: bool = True) -> list[str]:
+    """The pages and data the phone caches for offline use, in the order worth fetching
+    (*my visits* only for those who may open it: a coordinator's phone asking for it got 403)."""
+    urls = [url_for("main.home"), _url_if("fieldwork.my_visits") if my_visits else None, url_for("sync.status"),
             url_for("sync_api.bootstrap")]
     urls += [row["checklist_url"] for row in visit_rows]
     for label in templates:

@@ -545,6 +545,9 @@
   var indicator = null;
   function ensureIndicator() {
     if (indicator) return indicator;
+    // the page reserves its place (templates/base.html): filling it in moves nothing
+    indicator = document.getElementById('sync-indicator');
+    if (indicator) return indicator;
     var host = document.querySelector('.topnav') || document.querySelector('.topbar');
     if (!host) return null;
     indicator = el('a', 'badge sync-indicator');
@@ -563,6 +566,7 @@
     if (state.rejected.length) parts.push(t('%(count)s rejected', { count: state.rejected.length }));
     if (state.loginRequired && (state.pending.length || state.rejected.length)) parts.push(t('log in again'));
     node.textContent = parts.join(' · ');
+    node.title = node.textContent;
     node.className = 'badge sync-indicator ' + (state.rejected.length || state.loginRequired ? 'bad'
       : state.pending.length || !navigator.onLine ? 'warn' : 'ok');
     node.setAttribute('data-pending', String(state.pending.length));
@@ -805,6 +809,8 @@
     wirePanel();
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
     registerWorker();
+    // the service worker shows its offline page in this language
+    getMeta('lang', null).then(function (known) { if (known !== lang) return setMeta('lang', lang); }).catch(function () {});
     loadStrings().then(refresh).then(function () {
       return currentUser ? drainNow() : null;
     }).then(function () {

@@ -3,7 +3,9 @@
 // The page works without this file (a plain form POST); nothing here is required to save.
 // Hooks for the offline feature: the form #checklist-form (data-visit-id, data-uuid,
 // data-revision, data-template, data-unit-kind, data-state), items .item[data-code][data-type],
-// and the events it dispatches: "change" on inputs it adds, "checklist:upload-failed" on the form.
+// and the events it dispatches: "change" on inputs it adds, "checklist:uploaded" and
+// "checklist:upload-failed" on the form. window.ChecklistPage.show(kind, text, item) writes the
+// answer to a submit into the sticky bar (#submit-status); mark(errors) / clearMarks(item).
 (function () {
   "use strict";
   var form = document.getElementById("checklist-form");
@@ -54,8 +56,15 @@
   }
 
   function onEdit(event) {
-    var item = event.target.closest && event.target.closest(".item");
+    var target = event.target;
+    var item = target.closest && target.closest(".item");
     if (!item) return;
+    // typing in a text: the progress changes only when the text goes from empty to not (or back)
+    if (event.type === "input" && target.tagName === "TEXTAREA") {
+      var empty = target.value.trim() === "" ? "1" : "0";
+      if (target.name.indexOf("note.") === 0 || target.getAttribute("data-empty") === empty) return;
+      target.setAttribute("data-empty", empty);
+    }
     if (item.getAttribute("data-type") === "mf") updateMf(item);
     var section = item.closest(".section");
     if (section) updateSection(section);
@@ -94,40 +103,113 @@
     reveal(document.getElementById(decodeURIComponent(location.hash.slice(1))));
   }
 
-  // --- "Submit" with required items unanswered: say so at once (offline too), send nothing.
-  // Registered before the offline script's handler, so that one never queues such a checklist.
-  function clearRequired(item) {
-    item.classList.remove("has-error");
-    var note = item.querySelector(".client-required");
-    if (note) note.remove();
+  // --- the rules, checked here before anything is queued or posted (static/js/rules.js, with the
+  // server's own rules and messages from the form's data-rules). Registered before the offline
+  // script's handler, so that one never queues a checklist the server would refuse.
+  var rules = null;
+  try { rules = JSON.parse(form.getAttribute("data-rules") || "null"); } catch (e) { rules = null; }
+  var status = document.getElementById("submit-status");
+  function msg(key, values) {
+    var text = form.getAttribute("data-msg-" + key) || "";
+    Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
+    return text;
   }
-  form.addEventListener("input", function (event) {
+  function formValues() {
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || field.disabled || field.type === "file" || field.type === "submit" || field.type === "button") return;
+      var list = values[field.name] || (values[field.name] = []);
+      if (field.type === "radio" || field.type === "checkbox") { if (field.checked) list.push(field.value); }
+      else list.push(field.value);
+    });
+    return values;
+  }
+  function problems(submitting) {
+    if (!rules || !window.ChecklistRules) return [];
+    return ChecklistRules.check(rules, formValues(), { requireComplete: submitting });
+  }
+  function fieldOf(item, name) {
+    return document.getElementById("f-" + String(name).replace(/\./g, "-")) || item.querySelector("input:not([type=hidden]), textarea");
+  }
+  /* Take every mark off an item: the page's own, the server's (form post) and the outbox's. */
+  function clearMarks(item) {
+    Array.prototype.forEach.call(item.querySelectorAll(".client-error, .sync-error, p.error[id^='e-']"), function (n) { n.remove(); });
+    Array.prototype.forEach.call(item.querySelectorAll("[aria-invalid]"), function (n) { n.removeAttribute("aria-invalid"); });
+    item.classList.remove("has-error");
+    item.removeAttribute("data-sync-error");
+  }
+  function mark(errors) {
+    Array.prototype.forEach.call(form.querySelectorAll(".item.has-error"), clearMarks);
+    var marked = [];
+    errors.forEach(function (error) {
+      var item = error.code && form.querySelector('.item[data-code="' + error.code + '"]');
+      if (!item) return;
+      var note = document.createElement("p");
+      note.className = "error client-error" + (error.kind === "required" ? " client-required" : "");
+      note.textContent = error.kind === "required" ? msg("required") : error.message;
+      var field = fieldOf(item, error.field);
+      var anchor = (field && field.closest(".mf-part")) || null;
+      if (anchor) anchor.appendChild(note); else item.insertBefore(note, item.querySelector(".extras"));
+      if (field) field.setAttribute("aria-invalid", "true");
+      item.classList.add("has-error");
+      if (marked.indexOf(item) < 0) marked.push(item);
+    });
+    // in page order: "the first problem" is the first one on the way down
+    return marked.sort(function (a, b) { return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1; });
+  }
+  /* The answer to "Submit" / "Save draft", in the sticky bar: always in view. */
+  function show(kind, text, firstItem) {
+    if (!status) return;
+    status.textContent = "";
+    status.className = "submit-status client-summary is-" + kind;
+    status.appendChild(document.createTextNode(text));
+    if (firstItem) {
+      var link = document.createElement("a");
+      link.href = "#" + firstItem.id;
+      link.textContent = msg("first");
+      status.appendChild(document.createTextNode(" "));
+      status.appendChild(link);
+    }
+  }
+  window.ChecklistPage = { show: show, reveal: function (t) { reveal(t); }, mark: mark, clearMarks: clearMarks };
+
+  // a mark clears as soon as its item is right (checked with the same rules)
+  function recheck(event) {
     var item = event.target.closest && event.target.closest(".item.has-error");
-    if (item && item.querySelector(".client-required") && filled(item)) clearRequired(item);
-  });
-  form.addEventListener("change", function (event) {
-    var item = event.target.closest && event.target.closest(".item.has-error");
-    if (item && item.querySelector(".client-required") && filled(item)) clearRequired(item);
-  });
+    if (!item) return;
+    var code = item.getAttribute("data-code");
+    var left = problems(!!item.querySelector(".client-required")).filter(function (e) { return e.code === code; });
+    if (!left.length || (left.every(function (e) { return e.kind === "required"; }) && filled(item))) {
+      clearMarks(item);
+      if (status && !form.querySelector(".item.has-error") && /is-(invalid|refused)/.test(status.className)) status.textContent = "";
+    }
+  }
+  form.addEventListener("input", recheck);
+  form.addEventListener("change", recheck);
+
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
-    if (!button || button.name !== "action" || button.value !== "submit") return;
-    var missing = Array.prototype.filter.call(form.querySelectorAll(".item[data-required]"), function (item) { return !filled(item); });
-    var summary = form.querySelector(".client-summary");
-    if (!missing.length) { if (summary) summary.hidden = true; return; }
+    if (!button || button.name !== "action") return;
+    var submitting = button.value === "submit";
+    // A draft posted as a form keeps its valid answers and the server names the others; a
+    // draft the offline script queues would be refused whole, so it is checked here too.
+    if (!submitting && form.getAttribute("data-offline-ready") !== "yes") return;
+    var found = problems(submitting);
+    if (!found.length) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    missing.forEach(function (item) {
-      if (item.querySelector(".client-required")) return;
-      var note = document.createElement("p");
-      note.className = "error client-required";
-      note.textContent = form.getAttribute("data-msg-required") || "";
-      item.insertBefore(note, item.querySelector(".extras"));
-      item.classList.add("has-error");
-    });
-    if (summary) { summary.textContent = (form.getAttribute("data-msg-missing") || "").replace("{count}", missing.length); summary.hidden = false; }
-    reveal(missing[0]);
+    var items = mark(found);
+    var onlyRequired = found.every(function (e) { return e.kind === "required"; });
+    show("invalid", onlyRequired ? msg("missing", { count: items.length }) : msg("invalid", { count: items.length }), items[0]);
+    if (items[0]) reveal(items[0]);
   });
+
+  // --- how long a text may be: the same limit as the server, counted as you type
+  function count(area) {
+    var counter = document.getElementById("n-" + area.id);
+    if (counter) counter.textContent = msg("counter", { count: area.value.length, max: counter.getAttribute("data-max") });
+  }
+  form.addEventListener("input", function (event) { if (event.target.tagName === "TEXTAREA") count(event.target); });
 
   // --- evidence: upload each chosen file straight away
   var uploadUrl = form.getAttribute("data-upload-url");
@@ -160,6 +242,8 @@
     remove.appendChild(box); remove.appendChild(document.createTextNode(" " + (form.getAttribute("data-msg-remove") || "")));
     li.appendChild(hidden); li.appendChild(link); li.appendChild(remove);
     item.querySelector(".files").appendChild(li);
+    // the offline script keeps the name and type, so the row looks the same after a reload
+    form.dispatchEvent(new CustomEvent("checklist:uploaded", { detail: { itemCode: code, file: body } }));
     hidden.dispatchEvent(new Event("change", { bubbles: true }));
   }
   function upload(input) {

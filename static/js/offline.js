@@ -171,8 +171,38 @@
 
   /* Save the form as it is now; saves run one after the other, the last one wins.
    * data-draft-pending on the form says whether one is still being written. */
+  var page = window.ChecklistPage || null;
+  var autosave = document.getElementById('autosave');
+  function formMsg(key, values) {
+    var text = form.getAttribute('data-msg-' + key) || '';
+    Object.keys(values || {}).forEach(function (name) { text = text.split('{' + name + '}').join(String(values[name])); });
+    return text;
+  }
+  function clock(ms) {
+    var d = new Date(ms);
+    return (d.getHours() < 10 ? '0' : '') + d.getHours() + ':' + (d.getMinutes() < 10 ? '0' : '') + d.getMinutes();
+  }
+  function showSaved(ms) {
+    if (autosave && ms) autosave.textContent = formMsg('saved-at', { time: clock(ms) });
+  }
+  function say(kind, text, firstItem) {
+    if (page) page.show(kind, text, firstItem);
+    message(text);
+  }
+
+  /* Typing saves once the fingers rest (reading a form of long texts on every key costs more
+   * than the key itself); data-draft-pending says "yes" from the first key on. */
+  var saveTimer = null;
+  function saveSoon() {
+    form.setAttribute('data-draft-pending', 'yes');
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = setTimeout(function () { saveTimer = null; saveDraft(); }, 300);
+  }
+
   function saveDraft() {
+    if (saveTimer) { clearTimeout(saveTimer); saveTimer = null; }
     var values = readForm();
+    var savedAt = Date.now();
     savesInFlight += 1;
     form.setAttribute('data-draft-pending', 'yes');
     saving = saving.then(function () {
@@ -180,15 +210,16 @@
     }).then(function (known) {
       return core.put('drafts', {
         uuid: ctx.uuid, user: ctx.user, visit_id: ctx.visitId, values: values,
-        base: Math.max(ctx.serverRevision, known || 0), saved_at: Date.now()
+        base: Math.max(ctx.serverRevision, known || 0), saved_at: savedAt
       });
     }).then(function () {
-      form.setAttribute('data-draft-saved', String(Date.now()));
+      form.setAttribute('data-draft-saved', String(savedAt));
+      showSaved(savedAt);
     }).catch(function (error) {
       message(t('Could not save on this phone: %(error)s', { error: error && error.message }));
     }).then(function () {
       savesInFlight -= 1;
-      if (!savesInFlight) form.setAttribute('data-draft-pending', 'no');
+      if (!savesInFlight && !saveTimer) form.setAttribute('data-draft-pending', 'no');
     });
     return saving;
   }
@@ -201,6 +232,7 @@
         return core.del('drafts', ctx.uuid).then(function () { return false; });
       }
       writeForm(draft.values);
+      showSaved(draft.saved_at);
       return true;
     }).then(function (restored) {
       form.setAttribute('data-draft-restored', restored ? 'yes' : 'no');
@@ -235,7 +267,9 @@
     ids.forEach(function (id) { if (!present[id]) addLocalFile(item, code, id, null); });
   }
 
-  /* A row for a file kept on this phone (not uploaded yet), with its hidden input. */
+  /* A row for a file of this draft that the server's page does not show yet: its name, a
+   * thumbnail (from the server once uploaded, else from the copy kept on this phone), its state
+   * and a "remove" box, as the server's own rows have. */
   function addLocalFile(item, code, id, filename) {
     var list = item.querySelector('.files');
     if (!list) {
@@ -250,17 +284,43 @@
     input.type = 'hidden';
     input.name = code;
     input.value = id;
+    var thumb = document.createElement('span');
+    thumb.className = 'thumb pending';
+    thumb.textContent = '…';
     var name = document.createElement('span');
-    name.className = 'file-name muted';
-    name.textContent = (filename || '…') + ' · ' + t('kept on this phone until it is sent');
+    name.className = 'file-name';
+    var state = document.createElement('span');
+    state.className = 'file-state small muted';
+    var remove = document.createElement('label');
+    var box = document.createElement('input');
+    remove.className = 'remove';
+    box.type = 'checkbox'; box.name = 'remove.' + code; box.value = id;
+    remove.appendChild(box);
+    remove.appendChild(document.createTextNode(' ' + (form.getAttribute('data-msg-remove') || '')));
     row.appendChild(input);
+    row.appendChild(thumb);
     row.appendChild(name);
+    row.appendChild(state);
+    row.appendChild(remove);
     list.appendChild(row);
-    if (!filename) {
-      core.get('files', id).then(function (file) {
-        if (file) name.textContent = file.filename + ' · ' + (file.uploaded ? t('uploaded') : t('kept on this phone until it is sent'));
-      });
-    }
+    var describe = function (file) {
+      name.textContent = (file && file.filename) || filename || '…';
+      var uploaded = !!(file && file.uploaded);
+      row.setAttribute('data-state', uploaded ? 'uploaded' : 'local');
+      state.textContent = uploaded ? t('uploaded') : t('kept on this phone until it is sent');
+      var type = (file && file.type) || '';
+      var src = file && (file.url || (file.blob && window.URL ? URL.createObjectURL(file.blob) : null));
+      if (type.indexOf('image/') === 0 && src) {
+        var img = document.createElement('img');
+        img.className = 'thumb'; img.alt = ''; img.width = 64; img.height = 64; img.src = src;
+        row.replaceChild(img, thumb);
+        thumb = img;
+      } else if (type === 'application/pdf') {
+        thumb.className = 'thumb pdf'; thumb.textContent = 'PDF';
+      }
+    };
+    describe(null);
+    core.get('files', id).then(function (file) { if (file) describe(file); });
     input.dispatchEvent(new Event('change', { bubbles: true }));
   }
 
@@ -275,6 +335,14 @@
    * "checklist:upload-failed" when it could not: we keep that file here until the outbox
    * sends it. Without that script, files chosen are kept here directly. */
   function wireFiles() {
+    form.addEventListener('checklist:uploaded', function (event) {
+      var detail = event.detail || {};
+      var body = detail.file || {};
+      if (!body.uuid) return;
+      core.put('files', { uuid: String(body.uuid).toLowerCase(), user: ctx.user, visit_id: ctx.visitId, item_code: detail.itemCode,
+                          filename: body.filename, type: body.mime, url: body.url, uploaded: true, saved_at: Date.now() })
+        .catch(function () { /* only the looks after a reload depend on it */ });
+    });
     form.addEventListener('checklist:upload-failed', function (event) {
       var detail = event.detail || {};
       var item = form.querySelector('.item[data-type="file"][data-code="' + detail.itemCode + '"]');
@@ -298,36 +366,45 @@
 
   // --- submitting ---------------------------------------------------------------------------
   function clearErrors() {
-    Array.prototype.forEach.call(form.querySelectorAll('.sync-error'), function (node) { node.remove(); });
     Array.prototype.forEach.call(form.querySelectorAll('.item.has-error[data-sync-error]'), function (item) {
-      item.classList.remove('has-error');
-      item.removeAttribute('data-sync-error');
+      if (page) page.clearMarks(item);
+      else { item.classList.remove('has-error'); item.removeAttribute('data-sync-error'); }
     });
+    Array.prototype.forEach.call(form.querySelectorAll('.sync-error'), function (node) { node.remove(); });
   }
 
+  /* The server's reasons next to the answers, their sections opened; returns the first item. */
   function showErrors(errors) {
     clearErrors();
+    var first = null;
+    var count = 0;
     (errors || []).forEach(function (error) {
       var code = error.code || String(error.field || '').split('.')[0];
       var item = code && form.querySelector('.item[data-code="' + code + '"]');
       if (!item) return;
       var note = document.createElement('p');
       note.className = 'error sync-error';
-      note.setAttribute('role', 'alert');
       note.textContent = error.message;
-      item.appendChild(note);
-      if (!item.classList.contains('has-error')) {
-        item.classList.add('has-error');
-        item.setAttribute('data-sync-error', 'yes');
-      }
+      item.insertBefore(note, item.querySelector('.extras'));
+      if (!item.hasAttribute('data-sync-error')) count += 1;
+      item.classList.add('has-error');
+      item.setAttribute('data-sync-error', 'yes');
+      var section = item.closest('details');
+      if (section) section.open = true;
+      if (!first) first = item;
     });
+    return { first: first, count: count || (errors || []).length };
+  }
+
+  function refused(entry) {
+    var shown = showErrors(entry.errors);
+    say('refused', formMsg('refused', { count: shown.count }), shown.first);
   }
 
   function afterDrain(result) {
     return core.get('outbox', ctx.uuid).then(function (entry) {
       if (entry && entry.status === 'rejected') {
-        showErrors(entry.errors);
-        message(t('The server refused this checklist: see the reasons next to the answers.'));
+        refused(entry);
       } else if (!entry) {
         return core.knownRevision(ctx.uuid).then(function (revision) {
           if (form.getAttribute('data-sync-state') !== 'queued' && revision <= ctx.serverRevision) return;
@@ -337,12 +414,12 @@
             form.setAttribute('data-revision', String(revision));
           }
           form.setAttribute('data-sync-state', 'sent');
-          message(t('Sent to the server.'));
+          say('sent', formMsg('sent', { revision: revision }));
         });
       } else if (result && result.status === 'auth') {
-        message(t('Your session has ended. Your work is kept on this phone; log in again to send it.'));
+        say('queued', t('Your session has ended. Your work is kept on this phone; log in again to send it.'));
       } else {
-        message(t('Saved on this phone; it will be sent when the connection is back.'));
+        say('queued', formMsg('queued'));
       }
     });
   }
@@ -370,7 +447,7 @@
       queued = true;
       form.setAttribute('data-sync-state', 'queued');
       form.setAttribute('data-queued-revision', String(entry.revision));
-      message(t('Saved on this phone; it will be sent when the connection is back.'));
+      say('queued', formMsg('queued'));
       return saveDraft();
     }).then(function () {
       if (core.requestBackgroundSync) core.requestBackgroundSync();
@@ -390,7 +467,7 @@
     submit(action === 'draft' ? 'draft' : 'submitted');
   });
 
-  form.addEventListener('input', function () { saveDraft(); });
+  form.addEventListener('input', function () { saveSoon(); });
   form.addEventListener('change', function (event) {
     if (!event.target || event.target.type !== 'file') saveDraft();
   });
@@ -406,7 +483,7 @@
   restoreDraft().then(function () {
     return core.get('outbox', ctx.uuid);
   }).then(function (entry) {
-    if (entry && entry.status === 'rejected') showErrors(entry.errors);
+    if (entry && entry.status === 'rejected') refused(entry);
     form.setAttribute('data-offline-ready', 'yes');
   }).catch(function () { /* storage unavailable: the form still posts */ });
 })();

@@ -94,6 +94,14 @@ function networkFirst(request, fallbackUrl) {
   });
 }
 
+/* The offline page in the language of the last page the user saw (app.js notes it). */
+function offlinePage() {
+  var pages = self.SW_CONFIG.offline_pages || {};
+  return self.InspectionsOffline.getMeta('lang', null).then(function (lang) {
+    return pages[lang] || self.SW_CONFIG.offline;
+  }, function () { return self.SW_CONFIG.offline; });
+}
+
 function cacheFirst(request) {
   return caches.match(request, { ignoreVary: true }).then(function (hit) {
     return hit || fetch(request);
@@ -106,7 +114,7 @@ self.addEventListener('fetch', function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate') {
-    event.respondWith(networkFirst(request, self.SW_CONFIG.offline));
+    event.respondWith(offlinePage().then(function (fallback) { return networkFirst(request, fallback); }));
     return;
   }
   var path = url.pathname;
