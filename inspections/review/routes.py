@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any, Callable, Optional
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from markupsafe import Markup
 from flask_babel import force_locale, get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -29,6 +28,7 @@ from . import services, view as views
 from .audit_view import AuditReader
 
 bp = Blueprint("review", __name__, url_prefix="/review", cli_group=None)
+RECORD_MARKER = "<!-- the inspection record -->"
 
 def audit_action_label(action: str) -> str:
     """The translated description of an audit action (the msgids are listed for extraction)."""
@@ -477,7 +477,8 @@ def record(visit_id: int):
         data = views.build_record(visit, "vi")
         helpers = template_helpers()
         helpers["lang"] = "vi"
-        document = Markup(render_template("review/_record_document.html", visit=visit, record=data, **helpers))
-    # The page around it (menu, buttons) stays in the user's language.
-    return render_template("review/record.html", visit=visit, record=data, document=document,
-                           **template_helpers())
+        document = render_template("review/_record_document.html", visit=visit, record=data, **helpers)
+    # The page around it (menu, buttons) stays in the user's language; the record, rendered
+    # (and escaped) by its own template above, takes the place of the page's marker comment.
+    page = render_template("review/record.html", visit=visit, record=data, **template_helpers())
+    return page.replace(RECORD_MARKER, document, 1)
