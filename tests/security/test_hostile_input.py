@@ -95,9 +95,9 @@ def test_ids_in_other_digits_do_not_open_a_visit(app, teams):
 
 def test_a_nul_in_a_path_text_is_a_404(app, demo):
     client = client_for(app, "coordinator")
-    assert client.get("/api/v1/templates/gender_equality/1").status_code == 200
-    assert client.get("/api/v1/templates/gender%00equality/1").status_code == 404
-    assert client.get("/checklists/gender%00equality/1.xlsx").status_code == 404
+    assert client.get("/api/v1/templates/gender_equality/2").status_code == 200
+    assert client.get("/api/v1/templates/gender%00equality/2").status_code == 404
+    assert client.get("/checklists/gender%00equality/2.xlsx").status_code == 404
 
 
 # --- the sync batch: one bad item is refused, the rest stored --------------------------------
