@@ -36,7 +36,7 @@ SMALL = Template.from_dict({
 })
 
 # (name, template, unit kind, language, require_complete, what: answers | form, input)
-D, DIS = "department", "district"
+D, DIS = "department", "commune"
 CASES = [
     ("empty", "default", D, "vi", False, "answers", {}),
     ("empty, complete", "default", D, "vi", True, "answers", {}),
@@ -76,7 +76,7 @@ CASES = [
      {"A1_file": ["not-a-uuid", U1, U1.upper(), 5, None], "D1_file": "x"}),
     ("too many files", "default", D, "en", False, "answers", {"A1_file": [U2] + [U1[:-4] + f"{i:04d}" for i in range(50)]}),
     ("not for a department", "default", D, "vi", False, "answers", {"E6_cases": 3, "E6_supported": 1}),
-    ("district subset", "default", DIS, "vi", False, "answers", {"E6_cases": 3, "E6_supported": 5}),
+    ("commune subset", "default", DIS, "vi", False, "answers", {"E6_cases": 3, "E6_supported": 5}),
     ("unknown codes", "default", D, "vi", False, "answers", {"Z9": 1, "zz": "x", "A1": "yes"}),
     ("many unknown codes", "default", D, "en", False, "answers", {f"Q{i}x": i for i in range(25)}),
     ("answers not an object", "default", D, "vi", False, "answers", ["A1"]),
