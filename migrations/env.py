@@ -107,8 +107,18 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        # SQLite: batch mode rebuilds a table by copy, drop and rename; with foreign keys on,
+        # dropping a table that rows refer to fails. Off while migrating (outside any
+        # transaction, where the pragma takes effect), on again for the pooled connection.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -136,6 +136,9 @@ def test_strictly_before_makes_a_report_on_the_deadline_day_late(app, demo):
     answers = {k: v for k, v in REQUIRED_ANSWERS.items()} | {"G3": "2026-06-10", "G4": "2026-12-01"}
     store(app, "inspector1", visit_id, answers)
     lead = client_for(app, "lead1")
+    assert lead.post(f"/review/visits/{visit_id}/report", data={
+        "version": version(app, visit_id), "achievements": "Kế hoạch ban hành đúng hạn",
+        "conclusion": "Cơ bản thực hiện tốt"}).status_code == 303  # finalizing needs both
     assert lead.post(f"/api/v1/visits/{visit_id}/finalize", json={"version": version(app, visit_id)}).status_code == 200
     sheet = workbook(client_for(app, "coordinator").get(f"/reports/campaigns/{campaign_id}.xlsx"))["5 Chỉ tiêu"]
     i10 = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "I10")
@@ -181,6 +184,9 @@ def test_an_old_campaign_on_v1_with_a_district_opens_merges_and_exports(app, dem
     lead = client_for(app, "lead1")
     merge = lead.get(f"/review/visits/{visit_id}")
     assert merge.status_code == 200 and 'data-item="C6"' in text(merge)
+    assert lead.post(f"/review/visits/{visit_id}/report", data={
+        "version": version(app, visit_id), "achievements": "Kế hoạch ban hành đúng hạn",
+        "conclusion": "Cơ bản thực hiện tốt"}).status_code == 303  # finalizing needs both
     assert lead.post(f"/api/v1/visits/{visit_id}/finalize", json={"version": version(app, visit_id)}).status_code == 200
     record = text(lead.get(f"/review/visits/{visit_id}/record"))
     assert "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" in record  # the old campaign's own data, kept

@@ -48,13 +48,17 @@ def test_submission_scope_migration_keeps_existing_checklists(tmp_path, database
     app = create_app(base_config(url, tmp_path))
     try:
         with app.app_context():
-            upgrade(revision="82def45f56e1")
+            # The demo is seeded with today's models, then the schema goes back to the revision
+            # before c2_submission_scope (the later migrations' columns go with it).
+            upgrade()
             seed_demo("pass-123-abc", year=2026)
             db.session.commit()
             a, b = db.session.scalars(db.select(User.id).where(User.username.in_(["inspector1", "inspector3"]))
                                       .order_by(User.username)).all()
             visit = db.session.scalars(db.select(Visit).order_by(Visit.id)).first()
             row = {"visit_id": visit.id, "template_id": visit.team.campaign.template_id, "t": "2026-11-20 09:30:00"}
+            db.session.remove()
+            downgrade(revision="c1_sessions")
             insert = text(
                 "INSERT INTO submission (uuid, visit_id, inspector_id, template_id, revision, state, answers, notes,"
                 " content_hash, received_at, updated_at, late, review_state) VALUES (:uuid, :visit_id, :inspector,"
@@ -76,7 +80,7 @@ def test_submission_scope_migration_keeps_existing_checklists(tmp_path, database
                 assert "unique" in str(error).lower()
             db.session.execute(text("DELETE FROM submission WHERE inspector_id = :b"), {"b": b})
             db.session.commit()
-            downgrade(revision="82def45f56e1")
+            downgrade(revision="c1_sessions")
             assert db.session.execute(text("SELECT COUNT(*) FROM submission")).scalar() == 1
             db.session.remove()
             db.engine.dispose()

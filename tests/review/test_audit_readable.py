@@ -42,7 +42,7 @@ def test_audit_trail_shows_labels_values_and_file_names(app, demo, login, submit
     rec = html.split('data-action="recommendation.add"')[1].split("</li>")[0]
     assert "Tình trạng khắc phục" in rec and "Chưa khắc phục" in rec and "30/06/2027" in rec
     final = html.split('data-action="visit.finalize"')[1].split("</li>")[0]
-    assert "Đang tổng hợp" in final and "Đã kết luận" in final and "01/BB-ĐKTLN" in final
+    assert "Đang tổng hợp" in final and "Đã hoàn thành" in final and "01/BB-ĐKTLN" in final
 
     lead.post("/lang", data={"lang": "en"})
     html = page_text(lead.get(url + "/audit"))
