@@ -140,10 +140,9 @@ def campaign_workbook(campaign_id: int):
         services.campaign_filename(campaign, provisional))
 
 
-@bp.get("/periods/<int:year>/<period>.xlsx")
-@login_required
-def period_workbook(year: int, period: str):
-    """Every campaign and team of a year and reporting period, consolidated."""
+def _period_scope(year: int, period: str):
+    """The scope of a period workbook or report for the user: 404 for no such period, 403 if
+    none of it is theirs; with the stored period name and whether provisional data was asked."""
     _require_reports_user()
     stored = services.parse_period(period)
     if stored is None or not 1900 <= year <= 2200:
@@ -153,6 +152,14 @@ def period_workbook(year: int, period: str):
         scope = services.period_scope(year, stored, current_user, include_provisional=provisional)
     except services.NotAllowed:
         abort(403)
+    return scope, stored, provisional
+
+
+@bp.get("/periods/<int:year>/<period>.xlsx")
+@login_required
+def period_workbook(year: int, period: str):
+    """Every campaign and team of a year and reporting period, consolidated."""
+    scope, stored, provisional = _period_scope(year, period)
     zone = services.timezone_name()
     return _job_or_download(
         scope, {"year": year, "period": stored, "provisional": provisional},
@@ -224,15 +231,7 @@ def campaign_document(campaign_id: int):
 @login_required
 def period_document(year: int, period: str):
     """Báo cáo kết quả kiểm tra of a year's mid-year or annual period."""
-    _require_reports_user()
-    stored = services.parse_period(period)
-    if stored is None or not 1900 <= year <= 2200:
-        abort(404)
-    provisional = _wants_provisional()
-    try:
-        scope = services.period_scope(year, stored, current_user, include_provisional=provisional)
-    except services.NotAllowed:
-        abort(403)
+    scope, stored, provisional = _period_scope(year, period)
     return _download(lambda out: write_results_report(scope, out),
                      services.report_filename(services.period_filename(year, stored, provisional)),
                      DOCX_MIME)
