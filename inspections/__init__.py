@@ -44,7 +44,8 @@ def create_app(test_config: Optional[dict[str, Any]] = None) -> Flask:
     register_template_helpers(app)
     from .bodylimit import ChunkedBodyLimit
 
-    app.wsgi_app = ChunkedBodyLimit(app.wsgi_app, lambda: app.config.get("MAX_CONTENT_LENGTH"))  # type: ignore[method-assign]
+    limited = ChunkedBodyLimit(app.wsgi_app, lambda: app.config.get("MAX_CONTENT_LENGTH"))
+    app.wsgi_app = limited  # type: ignore[method-assign]  # Flask's documented way to add WSGI middleware
     if app.config.get("PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -194,7 +195,8 @@ def register_early_checks(app: Flask) -> None:
             return None
         if current_user.is_authenticated:
             return None
-        return json_error(401, "not_authenticated", _("Your session has ended. Log in again; nothing kept on this device is lost."))
+        return json_error(401, "not_authenticated",
+                          _("Your session has ended. Log in again; nothing kept on this device is lost."))
 
 
 def register_blueprints(app: Flask) -> None:
@@ -248,7 +250,9 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render(400, _("The form expired or lacks its security token (%(reason)s). Reload the page and try again; nothing was saved.", reason=error.description))
+        return render(400,
+                      _("The form expired or lacks its security token (%(reason)s). "
+                        "Reload the page and try again; nothing was saved.", reason=error.description))
 
     @app.errorhandler(HTTPException)
     def http_error(error):
@@ -297,8 +301,8 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_login import current_user
     from flask_babel import get_locale
+    from flask_login import current_user
 
     from . import access
 

@@ -13,7 +13,7 @@ from flask import abort, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
 
-from .extensions import db
+from .extensions import db, login_manager
 from .models import Submission, Team, TeamMember, User, Visit
 
 MANAGERS = frozenset({"admin", "coordinator"})
@@ -106,9 +106,7 @@ def require(action: str, obj: Any = None) -> None:
     if can(current_user, action, obj):
         return
     if not current_user.is_authenticated:
-        from flask import current_app
-
-        abort(current_app.login_manager.unauthorized())
+        abort(login_manager.unauthorized())
     if obj is not None and isinstance(obj, (Visit, Submission)):
         view_action = "visit.view" if isinstance(obj, Visit) else "submission.view"
         if not can(current_user, view_action, obj):

@@ -189,14 +189,16 @@ def store_attachment(user: User, *, attachment_uuid: str, data: bytes, filename:
         raise AttachmentError("visit_id", _("You are not assigned to this visit."), "forbidden")
     item_code = (item_code or "").strip()
     if item_code and item_code not in _file_item_codes(visit):
-        raise AttachmentError("item_code", _("Item %(code)s does not take evidence files.", code=item_code[:40]), "item")
+        raise AttachmentError("item_code", _("Item %(code)s does not take evidence files.", code=item_code[:40]),
+                              "item")
 
     limit = max_upload_bytes()
     if not data:
         raise AttachmentError(item_code or "file", _("The file is empty."), "empty")
     if len(data) > limit:
         raise AttachmentError(item_code or "file", _(
-            "The file is %(size)s; the limit is %(limit)s per file. Take the photo at a lower resolution or split the scan.",
+            "The file is %(size)s; the limit is %(limit)s per file. "
+            "Take the photo at a lower resolution or split the scan.",
             size=size_label(len(data)), limit=size_label(limit)), "too_large")
     mime = sniff_mime(data)
     if mime is None:

@@ -21,7 +21,7 @@ def record(
 ) -> AuditEvent:
     """Add an audit event for `obj` (a model instance) to the session; the caller commits."""
     if actor is None and current_user and getattr(current_user, "is_authenticated", False):
-        actor = current_user._get_current_object()  # type: ignore[attr-defined]
+        actor = current_user._get_current_object()
     db.session.flush()  # make sure obj has an id
     event = AuditEvent(
         actor_id=actor.id if actor else None,

@@ -117,11 +117,13 @@ def backup_command(out_path: str | None) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         out_path = str(Path(current_app.instance_path) / "backups" / f"backup-{stamp}.zip")
     try:
-        manifest = create_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], current_app.config["UPLOAD_DIR"], Path(out_path))
+        manifest = create_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], current_app.config["UPLOAD_DIR"],
+                                 Path(out_path))
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     rows = sum(manifest["tables"].values())
-    click.echo(f"Backup written to {out_path}: {len(manifest['tables'])} tables, {rows} rows, {len(manifest['files'])} files.")
+    click.echo(f"Backup written to {out_path}: {len(manifest['tables'])} tables, {rows} rows, "
+               f"{len(manifest['files'])} files.")
 
 
 @click.command("restore")
@@ -140,7 +142,9 @@ def restore_command(backup_file: str, yes: bool) -> None:
         click.confirm("This replaces the current database and evidence files. Continue?", abort=True)
     db.engine.dispose()
     try:
-        manifest = restore_backup(Path(backup_file), current_app.config["SQLALCHEMY_DATABASE_URI"], current_app.config["UPLOAD_DIR"])
+        manifest = restore_backup(Path(backup_file), current_app.config["SQLALCHEMY_DATABASE_URI"],
+                                  current_app.config["UPLOAD_DIR"])
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Restored {sum(manifest['tables'].values())} rows and {len(manifest['files'])} files from {backup_file}.")
+    click.echo(f"Restored {sum(manifest['tables'].values())} rows and {len(manifest['files'])} files "
+               f"from {backup_file}.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import uuid as uuid_module
 from datetime import date, datetime, timezone
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
@@ -32,6 +32,11 @@ from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+
+if TYPE_CHECKING:  # db.Model is built at run time; to a type checker it is the declarative base
+    from .extensions import Base as Model
+else:
+    Model = db.Model
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
@@ -77,7 +82,7 @@ def _enum_check(column: str, values: tuple[str, ...]) -> CheckConstraint:
     return CheckConstraint(f"{column} IN ({quoted})", name=f"{column}_valid")
 
 
-class Agency(db.Model):
+class Agency(Model):
     """An agency a team member comes from (Home Affairs, Justice, Women's Union, ...)."""
 
     __tablename__ = "agency"
@@ -91,7 +96,7 @@ class Agency(db.Model):
     users: Mapped[list["User"]] = relationship(back_populates="agency")
 
 
-class Unit(db.Model):
+class Unit(Model):
     """An inspected agency or locality (đơn vị được kiểm tra)."""
 
     __tablename__ = "unit"
@@ -108,7 +113,7 @@ class Unit(db.Model):
     parent: Mapped[Optional["Unit"]] = relationship(remote_side=[id])
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
     __table_args__ = (_enum_check("role", ROLES),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -159,7 +164,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username} {self.role}>"
 
 
-class TargetSet(db.Model):
+class TargetSet(Model):
     """A versioned set of national targets (e.g. 2021-2030 strategy)."""
 
     __tablename__ = "target_set"
@@ -173,7 +178,7 @@ class TargetSet(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Template(db.Model):
+class Template(Model):
     """One immutable version of a checklist template; the definition is the checklist core's dict."""
 
     __tablename__ = "checklist_template"
@@ -188,7 +193,7 @@ class Template(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     """A reporting period's inspections (đợt kiểm tra): year, mid-year or annual, deadline."""
 
     __tablename__ = "campaign"
@@ -218,7 +223,7 @@ class Campaign(db.Model):
     teams: Mapped[list["Team"]] = relationship(back_populates="campaign", order_by="Team.id")
 
 
-class Team(db.Model):
+class Team(Model):
     """An inter-agency inspection team (đoàn kiểm tra liên ngành) of one campaign."""
 
     __tablename__ = "team"
@@ -239,7 +244,7 @@ class Team(db.Model):
     visits: Mapped[list["Visit"]] = relationship(back_populates="team", order_by="Visit.id")
 
 
-class TeamMember(db.Model):
+class TeamMember(Model):
     __tablename__ = "team_member"
     __table_args__ = (UniqueConstraint("team_id", "user_id"), _enum_check("team_role", TEAM_ROLES))
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -251,7 +256,7 @@ class TeamMember(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Visit(db.Model):
+class Visit(Model):
     """A team's inspection of one unit; `version` guards against lost updates (409)."""
 
     __tablename__ = "visit"
@@ -279,7 +284,7 @@ class Visit(db.Model):
         return self.team.campaign
 
 
-class Submission(db.Model):
+class Submission(Model):
     """One inspector's checklist for one visit, identified by the client's uuid.
 
     `revision` is the client's counter; every stored revision is kept in SubmissionRevision.
@@ -317,7 +322,7 @@ class Submission(db.Model):
     )
 
 
-class SubmissionRevision(db.Model):
+class SubmissionRevision(Model):
     """An immutable copy of every revision a submission ever had."""
 
     __tablename__ = "submission_revision"
@@ -336,7 +341,7 @@ class SubmissionRevision(db.Model):
     submission: Mapped[Submission] = relationship(back_populates="revisions")
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """An evidence file (minh chứng), stored under UPLOAD_DIR by uuid; idempotent by uuid+sha256."""
 
     __tablename__ = "attachment"
@@ -356,7 +361,7 @@ class Attachment(db.Model):
     uploaded_by: Mapped[User] = relationship()
 
 
-class ReviewComment(db.Model):
+class ReviewComment(Model):
     """A lead's send-back note on one item of one submission revision."""
 
     __tablename__ = "review_comment"
@@ -372,7 +377,7 @@ class ReviewComment(db.Model):
     author: Mapped[User] = relationship()
 
 
-class Resolution(db.Model):
+class Resolution(Model):
     """The lead's final value for one item of one visit, with where it came from."""
 
     __tablename__ = "resolution"
@@ -391,7 +396,7 @@ class Resolution(db.Model):
     resolved_by: Mapped[Optional[User]] = relationship()
 
 
-class VisitReport(db.Model):
+class VisitReport(Model):
     """The narrative part of the inspection record (biên bản kiểm tra)."""
 
     __tablename__ = "visit_report"
@@ -411,7 +416,7 @@ class VisitReport(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Shortcoming(db.Model):
+class Shortcoming(Model):
     """A shortcoming (tồn tại, hạn chế) found at a visit, with its cause."""
 
     __tablename__ = "shortcoming"
@@ -424,7 +429,7 @@ class Shortcoming(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class Recommendation(db.Model):
+class Recommendation(Model):
     """A team recommendation (kiến nghị): who must act and by when (thời hạn khắc phục)."""
 
     __tablename__ = "recommendation"
@@ -438,7 +443,7 @@ class Recommendation(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class OrganisationSetting(db.Model):
+class OrganisationSetting(Model):
     """The organisation running the inspections, as an admin set it (one row, id 1).
 
     Read it through inspections.organisation, which falls back to the environment defaults
@@ -456,7 +461,7 @@ class OrganisationSetting(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what, when, with the state before and after."""
 
     __tablename__ = "audit_event"
@@ -474,7 +479,7 @@ class AuditEvent(db.Model):
     actor: Mapped[Optional[User]] = relationship()
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """One wrong password (or one being checked): the log-in limits count these rows.
 
     Kept in the database so every worker process counts the same attempts. `account` is a
@@ -499,7 +504,7 @@ def new_uuid() -> str:
 EXPORT_JOB_STATES = ("queued", "running", "done", "failed")
 
 
-class ExportJob(db.Model):
+class ExportJob(Model):
     """A long export (a workbook or report of many visits) built outside the request.
 
     The table is the queue: any process claims a queued job, or a running one whose lease has

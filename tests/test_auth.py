@@ -51,7 +51,8 @@ def test_bad_password_says_so_and_keeps_username(client, demo):
 
 
 def test_next_parameter_only_goes_to_this_site(client, demo):
-    response = client.post("/login?next=https://evil.example/", data={"username": "inspector1", "password": TEST_PASSWORD})
+    response = client.post("/login?next=https://evil.example/",
+                           data={"username": "inspector1", "password": TEST_PASSWORD})
     assert response.headers["Location"] == "/"
     client.post("/logout")
     response = client.post("/login?next=/healthz", data={"username": "inspector1", "password": TEST_PASSWORD})
@@ -116,7 +117,8 @@ def test_csrf_is_required_when_enabled(make_app, demo):
     assert response.status_code == 400
     assert client.get("/").status_code == 302
     # JSON login needs no token, but writes after it do (X-CSRFToken header)
-    token = client.post("/api/v1/session", json={"username": "inspector1", "password": TEST_PASSWORD}).get_json()["csrf_token"]
+    token = client.post("/api/v1/session",
+                        json={"username": "inspector1", "password": TEST_PASSWORD}).get_json()["csrf_token"]
     assert client.delete("/api/v1/session").status_code == 400
     assert client.delete("/api/v1/session", headers={"X-CSRFToken": token}).status_code == 200
 

@@ -80,7 +80,8 @@ def test_create_user(app, runner, client):
 
 
 def test_create_user_rejects_unknown_agency_and_role(runner):
-    result = runner.invoke(args=["create-user", "x", "--role", "coordinator", "--agency", "NOPE", "--password", "a-long-password"])
+    result = runner.invoke(args=["create-user", "x", "--role", "coordinator", "--agency", "NOPE", "--password",
+                                 "a-long-password"])
     assert result.exit_code != 0 and "NOPE" in result.output
     result = runner.invoke(args=["create-user", "x", "--role", "boss", "--password", "a-long-password"])
     assert result.exit_code != 0 and "boss" in result.output

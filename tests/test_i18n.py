@@ -28,7 +28,7 @@ def vietnamese_catalog() -> dict[str, str]:
 def extracted_ids() -> dict[str, str]:
     found: dict[str, str] = {}
     keywords = dict(DEFAULT_KEYWORDS, _l=None, lazy_gettext=None, lazy_pgettext=((1, "c"), 2))
-    for filename, lineno, message, comments, context in extract_from_dir(str(ROOT), METHOD_MAP, keywords=keywords):
+    for filename, lineno, message, _comments, _context in extract_from_dir(str(ROOT), METHOD_MAP, keywords=keywords):
         msgid = message if isinstance(message, str) else message[0]
         found.setdefault(msgid, f"{filename}:{lineno}")
     return found

@@ -75,8 +75,18 @@ def generate(app, visits: int, seed: int = 8) -> int:
     from inspections import checklist
     from inspections.checklists.services import core_template, store_target_set, store_template
     from inspections.extensions import db
-    from inspections.models import (Attachment, Campaign, Recommendation, Resolution, Shortcoming,
-                                    Team, TeamMember, Unit, User, Visit)
+    from inspections.models import (
+        Attachment,
+        Campaign,
+        Recommendation,
+        Resolution,
+        Shortcoming,
+        Team,
+        TeamMember,
+        Unit,
+        User,
+        Visit,
+    )
 
     rng = random.Random(seed)
     stamp = datetime.now(timezone.utc)

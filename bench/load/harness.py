@@ -495,7 +495,8 @@ class Inspector:
                 self.stats.fail(f"{kind}: HTTP 401 (logged in again)")
                 self.login()
                 continue
-            if status == 400 and method != "GET" and isinstance(parsed, dict) and "token" in str(parsed.get("message", "")).lower():
+            if (status == 400 and method != "GET" and isinstance(parsed, dict)
+                    and "token" in str(parsed.get("message", "")).lower()):
                 self.stats.fail(f"{kind}: CSRF refused (fresh token fetched)")
                 self.fetch_csrf()
                 continue

@@ -99,7 +99,8 @@ def _measure(kind: str, url: str, tmp_dir: Path, args: argparse.Namespace) -> bo
           f"(sync p50 {figures['sync_p50_ms']} / p95 {figures['sync_p95_ms']} ms, "
           f"login p50 {figures['login_p50_ms']} / p95 {figures['login_p95_ms']} ms, max {figures['max_ms']} ms) | "
           f"errors {figures['errors']}, transient {sum(figures['transient_failures'].values())} "
-          f"{figures['transient_failures'] or ''}, 'database is locked' in log {locked}, server tracebacks {tracebacks} | "
+          f"{figures['transient_failures'] or ''}, 'database is locked' in log {locked}, "
+          f"server tracebacks {tracebacks} | "
           f"{check.summary()}", flush=True)
     return ok
 
@@ -115,7 +116,8 @@ def main(argv=None) -> int:
     parser.add_argument("--visits-per-team", type=int, default=5)
     parser.add_argument("--think", type=float, default=0.02, help="most seconds an inspector waits between rounds")
     parser.add_argument("--deadline", type=float, default=300, help="seconds before a client gives up")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+    parser.add_argument("--pg-url",
+                        default=os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
                         help="a PostgreSQL server to create the fresh database on")
     parser.add_argument("--app", default="app:app", help="WSGI app gunicorn loads")
     parser.add_argument("--fast-hash", action="store_true",

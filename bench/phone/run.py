@@ -81,7 +81,8 @@ def serve(tmp: Path):
     from inspections.demo import seed_demo
     from inspections.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite3'}", "SECRET_KEY": secrets.token_hex(16),
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite3'}",
+                      "SECRET_KEY": secrets.token_hex(16),
                       "UPLOAD_DIR": str(tmp / "uploads"), "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
@@ -149,7 +150,8 @@ def measure_typing(browser, base, url, keys):
         page.evaluate("window.__keys = []")
         page.click(field)
         if field == "#f-note-C1":  # a note at its limit: make room for the keys first
-            page.evaluate(f"() => {{ const a = document.querySelector('{field}'); a.value = a.value.slice(0, a.maxLength - {keys}); }}")
+            page.evaluate(f"() => {{ const a = document.querySelector('{field}'); "
+                          f"a.value = a.value.slice(0, a.maxLength - {keys}); }}")
         page.keyboard.type("ab1 " * (keys // 4), delay=60)
         page.wait_for_timeout(800)
         results[field] = page.evaluate("window.__keys")
@@ -167,7 +169,8 @@ def measure_weight(browser, base, url):
     log_in(page, base)
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    entries = page.evaluate("""() => [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
+    entries = page.evaluate("""() => [performance.getEntriesByType('navigation')[0],
+                                        ...performance.getEntriesByType('resource')]
       .filter(e => e.entryType === 'navigation' || /\\.(css|js)(\\?|$)/.test(e.name))
       .map(e => [e.name, e.encodedBodySize, e.decodedBodySize])""")
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in context.cookies())
@@ -203,7 +206,8 @@ def lighthouse(url, cookies):
     scores["LCP ms"] = round(audits["largest-contentful-paint"]["numericValue"])
     scores["TBT ms"] = round(audits["total-blocking-time"]["numericValue"])
     failing = [f"{k}: {a['title']}" for k, a in audits.items()
-               if a.get("score") is not None and a["score"] < 0.9 and a.get("scoreDisplayMode") in ("binary", "numeric")]
+               if a.get("score") is not None and a["score"] < 0.9
+                   and a.get("scoreDisplayMode") in ("binary", "numeric")]
     return scores, failing
 
 
@@ -221,7 +225,8 @@ def main() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             cls, overflow = measure_cls(browser, base, url)
-            print(f"CLS, checklist page at 360 px: first visit {cls[0]:.4f}, later visits {cls[1]:.4f} / {cls[2]:.4f} (target < 0.1)")
+            print(f"CLS, checklist page at 360 px: first visit {cls[0]:.4f}, "
+                  f"later visits {cls[1]:.4f} / {cls[2]:.4f} (target < 0.1)")
             print(f"horizontal overflow at 360 px: {overflow} px")
             areas, chars, typing, events, cookies = measure_typing(browser, base, url, args.keys)
             print(f"typing with {areas} text fields at their maximum length ({chars:,} characters in the form):")
@@ -235,7 +240,8 @@ def main() -> None:
             entries, gz = measure_weight(browser, base, url)
             wire = sum(e[1] for e in entries)
             raw = sum(e[2] for e in entries)
-            print(f"page weight (page + CSS + JS, {len(entries)} files): {raw / 1024:.1f} KB raw, {wire / 1024:.1f} KB as sent, "
+            print(f"page weight (page + CSS + JS, {len(entries)} files): {raw / 1024:.1f} KB raw, "
+                  f"{wire / 1024:.1f} KB as sent, "
                   f"{gz / 1024:.1f} KB gzip -9 (target <= 60 KB; ratio {gz / 61440:.2f})")
             browser.close()
         if args.lighthouse:

@@ -239,7 +239,8 @@ def main() -> None:
 
         rng = random.Random(7)
         template = plan["demo_template"]
-        items = [submission(rng.choice(plan["demo_visits"]), plan["demo_label"], full_answers(template, "department", rng))
+        items = [submission(rng.choice(plan["demo_visits"]), plan["demo_label"],
+                            full_answers(template, "department", rng))
                  for _ in range(args.submissions)]
         answer_count = sum(len(s["answers"]) for s in items)
         send(client, items[:args.batch], args.batch)  # warm-up: parsing the template, first queries
@@ -269,12 +270,12 @@ def main() -> None:
         before, cpu = counter.snapshot(), time.process_time()
         single_seconds = send(client, wide_items[:half], 1)
         single_cpu = (time.process_time() - cpu) / half
-        single_queries = [(b - a) / half for a, b in zip(before, counter.snapshot())]
+        single_queries = [(b - a) / half for a, b in zip(before, counter.snapshot(), strict=True)]
         before, cpu = counter.snapshot(), time.process_time()
         batch_seconds = send(client, wide_items[half:], args.batch)
         batch_cpu = (time.process_time() - cpu) / (len(wide_items) - half)
         batch_requests = -(-(len(wide_items) - half) // args.batch)
-        batch_queries = [(b - a) / batch_requests for a, b in zip(before, counter.snapshot())]
+        batch_queries = [(b - a) / batch_requests for a, b in zip(before, counter.snapshot(), strict=True)]
         print(f"{per_item}-answer submissions ({len(wide_items)} sent, in this process):")
         print(f"  one per request:      {half / single_seconds:8.1f} submissions/s  "
               f"{single_queries[0]:5.1f} statements + {single_queries[1]:.1f} commit per request  "
@@ -315,7 +316,7 @@ def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -
     try:
         stats = harness.Stats()
         clients = []
-        for n in range(args.clients):
+        for _n in range(args.clients):
             person = harness.InspectorPlan("inspector1", plan["inspector_id"], [], {})
             client = harness.Inspector(server.url, person, PASSWORD, stats, deadline=600)
             client.login()
@@ -334,7 +335,7 @@ def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -
             except Exception as exc:  # noqa: BLE001 - reported below
                 failures.append(f"{type(exc).__name__}: {exc}")
 
-        for client, items in zip(clients, work):  # warm-up: every worker parses the template once
+        for client, items in zip(clients, work, strict=True):  # warm-up: every worker parses the template once
             run(client, items[:5])
         barrier = threading.Barrier(len(clients) + 1)
 
@@ -342,7 +343,7 @@ def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -
             barrier.wait()
             run(client, items[5:])
 
-        threads = [threading.Thread(target=timed, args=(c, w)) for c, w in zip(clients, work)]
+        threads = [threading.Thread(target=timed, args=(c, w)) for c, w in zip(clients, work, strict=True)]
         for thread in threads:
             thread.start()
         cpu = worker_cpu(server)

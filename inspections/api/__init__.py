@@ -8,7 +8,14 @@ from __future__ import annotations
 from flask import Flask
 
 from .body import (  # noqa: F401  (the package's interface)
-    MAX_DEPTH, MAX_NUMBER_LENGTH, JSONBody, JSONBodyError, Problem, json_path, parse_json, read_json,
+    MAX_DEPTH,
+    MAX_NUMBER_LENGTH,
+    JSONBody,
+    JSONBodyError,
+    Problem,
+    json_path,
+    parse_json,
+    read_json,
     read_json_object,
 )
 

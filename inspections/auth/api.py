@@ -31,7 +31,8 @@ def create_session():
     username, password = data.get("username"), data.get("password")
     missing = [f for f in ("username", "password") if not isinstance(data.get(f), str) or not data.get(f)]
     if missing:
-        return json_error(400, "bad_request", _("Missing field: %(fields)s.", fields=", ".join(missing)), fields=missing)
+        return json_error(400, "bad_request", _("Missing field: %(fields)s.", fields=", ".join(missing)),
+                          fields=missing)
     result = authenticate(username, password, request.remote_addr)
     db.session.commit()
     if result.retry_after:

@@ -137,7 +137,7 @@ def indicator_bars(campaign: Campaign, visits: list[Visit], lang: str) -> tuple[
     kind_of = {v.id: v.unit.kind for v in finals}
     for visit_id, answers in final_answers(list(kind_of)).items():
         rollup.add(kind_of[visit_id], answers)
-    bars = []
+    bars: list[IndicatorBar] = []
     for result in rollup.results():
         if result.unit != "%":
             continue
@@ -149,9 +149,11 @@ def indicator_bars(campaign: Campaign, visits: list[Visit], lang: str) -> tuple[
             code=result.code, label=result.label(lang), value=value, target=bound,
             target_text=result.target(lang) or "", status=result.status,
             width=round(BAR_WIDTH * min(max(value, 0.0), 100.0) / 100, 2) if value is not None else 0.0,
-            target_x=round(LABEL_WIDTH + BAR_WIDTH * min(max(bound, 0.0), 100.0) / 100, 2) if bound is not None else None,
+            target_x=(round(LABEL_WIDTH + BAR_WIDTH * min(max(bound, 0.0), 100.0) / 100, 2)
+                      if bound is not None else None),
             y=y, numerator=result.numerator, denominator=result.denominator,
-            value_text=percent_text(value, lang), target_value_text=percent_text(bound, lang) if bound is not None else ""))
+            value_text=percent_text(value, lang),
+            target_value_text=percent_text(bound, lang) if bound is not None else ""))
     return bars, TOP * 2 + max(len(bars), 1) * ROW_HEIGHT, len(finals)
 
 

@@ -13,8 +13,8 @@ from flask_babel import get_translations, gettext, lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import PasswordInput
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import PasswordInput
 
 from ..models import NEW_UNIT_KINDS, ON_TIME_RULES, PERIODS, ROLES, TEAM_ROLES
 from ..web import SafeForm
@@ -80,14 +80,16 @@ def _email(form, field):
 
 class AgencyForm(DeskForm):
     code = StringField(_l("Code"), validators=[required(), Length(max=40),
-                                              Regexp(CODE_PATTERN, message=_l("Use letters, digits, dot, dash or underscore only."))])
+                                              Regexp(CODE_PATTERN,
+                                                     message=_l("Use letters, digits, dot, dash or underscore only."))])
     name = StringField(_l("Name"), validators=[required(), Length(max=200)])
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=80)])
 
 
 class UnitForm(DeskForm):
     code = StringField(_l("Code"), validators=[required(), Length(max=40),
-                                              Regexp(CODE_PATTERN, message=_l("Use letters, digits, dot, dash or underscore only."))])
+                                              Regexp(CODE_PATTERN,
+                                                     message=_l("Use letters, digits, dot, dash or underscore only."))])
     name = StringField(_l("Name"), validators=[required(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in NEW_UNIT_KINDS],
                        validators=[InputRequired(message=_l("This field is required."))])
@@ -97,7 +99,8 @@ class UnitForm(DeskForm):
 
 class UserForm(DeskForm):
     username = StringField(_l("Username"), validators=[required(), Length(min=2, max=80),
-                                                      Regexp(USERNAME_PATTERN, message=_l("Use letters, digits, dot, dash or underscore only."))])
+                                                      Regexp(USERNAME_PATTERN, message=_l(
+                                                          "Use letters, digits, dot, dash or underscore only."))])
     full_name = StringField(_l("Full name"), validators=[required(), Length(max=200)])
     email = StringField(_l("E-mail"), validators=[Optional(), Length(max=200), _email])
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
@@ -129,7 +132,8 @@ class CampaignForm(DeskForm):
     period = SelectField(_l("Reporting period"), choices=[SelectChoice(p, PERIOD_LABELS[p]) for p in PERIODS],
                          validators=[InputRequired(message=_l("This field is required."))])
     deadline = DateField(_l("Report deadline"), validators=[Optional()],
-                         description=_l("Leave empty for the usual deadline: 10 June (mid-year) or 10 December (annual) of the year."))
+                         description=_l("Leave empty for the usual deadline: "
+                                        "10 June (mid-year) or 10 December (annual) of the year."))
     start_date = DateField(_l("Start date"), validators=[Optional()])
     end_date = DateField(_l("End date"), validators=[Optional()])
     template_id = SelectField(_l("Checklist template"), coerce=optional_int)

@@ -55,7 +55,8 @@ class Column:
 UNIT_COLUMNS = [
     Column("code", _l("Code"), True, 40, _l("Unique code of the unit, e.g. SYT")),
     Column("name", _l("Name"), True, 200, _l("Full name, e.g. Sở Y tế")),
-    Column("kind", _l("Kind"), True, 40, _l("department level (sở, ban, ngành) or commune level (xã, phường, đặc khu)")),
+    Column("kind", _l("Kind"), True, 40,
+           _l("department level (sở, ban, ngành) or commune level (xã, phường, đặc khu)")),
     Column("parent_code", _l("Parent unit code"), False, 40,
            _l("Code of the unit this one belongs to, if any (a unit already stored or in this file)")),
     Column("address", _l("Address"), False, 300, ""),
@@ -156,7 +157,8 @@ def blank_workbook(kind: str) -> bytes:
         cell.fill = fill
         sheet.column_dimensions[cell.column_letter].width = max(16, len(cell.value) + 4)
     sheet.freeze_panes = "A2"
-    lists = {"kind": ["sở", "ban", "ngành", "xã", "phường", "đặc khu"], "role": ["admin", "coordinator", "lead", "inspector"]}
+    lists = {"kind": ["sở", "ban", "ngành", "xã", "phường", "đặc khu"],
+             "role": ["admin", "coordinator", "lead", "inspector"]}
     for index, column in enumerate(columns, start=1):
         if column.key in lists:
             letter = sheet.cell(row=1, column=index).column_letter
@@ -207,13 +209,13 @@ def read_rows(kind: str, stream: IO[bytes]) -> list[dict[str, Any]]:
         raise ImportRefused(_("The file is too large."))
     not_xlsx = _("This is not an Excel workbook (.xlsx). Download the blank, fill it in and upload it again.")
     if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportRefused(not_xlsx)
+        raise ImportRefused(not_xlsx) from None
     if xlsx_archive_problem(data):  # damaged, or a zip bomb: refused before openpyxl opens it
         raise ImportRefused(_("The file is too large or damaged. Download the blank, fill it in and upload it again."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any failure to open (compression, encryption, bad XML) is "not a workbook"
-        raise ImportRefused(not_xlsx)
+        raise ImportRefused(not_xlsx) from None
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
@@ -223,9 +225,9 @@ def read_rows(kind: str, stream: IO[bytes]) -> list[dict[str, Any]]:
         try:
             header = next(rows_iter)
         except StopIteration:
-            raise ImportRefused(_("The file is empty: the first row must hold the column headers."))
+            raise ImportRefused(_("The file is empty: the first row must hold the column headers.")) from None
         except Exception:  # noqa: BLE001 - a damaged sheet inside a valid zip
-            raise ImportRefused(not_xlsx)
+            raise ImportRefused(not_xlsx) from None
         positions: dict[str, int] = {}
         for index, cell in enumerate(header or ()):
             column = _column_for_header(kind, cell)
@@ -239,8 +241,8 @@ def read_rows(kind: str, stream: IO[bytes]) -> list[dict[str, Any]]:
         blank_run = 0
         try:
             for number, values in enumerate(rows_iter, start=2):
-                texts = {key: _cell_text(values[i]) if values and i < len(values) else ""
-                         for key, i in positions.items()}
+                texts: dict[str, Any] = {key: _cell_text(values[i]) if values and i < len(values) else ""
+                                         for key, i in positions.items()}
                 if not any(texts.values()):
                     blank_run += 1
                     if blank_run > MAX_BLANK_RUN:
@@ -255,7 +257,7 @@ def read_rows(kind: str, stream: IO[bytes]) -> list[dict[str, Any]]:
         except ImportRefused:
             raise
         except Exception:  # noqa: BLE001 - damaged sheet XML
-            raise ImportRefused(not_xlsx)
+            raise ImportRefused(not_xlsx) from None
     finally:
         workbook.close()
     if not rows:
@@ -290,7 +292,8 @@ def check_unit_rows(rows: list[dict[str, Any]]) -> list[RowProblem]:
     problems: list[RowProblem] = []
     _check_common("units", rows, problems)
     existing = {code.lower() for code in db.session.scalars(select(Unit.code))}
-    active_parents = {u.code.lower(): u.kind for u in db.session.scalars(select(Unit).where(Unit.archived_at.is_(None)))}
+    active_parents = {u.code.lower(): u.kind
+                      for u in db.session.scalars(select(Unit).where(Unit.archived_at.is_(None)))}
     in_file: dict[str, int] = {}
     file_kinds: dict[str, str] = {}
     for row in rows:
@@ -332,7 +335,8 @@ def check_unit_rows(rows: list[dict[str, Any]]) -> list[RowProblem]:
             problems.append(RowProblem(row["row"], _label("units", "parent_code"),
                                        _("A unit cannot belong to itself.")))
             continue
-        parent_kind = file_kinds.get(parent.lower()) if parent.lower() in in_file else active_parents.get(parent.lower())
+        parent_key = parent.lower()
+        parent_kind = file_kinds.get(parent_key) if parent_key in in_file else active_parents.get(parent_key)
         if parent_kind is None:
             problems.append(RowProblem(row["row"], _label("units", "parent_code"),
                                        _("Unknown parent unit %(code)s.", code=parent)))
@@ -439,7 +443,7 @@ def load_pending(kind: str, token: str, user: User) -> list[dict[str, Any]]:
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise ImportRefused(expired)
+        raise ImportRefused(expired) from None
     if (payload.get("kind") != kind or payload.get("user_id") != user.id
             or time.time() - float(payload.get("created", 0)) > PENDING_SECONDS):
         raise ImportRefused(expired)
@@ -466,7 +470,8 @@ def confirm(kind: str, token: str, user: User) -> tuple[Preview, Optional[Import
 
 
 def _write_units(rows: list[dict[str, Any]]) -> ImportResult:
-    by_code: dict[str, Unit] = {u.code.lower(): u for u in db.session.scalars(select(Unit).where(Unit.archived_at.is_(None)))}
+    by_code: dict[str, Unit] = {u.code.lower(): u
+                                for u in db.session.scalars(select(Unit).where(Unit.archived_at.is_(None)))}
     created: list[Unit] = []
     for row in rows:
         unit = Unit(code=row["code"], name=row["name"], kind=row["kind"], address=row.get("address", ""))
@@ -474,7 +479,7 @@ def _write_units(rows: list[dict[str, Any]]) -> ImportResult:
         by_code[unit.code.lower()] = unit
         created.append(unit)
     db.session.flush()
-    for row, unit in zip(rows, created):
+    for row, unit in zip(rows, created, strict=True):
         if row.get("parent_code"):
             unit.parent_id = by_code[row["parent_code"].lower()].id
     db.session.flush()

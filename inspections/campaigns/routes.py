@@ -10,7 +10,18 @@ from __future__ import annotations
 import io
 from typing import Any, Callable, Optional
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_locale, gettext as _, to_user_timezone
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
@@ -371,7 +382,8 @@ def visit_edit(visit_id: int):
     return render_form(form, title=_("Edit visit"), back=url_for(".team", team_id=visit.team_id),
                        subtitle=f"{visit.unit.name} · {visit.team.name}",
                        fields=["team_id", "unit_id", "planned_date", "record_number"],
-                       archive_url=url_for(".visit_restore" if visit.archived_at else ".visit_archive", visit_id=visit.id),
+                       archive_url=url_for(".visit_restore" if visit.archived_at else ".visit_archive",
+                                           visit_id=visit.id),
                        archived=visit.archived_at is not None)
 
 
@@ -576,7 +588,8 @@ def user_edit(user_id: int):
                        archive_url=url_for(".user_archive" if user.is_active_account else ".user_restore",
                                            user_id=user.id), archived=not user.is_active_account,
                        archive_note=_("An archived user can no longer log in; their work stays."),
-                       end_sessions_url=url_for(".user_end_sessions", user_id=user.id) if user.is_active_account else None)
+                       end_sessions_url=(url_for(".user_end_sessions", user_id=user.id)
+                                         if user.is_active_account else None))
 
 
 def keep_own_session(user: User) -> None:
@@ -672,7 +685,8 @@ def _import_page(kind: str):
     elif request.method == "POST":
         status = 400
     return render_template("campaigns/import.html", kind=kind, form=form, preview=preview,
-                           columns=imports.COLUMNS[kind], confirm_form=ConfirmImportForm(), max_rows=imports.MAX_ROWS[kind]), status
+                           columns=imports.COLUMNS[kind], confirm_form=ConfirmImportForm(),
+                           max_rows=imports.MAX_ROWS[kind]), status
 
 
 def _import_confirm(kind: str):
@@ -689,7 +703,8 @@ def _import_confirm(kind: str):
         db.session.rollback()
         imports.discard_pending(form.token.data)
         check.token = None
-        flash(_("The data changed since the preview; nothing was imported. Fix the rows below and upload again."), "error")
+        flash(_("The data changed since the preview; nothing was imported. Fix the rows below and upload again."),
+              "error")
         return render_template("campaigns/import.html", kind=kind, form=ImportForm(), preview=check,
                                columns=imports.COLUMNS[kind], confirm_form=form, max_rows=imports.MAX_ROWS[kind]), 409
     db.session.commit()

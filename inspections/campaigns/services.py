@@ -317,8 +317,8 @@ def campaign_has_submissions(campaign: Campaign) -> bool:
 
 
 def save_campaign(values: dict[str, Any], campaign: Optional[Campaign] = None) -> Campaign:
-    clean = {key: values.get(key) for key in ("year", "period", "deadline", "start_date", "end_date",
-                                              "template_id", "target_set_id")}
+    clean: dict[str, Any] = {key: values.get(key) for key in ("year", "period", "deadline", "start_date", "end_date",
+                                                              "template_id", "target_set_id")}
     clean["name"] = values["name"].strip()
     clean["issuing_body"] = (values.get("issuing_body") or "").strip()
     clean["issuing_parent"] = (values.get("issuing_parent") or "").strip()
@@ -470,17 +470,19 @@ def save_visit(values: dict[str, Any], team: Team, visit: Optional[Visit] = None
         raise FormProblems({"unit_id": _(
             "The checklist of this campaign has no questions for a unit of this kind (%(kind)s).",
             kind=kind_word(unit.kind))})
-    if not creating and values.get("version") not in (None, "") and str(visit.version) != str(values["version"]):
+    if visit is not None and values.get("version") not in (None, "") and str(visit.version) != str(values["version"]):
         raise FormProblems({"": _("Someone else changed this visit in the meantime. Reload the page and try again.")})
-    if not creating and (new_team.id != visit.team_id or unit.id != visit.unit_id) and visit_has_submissions(visit):
+    if (visit is not None and (new_team.id != visit.team_id or unit.id != visit.unit_id)
+            and visit_has_submissions(visit)):
         raise FormProblems({"unit_id" if unit.id != visit.unit_id else "team_id": _(
             "Checklists have already been submitted for this visit; its team and unit can no longer change.")})
-    if creating or unit.id != visit.unit_id:
+    if visit is None or unit.id != visit.unit_id:
         if unit.archived_at is not None:
             raise FormProblems({"unit_id": _("This unit is archived.")})
         clash = db.session.scalar(
             select(Visit).join(Team).where(Team.campaign_id == team.campaign_id, Visit.unit_id == unit.id,
-                                           Visit.archived_at.is_(None), Visit.id != (visit.id if visit else -1)).limit(1))
+                                           Visit.archived_at.is_(None),
+                                           Visit.id != (visit.id if visit else -1)).limit(1))
         if clash is not None:
             raise FormProblems({"unit_id": _("%(unit)s is already visited in this campaign by %(team)s.",
                                              unit=unit.name, team=clash.team.name)})
@@ -493,7 +495,8 @@ def save_visit(values: dict[str, Any], team: Team, visit: Optional[Visit] = None
 def set_visit_archived(visit: Visit, archived: bool) -> None:
     if not archived and visit.archived_at is not None:
         clash = db.session.scalar(
-            select(Visit.id).join(Team).where(Team.campaign_id == visit.team.campaign_id, Visit.unit_id == visit.unit_id,
+            select(Visit.id).join(Team).where(Team.campaign_id == visit.team.campaign_id,
+                                              Visit.unit_id == visit.unit_id,
                                               Visit.archived_at.is_(None), Visit.id != visit.id).limit(1))
         if clash is not None:
             raise FormProblems({"": _("Another visit of this unit is planned in the campaign; archive it first.")})

@@ -16,12 +16,18 @@ Public API (import from ``inspections.checklist``):
 from .excel import template_from_xlsx, template_to_xlsx
 from .form_input import answers_from_form
 from .indicators import IndicatorResult, IndicatorRollup, rollup_indicators, unit_indicators
-from .loader import (default_target_set, default_template, load_target_set, load_template,
-                     parse_target_set, parse_template, template_v1)
+from .loader import (
+                     default_target_set,
+                     default_template,
+                     load_target_set,
+                     load_template,
+                     parse_target_set,
+                     parse_template,
+                     template_v1,
+)
 from .messages import MF_PART_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, YNP_LABELS
 from .problems import Problem, TemplateError
-from .schema import (DEFAULT_UNIT_KINDS, INDICATOR_UNITS, ITEM_TYPES, YNP_VALUES, Indicator,
-                     Item, Section, Template)
+from .schema import DEFAULT_UNIT_KINDS, INDICATOR_UNITS, ITEM_TYPES, YNP_VALUES, Indicator, Item, Section, Template
 from .targets import Target, TargetSet, check_targets
 from .validation import AnswerError, is_answered, validate_answers
 from .versions import check_new_version

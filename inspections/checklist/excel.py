@@ -29,8 +29,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .problems import Path, Problem, TemplateError
 from .fields import bool_value
+from .problems import Path, Problem, TemplateError
 from .schema import INDICATOR_UNITS, ITEM_TYPES, Template, build_template
 from .targets import SCOPES, TargetSet, build_target_set, check_targets
 

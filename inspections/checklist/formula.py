@@ -89,7 +89,7 @@ class Ratio:
         return f"Ratio({self.numerator!r}, {self.denominator!r})"
 
 
-def parse_month_day(text: str) -> tuple[int, int]:
+def parse_month_day(text: object) -> tuple[int, int]:
     """``"06-10"`` → ``(6, 10)``; raises :class:`FormulaError` for anything else."""
     match = _MONTH_DAY.match(text) if isinstance(text, str) else None
     if match:
@@ -113,7 +113,7 @@ class Formula:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 not_items.add(id(node.func))
-                if node.func.id == "ref":
+                if _callee(node) == "ref":
                     for arg in node.args:
                         if isinstance(arg, ast.Name):
                             self.refs.add(arg.id)
@@ -151,7 +151,7 @@ class Formula:
                     index = len(parts)
                     parts.append(_compile(node, None))
                     return lambda scope: scope.part(index)
-                if isinstance(node, ast.Call) and node.func.id in ("on_time", "every", "when"):
+                if isinstance(node, ast.Call) and _callee(node) in ("on_time", "every", "when"):
                     return lambda scope: None  # a per-unit yes/no has no province-wide sum
                 return None
 
@@ -163,7 +163,13 @@ class Formula:
 def _is_rollup_leaf(node: ast.AST) -> bool:
     if isinstance(node, ast.Name):
         return True
-    return isinstance(node, ast.Call) and node.func.id in COUNT_FUNCTIONS | RATIO_FUNCTIONS
+    return isinstance(node, ast.Call) and _callee(node) in COUNT_FUNCTIONS | RATIO_FUNCTIONS
+
+
+def _callee(node: ast.Call) -> str:
+    """The called function's name (parse_formula lets only calls of a plain name through)."""
+    assert isinstance(node.func, ast.Name)
+    return node.func.id
 
 
 def parse_formula(source: str) -> Formula:
@@ -251,7 +257,7 @@ def _infer(node: ast.AST, items: Mapping[str, str], refs: Mapping[str, Optional[
     if isinstance(node, ast.Compare):
         kinds = [_infer(part, items, refs, problems) for part in [node.left, *node.comparators]]
         numeric = {NUMBER, RATIO}
-        for op, left, right in zip(node.ops, kinds, kinds[1:]):
+        for op, left, right in zip(node.ops, kinds, kinds[1:], strict=False):
             if left is None or right is None:
                 continue
             if left in numeric and right in numeric:
@@ -286,7 +292,7 @@ def _infer_name(name: str, items: Mapping[str, str], refs: Mapping[str, Optional
 
 def _infer_call(node: ast.Call, items: Mapping[str, str], refs: Mapping[str, Optional[str]],
                 problems: list[str], need: Callable) -> Optional[str]:
-    name = node.func.id
+    name = _callee(node)
     args = node.args
     arity = {"female": 1, "male": 1, "total": 1, "share": 1, "ratio": 2, "compliance": 0,
              "ref": 1, "on_time": 2, "when": 2}
@@ -400,7 +406,7 @@ def _compare(ops: list, values: list) -> Optional[bool]:
     if any(value is None for value in values):
         return None
     try:
-        return all(_COMPARISONS[type(op)](a, b) for op, a, b in zip(ops, values, values[1:]))
+        return all(_COMPARISONS[type(op)](a, b) for op, a, b in zip(ops, values, values[1:], strict=False))
     except TypeError:
         return None
 
@@ -434,10 +440,10 @@ def _compile(node: ast.AST, hook: Optional[Callable[[ast.AST], Optional[Callable
         left, right, op = _compile(node.left, hook), _compile(node.right, hook), node.op
         return lambda scope: _arithmetic(op, left(scope), right(scope))
     if isinstance(node, ast.UnaryOp):
-        operand, op = _compile(node.operand, hook), node.op
-        if isinstance(op, ast.Not):
+        operand, unary = _compile(node.operand, hook), node.op
+        if isinstance(unary, ast.Not):
             return lambda scope: (lambda v: None if v is None else not v)(operand(scope))
-        sign = -1 if isinstance(op, ast.USub) else 1
+        sign = -1 if isinstance(unary, ast.USub) else 1
         return lambda scope: (lambda v: None if v is None else sign * v)(_as_number(operand(scope)))
     if isinstance(node, ast.BoolOp):
         parts, is_and = [_compile(v, hook) for v in node.values], isinstance(node.op, ast.And)
@@ -449,7 +455,7 @@ def _compile(node: ast.AST, hook: Optional[Callable[[ast.AST], Optional[Callable
 
 
 def _compile_call(node: ast.Call, hook: Optional[Callable]) -> Callable:
-    name = node.func.id
+    name = _callee(node)
     code = node.args[0].id if node.args and isinstance(node.args[0], ast.Name) else None
     if name in ("female", "male"):
         return lambda scope: _mf_part(scope.value(code), name)
@@ -465,7 +471,8 @@ def _compile_call(node: ast.Call, hook: Optional[Callable]) -> Callable:
     if name == "ref":
         return lambda scope: scope.ref(code)
     if name == "on_time":
-        month, day = parse_month_day(node.args[1].value)
+        deadline = node.args[1]  # check_formula refuses anything but a string constant
+        month, day = parse_month_day(deadline.value if isinstance(deadline, ast.Constant) else None)
         return lambda scope: _on_time(scope.value(code), month, day, scope.year,
                                       getattr(scope, "strict_deadlines", False))
     parts = [_compile(arg, hook) for arg in node.args]

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional
 
-from .formula import UNIT_FOR_TYPE, Formula, FormulaError, check_formula, parse_formula
 from .fields import FieldReader
+from .formula import UNIT_FOR_TYPE, Formula, FormulaError, check_formula, parse_formula
 from .problems import Path, Problem, TemplateError, format_path
 
 ITEM_TYPES = ("ynp", "mf", "int", "money", "date", "text", "file")

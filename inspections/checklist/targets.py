@@ -12,9 +12,9 @@ import operator
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from .problems import Path, Problem, TemplateError, format_path
 from .fields import FieldReader, number_value
-from .schema import CODE_RE, KEY_RE, Template, without_defaults, canonical_hash
+from .problems import Path, Problem, TemplateError, format_path
+from .schema import CODE_RE, KEY_RE, Template, canonical_hash, without_defaults
 
 SCOPES = ("unit", "rollup", "both")
 _COMPARISONS = {"ge": ("≥", operator.ge), "gt": (">", operator.gt),

@@ -113,7 +113,8 @@ def import_template_command(path: str) -> None:
         result = services.import_template_file(Path(path).name, Path(path).read_bytes())
     except checklist.TemplateError as error:
         db.session.rollback()
-        raise click.ClickException("the template was not imported:\n" + "\n".join(f"  {p}" for p in error.problems))
+        raise click.ClickException("the template was not imported:\n"
+                                   + "\n".join(f"  {p}" for p in error.problems)) from error
     db.session.commit()
     row = result.template
     if result.template_created:

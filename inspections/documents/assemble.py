@@ -25,14 +25,27 @@ from ..checklists.services import core_target_set, core_template
 from ..models import Campaign, Visit
 from ..organisation import issuing_body_for
 from ..reports import queries
-from ..reports.consolidated import (PROVISIONAL_STATES, ReportScope, Tally,
-                                    previous_indicator_results, visit_answers)
+from ..reports.consolidated import PROVISIONAL_STATES, ReportScope, Tally, previous_indicator_results, visit_answers
 from ..reports.texts import workbook_texts
 from ..review import view as record_view
 from .layout import DOTS
-from .model import (AnswerLine, Conclusions, CountLine, Decision, Frame, IndicatorLine, Person,
-                    Recommendation, ResultsReport, SectionResult, SectionTally, Shortcoming,
-                    TallyLine, TeamLine, VisitRecord)
+from .model import (
+    AnswerLine,
+    Conclusions,
+    CountLine,
+    Decision,
+    Frame,
+    IndicatorLine,
+    Person,
+    Recommendation,
+    ResultsReport,
+    SectionResult,
+    SectionTally,
+    Shortcoming,
+    TallyLine,
+    TeamLine,
+    VisitRecord,
+)
 
 LANG = "vi"  # official documents are always Vietnamese
 RECORD_SYMBOL = "BB-ĐKTLN"
@@ -160,7 +173,8 @@ class _Report:
             subject = period_words
         parent, department = issuing_body(self.primary) if self.primary else ("", "")
         counts = queries.status_counts(scope.visit_filter) if scope.campaigns else {}
-        tally = (Tally(template, self.targets, scope.year, on_time_rule=(self.primary.on_time_rule if self.primary else "on_or_before"))
+        tally = (Tally(template, self.targets, scope.year,
+                       on_time_rule=(self.primary.on_time_rule if self.primary else "on_or_before"))
                  if template else None)
         team_units: Counter = Counter()
         final = provisional = 0
@@ -186,7 +200,8 @@ class _Report:
                                 "còn thay đổi.")
         report = ResultsReport(
             frame=Frame(parent=parent, department=department, number="",
-                        number_suffix=REPORT_SYMBOL, place=issuing_body_for(self.primary).province, day=None, year=date.today().year,
+                        number_suffix=REPORT_SYMBOL, place=issuing_body_for(self.primary).province, day=None,
+                        year=date.today().year,
                         draft="SỐ LIỆU TẠM THỜI" if provisional else ""),
             subject=subject, period_label=period_words,
             campaigns=[c.name for c in scope.campaigns],

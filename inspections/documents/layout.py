@@ -212,14 +212,14 @@ class Page:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         header_row = table.rows[0]
         _repeat_header(header_row)
-        for cell, text in zip(header_row.cells, headers):
+        for cell, text in zip(header_row.cells, headers, strict=True):
             paragraph = cell.paragraphs[0]
             _center(paragraph)
             paragraph.paragraph_format.space_after = Pt(0)
             self.run(paragraph, text, bold=True, size=TABLE_PT)
         for index, values in enumerate(rows):
             cells = table.add_row().cells
-            for column, (cell, text) in enumerate(zip(cells, values)):
+            for column, (cell, text) in enumerate(zip(cells, values, strict=False)):
                 paragraph = cell.paragraphs[0]
                 paragraph.paragraph_format.space_after = Pt(0)
                 paragraph.paragraph_format.alignment = (
@@ -322,10 +322,10 @@ def _column_widths(table, widths) -> None:
     """Fixed column widths (Word reads the cells, LibreOffice the grid: set both)."""
     table.autofit = False
     grid = table._tbl.tblGrid
-    for column, width in zip(grid.findall(qn("w:gridCol")), widths):
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
         column.set(qn("w:w"), str(int(width.twips)))
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=False):
             cell.width = width
 
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from .layout import DOTS, Page, SignBlock, day_text, or_dots
-from .model import (Conclusions, CountLine, Recommendation, ResultsReport, SectionTally,
-                    Shortcoming, VisitRecord)
+from .model import Conclusions, CountLine, Recommendation, ResultsReport, SectionTally, Shortcoming, VisitRecord
 
 SUBJECT = "công tác bình đẳng giới và vì sự tiến bộ của phụ nữ"
 COUNT_HEADERS = ("TT", "Nội dung", "Tổng số", "Trong đó: Nữ", "Tỷ lệ nữ (%)")

@@ -5,16 +5,23 @@ per request. The checklist page works as a plain HTML form without JavaScript.
 """
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
-                   request, send_file, url_for)
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import access
-from ..attachments import (ALLOWED_MIME, AttachmentError, can_read_attachment, find_attachment,
-                           max_upload_bytes, size_label, storage_path, store_attachment)
+from ..attachments import (
+    ALLOWED_MIME,
+    AttachmentError,
+    can_read_attachment,
+    find_attachment,
+    max_upload_bytes,
+    size_label,
+    storage_path,
+    store_attachment,
+)
 from ..checklist.client_rules import client_rules
 from ..checklist.messages import language
 from ..checklist.schema import DEFAULT_MAX_LENGTH
@@ -174,9 +181,11 @@ def upload_attachment(visit_id: int):
     error with `field` and `message` (400, 403, 409, 413, 415)."""
     visit = db.session.get(Visit, visit_id)
     if visit is None or not access.can(current_user, "visit.view", visit):
-        return jsonify({"error": "not_found", "field": "visit_id", "message": _("Not found, or not yours to see.")}), 404
+        return jsonify({"error": "not_found", "field": "visit_id",
+                        "message": _("Not found, or not yours to see.")}), 404
     if not access.can(current_user, "visit.fill", visit):
-        return jsonify({"error": "forbidden", "field": "visit_id", "message": _("You are not assigned to this visit.")}), 403
+        return jsonify({"error": "forbidden", "field": "visit_id",
+                        "message": _("You are not assigned to this visit.")}), 403
     storage = request.files.get("file")
     item_code = str(request.form.get("item_code", ""))[:40]
     if storage is None or not storage.filename:

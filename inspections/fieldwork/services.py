@@ -24,8 +24,7 @@ from flask_babel import format_datetime, format_decimal
 from sqlalchemy import func, select
 
 from .. import checklist
-from ..attachments import (AttachmentError, attachments_by_uuid, link_to_submission,
-                           normalize_uuid, store_attachment)
+from ..attachments import AttachmentError, attachments_by_uuid, link_to_submission, normalize_uuid, store_attachment
 from ..checklist.form_input import parse_whole_number
 from ..checklist.messages import language
 from ..checklist.validation import parse_date

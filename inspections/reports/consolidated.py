@@ -26,11 +26,11 @@ from flask_babel import force_locale
 from openpyxl.chart import BarChart, Reference
 
 from ..checklist import IndicatorRollup, unit_indicators
-from ..organisation import issuing_body_for
 from ..checklist.validation import usable_value
 from ..checklists.services import core_target_set, core_template
 from ..extensions import db
 from ..models import Campaign, Visit
+from ..organisation import issuing_body_for
 from . import queries
 from .queries import VisitFilter
 from .texts import workbook_texts
@@ -505,7 +505,7 @@ class _Consolidation:
         flt = self.included_filter()
         number = 0
         rows = queries.findings(flt)
-        for (visit_id, section), group in groupby(rows, key=lambda r: (r.visit_id, r.section)):
+        for (_visit_id, section), group in groupby(rows, key=lambda r: (r.visit_id, r.section)):
             shortcomings, recommendations = [], []
             for row in group:
                 (shortcomings if row.kind == 0 else recommendations).append(row)
@@ -630,7 +630,8 @@ class _Consolidation:
             bound = None
             if target is not None and target.eq is None:
                 bound = next((b for b in (target.ge, target.gt, target.le, target.lt) if b is not None), None)
-            value = result.value if isinstance(result.value, (int, float)) and not isinstance(result.value, bool) else None
+            value = (result.value if isinstance(result.value, (int, float)) and not isinstance(result.value, bool)
+                     else None)
             rows.append([result.code, book.text(ws, result.label(self.lang)),
                          book.styled(ws, value / 100, "percent") if value is not None else None,
                          book.styled(ws, bound / 100, "percent") if bound is not None else None])

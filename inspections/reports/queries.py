@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Iterator, Optional
 
-from sqlalchemy import Date, and_, Select, String, Text, cast, func, literal_column, null, select, union_all
+from sqlalchemy import Date, Select, String, Text, and_, cast, func, literal_column, null, select, union_all
 
 from ..extensions import db
-from ..models import (Attachment, Campaign, Recommendation, Resolution, Shortcoming, Team,
-                      TeamMember, Unit, User, Visit)
+from ..models import Attachment, Campaign, Recommendation, Resolution, Shortcoming, Team, TeamMember, Unit, User, Visit
 
 CHUNK = 2000
 

@@ -6,8 +6,7 @@ import tempfile
 from pathlib import Path
 
 import click
-from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -260,7 +259,8 @@ def export_report_command(campaign_id, period_text, include_provisional, out_pat
     else:
         year_text, _sep, period_word = period_text.partition(":")
         period = services.parse_period(period_word)
-        if not (year_text.strip().isascii() and year_text.strip().isdigit()) or len(year_text.strip()) > 4 or period is None:
+        if (not (year_text.strip().isascii() and year_text.strip().isdigit())
+                or len(year_text.strip()) > 4 or period is None):
             raise click.BadParameter("use YEAR:mid-year or YEAR:annual, e.g. 2026:annual",
                                      param_hint="--period")
         scope = services.period_scope(int(year_text), period, None,

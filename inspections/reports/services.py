@@ -15,8 +15,7 @@ from typing import Any, Callable, Optional
 from urllib.parse import quote
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import pgettext
+from flask_babel import force_locale, pgettext
 from sqlalchemy import select
 
 from .. import access
@@ -161,7 +160,8 @@ def report_filename(workbook_name: str) -> str:
 
 
 def _period_word(period: str) -> str:
-    return {"mid_year": pgettext("workbook", "first six months"), "annual": pgettext("workbook", "year")}.get(period, period)
+    words = {"mid_year": pgettext("workbook", "first six months"), "annual": pgettext("workbook", "year")}
+    return words.get(period, period)
 
 
 _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')

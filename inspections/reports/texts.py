@@ -67,7 +67,8 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
     t.provisional_notice = pgettext("workbook", "INCLUDES PROVISIONAL DATA of %(count)d visit(s) whose record is "
                              "not final (see the \"Data\" column)")
     t.sources = {"agreed": pgettext("workbook", "Agreed"), "picked": pgettext("workbook", "Picked by the lead"),
-                 "entered": pgettext("workbook", "Entered by the lead"), "single": pgettext("workbook", "One inspector")}
+                 "entered": pgettext("workbook", "Entered by the lead"),
+                 "single": pgettext("workbook", "One inspector")}
     t.cause_kinds = {"internal": pgettext("workbook", "Internal"), "external": pgettext("workbook", "External")}
     t.remedy_states = {"open": pgettext("workbook", "Not yet remedied"), "done": pgettext("workbook", "Remedied")}
     t.province_total = pgettext("workbook", "Province-wide total")
@@ -127,7 +128,8 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
     t.col_activities = pgettext("workbook", "Communication activities (E1)")
     t.col_activities_total = pgettext("workbook", "Total activities")
     t.col_participants = pgettext("workbook", "Participants (E2)")
-    t.ynp_counts = {"yes": pgettext("workbook", "Units answering Yes"), "partial": pgettext("workbook", "Units answering Partly"),
+    t.ynp_counts = {"yes": pgettext("workbook", "Units answering Yes"),
+                    "partial": pgettext("workbook", "Units answering Partly"),
                     "no": pgettext("workbook", "Units answering No"), "na": pgettext("workbook", "Units answering N/A")}
     t.ynp_short = {value: label(YNP_LABELS, value, lang) for value in YNP_LABELS}
     t.ynp_short["na"] = pgettext("workbook", "N/A")

@@ -9,17 +9,15 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from flask_babel import force_locale
-from flask_babel import pgettext
+from flask_babel import force_locale, pgettext
 from sqlalchemy import select
 
 from ..checklist import unit_indicators
 from ..checklist.validation import usable_value
 from ..checklists.services import core_target_set, core_template
 from ..extensions import db
+from ..models import Attachment, Recommendation, Resolution, Shortcoming, User, Visit, VisitReport
 from ..organisation import issuing_body_for
-from ..models import (Attachment, Recommendation, Resolution, Shortcoming, User, Visit,
-                      VisitReport)
 from . import queries
 from .consolidated import provisional_values
 from .texts import workbook_texts
@@ -59,7 +57,7 @@ class _VisitRecord:
         t, campaign, visit = self.t, self.campaign, self.visit
         subtitle = visit.unit.name + " — " + t.period_line % {
             "period": t.periods.get(campaign.period, campaign.period), "year": campaign.year}
-        notice = "" if self.final else pgettext("workbook", 
+        notice = "" if self.final else pgettext("workbook",
             "PROVISIONAL: this record is not final yet (status: %(status)s); the answers may "
             "still change", status=t.visit_states.get(visit.status, visit.status))
         body = issuing_body_for(campaign)

@@ -527,7 +527,7 @@ class TableSheet:
         ws = self._piece.ws
         kinds = kinds or [column.kind for column in self.columns]
         cells = []
-        for value, kind in zip(values, kinds):
+        for value, kind in zip(values, kinds, strict=False):
             if value is None:
                 cells.append(self.book.styled(ws, "", "total"))
             elif isinstance(value, str):

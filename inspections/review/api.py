@@ -87,8 +87,10 @@ def resolve(visit_id: int):
         row = services.resolve_item(visit, current_user, data["version"], services.ResolveRequest(
             item_code=data.get("item_code") if isinstance(data.get("item_code"), str) else "",
             choice=choice,
-            submission_id=submission_id if isinstance(submission_id, int) and not isinstance(submission_id, bool) else None,
-            source_revision=source_revision if isinstance(source_revision, int) and not isinstance(source_revision, bool) else None,
+            submission_id=(submission_id if isinstance(submission_id, int) and not isinstance(submission_id, bool)
+                           else None),
+            source_revision=(source_revision
+                             if isinstance(source_revision, int) and not isinstance(source_revision, bool) else None),
             value=data.get("value"),
             note=data.get("note") if isinstance(data.get("note"), str) else "",
         ), lang())

@@ -77,7 +77,9 @@ class AuditReader:
         self.template = core_template(visit.team.campaign.template)
         self.section_titles = {s.code: s.title(lang) for s in self.template.sections}
         events = list(events)
-        user_ids, submission_ids, uuids = set(), set(), set()
+        user_ids: set[int] = set()
+        submission_ids: set[int] = set()
+        uuids: set[str] = set()
         for event in events:
             for data in (event.before, event.after):
                 if isinstance(data, dict):

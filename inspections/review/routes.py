@@ -210,7 +210,7 @@ def readable_choice(value: str, visit: Visit) -> str:
 def conflict_page(visit: Visit, exc: services.StaleVersion):
     """409: someone saved first. Show what was typed, and let the user apply it to the new version."""
     db.session.rollback()
-    visit = db.session.get(Visit, visit.id)
+    visit = load_visit(visit.id)
     return render_template(
         "review/conflict.html", visit=visit, current_version=exc.current_version,
         fields=typed_fields(visit), raw_fields=raw_fields(), action=request.path, message=exc.message,
@@ -232,7 +232,7 @@ def perform(visit: Visit, action: Callable[[], Any], *, success: str,
         return on_invalid(exc)
     except services.NotReady as exc:
         db.session.rollback()
-        return render_merge(db.session.get(Visit, visit.id), status=422, reasons_refused=exc.reasons)
+        return render_merge(load_visit(visit.id), status=422, reasons_refused=exc.reasons)
     except services.BadRequest as exc:
         db.session.rollback()
         abort(400, exc.message)
@@ -293,7 +293,7 @@ def resolve(visit_id: int):
                                         for p in problems if p.code == code]
 
     def invalid(exc: services.InvalidInput):
-        return render_merge(db.session.get(Visit, visit_id), status=422,
+        return render_merge(load_visit(visit_id), status=422,
                             item_errors={code: exc.errors}, typed={code: form})
 
     return perform(visit, lambda: services.resolve_item(visit, current_user, version, resolve_request, lang()),
@@ -319,7 +319,7 @@ def send_back(visit_id: int):
     submission_id = submission.id if submission is not None else None
 
     def invalid(exc: services.InvalidInput):
-        return render_send_back(db.session.get(Visit, visit_id),
+        return render_send_back(load_visit(visit_id),
                                 db.session.get(Submission, submission_id) if submission_id else None,
                                 errors=exc.errors, status=422)
 
@@ -376,7 +376,7 @@ def save_report(visit_id: int):
     data = request.form.to_dict()
 
     def invalid(exc: services.InvalidInput):
-        return render_merge(db.session.get(Visit, visit_id), status=422,
+        return render_merge(load_visit(visit_id), status=422,
                             form_errors=errors_by_form("report", exc), typed={"report": request.form})
 
     return perform(visit, lambda: services.update_report(visit, current_user, version, data),
@@ -389,6 +389,7 @@ def finding_route(visit_id: int, kind: str):
     version = version_from_form()
     data = request.form.to_dict()
     key = f"{kind}-{data.get('id') or 'new'}"
+    action: Callable[[], Any]
     if data.get("action") == "delete":
         action = lambda: services.delete_finding(visit, current_user, version, kind, data.get("id"))  # noqa: E731
         success = _("Deleted.")
@@ -400,7 +401,7 @@ def finding_route(visit_id: int, kind: str):
         success = _("Recommendation saved.")
 
     def invalid(exc: services.InvalidInput):
-        return render_merge(db.session.get(Visit, visit_id), status=422,
+        return render_merge(load_visit(visit_id), status=422,
                             form_errors=errors_by_form(key, exc), typed={key: request.form})
 
     return perform(visit, action, success=success, on_invalid=invalid, anchor=f"{kind}s")
@@ -429,7 +430,7 @@ def finalize(visit_id: int):
     version = version_from_form()
 
     def invalid(exc: services.InvalidInput):  # pragma: no cover - finalize has no form fields
-        return render_merge(db.session.get(Visit, visit_id), status=422)
+        return render_merge(load_visit(visit_id), status=422)
 
     return perform(visit, lambda: services.finalize(visit, current_user, version, lang()),
                    success=_("The visit is final."), on_invalid=invalid, anchor="sign-off")
@@ -445,7 +446,7 @@ def reopen(visit_id: int):
     reason = request.form.get("reason", "")
 
     def invalid(exc: services.InvalidInput):
-        return render_merge(db.session.get(Visit, visit_id), status=422,
+        return render_merge(load_visit(visit_id), status=422,
                             form_errors=errors_by_form("reopen", exc), typed={"reopen": request.form})
 
     return perform(visit, lambda: services.reopen(visit, current_user, version, reason),

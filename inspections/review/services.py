@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
 from typing import Any, Iterable, Optional
+from zoneinfo import ZoneInfo
 
 from flask_babel import get_timezone, gettext as _
 from sqlalchemy import func, select
@@ -174,9 +174,9 @@ def lock_visit(visit: Visit, *, merging: bool = False, **changes: Any) -> None:
     flag_modified(visit, "status")  # an UPDATE even when nothing else changed
     try:
         db.session.flush()
-    except StaleDataError:
+    except StaleDataError as error:
         db.session.rollback()
-        raise StaleVersion(db.session.scalar(select(Visit.version).where(Visit.id == visit_id)))
+        raise StaleVersion(db.session.scalar(select(Visit.version).where(Visit.id == visit_id))) from error
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -297,6 +297,8 @@ def resolve_item(visit: Visit, user: User, version: int, request: ResolveRequest
                      visit_id=visit.id, actor=user)
         return None
 
+    source_submission_id: Optional[int]
+    source_revision: Optional[int]
     if request.choice == "pick":
         source = next((s for s in current.sources if s.submission_id == request.submission_id), None)
         if source is None:
@@ -336,7 +338,7 @@ def resolve_item(visit: Visit, user: User, version: int, request: ResolveRequest
         db.session.add(row)
     db.session.flush()
     audit.record(f"resolution.{'pick' if kind == 'picked' else 'enter'}", row, before=before,
-                 after={"item_code": code, **resolution_json(row)}, visit_id=visit.id, actor=user)
+                 after={"item_code": code, **(resolution_json(row) or {})}, visit_id=visit.id, actor=user)
     return row
 
 

@@ -583,7 +583,8 @@ def report_fields(report: Optional[VisitReport], visit: Visit) -> dict[str, str]
     fields = {"achievements": report.achievements if report else "",
               "conclusion": report.conclusion if report else "",
               "record_number": visit.record_number or "",
-              "meeting_at": format_datetime(report.meeting_at, "yyyy-MM-dd'T'HH:mm") if report and report.meeting_at else "",
+              "meeting_at": (format_datetime(report.meeting_at, "yyyy-MM-dd'T'HH:mm")
+                             if report and report.meeting_at else ""),
               "meeting_place": report.meeting_place if report else "",
               "secretary": report.secretary if report else "",
               "copies": str(report.copies) if report and report.copies else ""}

@@ -11,8 +11,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from flask import Blueprint, current_app, jsonify, request
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, update
 
@@ -129,7 +128,12 @@ def _upload_param(name: str, header: str) -> str:
 def put_attachment(attachment_uuid: str):
     """Store an evidence file sent as raw bytes; idempotent by uuid + sha256."""
     from ..attachments import (
-        AttachmentError, find_attachment, max_upload_bytes, normalize_uuid, size_label, store_attachment,
+        AttachmentError,
+        find_attachment,
+        max_upload_bytes,
+        normalize_uuid,
+        size_label,
+        store_attachment,
     )
 
     canonical = normalize_uuid(attachment_uuid)

@@ -65,12 +65,14 @@ def document() -> dict[str, Any]:
         "paths": dict(sorted(paths.items())),
         "components": {
             "securitySchemes": {
-                "session": {"type": "apiKey", "in": "cookie", "name": current_app.config.get("SESSION_COOKIE_NAME", "session")},
+                "session": {"type": "apiKey", "in": "cookie",
+                            "name": current_app.config.get("SESSION_COOKIE_NAME", "session")},
             },
             "parameters": {
                 "CSRFToken": {
                     "name": "X-CSRFToken", "in": "header", "required": False,
-                    "description": "The CSRF token from GET /api/v1/csrf; required on writes when CSRF protection is on.",
+                    "description": ("The CSRF token from GET /api/v1/csrf; "
+                                    "required on writes when CSRF protection is on."),
                     "schema": {"type": "string"},
                 },
             },
@@ -121,7 +123,8 @@ def _base_schemas() -> dict[str, Any]:
         "Error": {
             "type": "object", "required": ["error", "message"],
             "properties": {
-                "error": {"type": "string", "description": "A stable machine key (bad_request, not_authenticated, too_large, ...)."},
+                "error": {"type": "string",
+                          "description": "A stable machine key (bad_request, not_authenticated, too_large, ...)."},
                 "message": {"type": "string", "description": "For people, in the user's language."},
             },
             "additionalProperties": True,
@@ -164,7 +167,8 @@ def _base_schemas() -> dict[str, Any]:
                 "wrong shape comes back rejected with field errors, it does not fail the batch."
             ),
             "properties": {
-                "uuid": {"type": "string", "format": "uuid", "description": "Client id of the submission, stable across revisions."},
+                "uuid": {"type": "string", "format": "uuid",
+                         "description": "Client id of the submission, stable across revisions."},
                 "visit_id": {"type": "integer"},
                 "template": {"type": "string", "description": "key@version of the template the answers follow."},
                 "revision": {"type": "integer", "minimum": 1, "description": "Client counter; higher replaces lower."},
@@ -191,7 +195,10 @@ def _base_schemas() -> dict[str, Any]:
                 "status": {"type": "string", "enum": ["created", "updated", "unchanged", "stale", "rejected"]},
                 "errors": {"type": "array", "items": _ref("FieldError")},
                 "server_revision": nullable_int,
-                "reason": {"type": "string", "description": "For rejected items: forbidden, conflict, invalid, uuid_taken (you already use this uuid for another visit; uuids are unique per inspector), template, error."},
+                "reason": {"type": "string",
+                           "description": "For rejected items: forbidden, conflict, invalid, uuid_taken "
+                                          "(you already use this uuid for another visit; uuids are unique per "
+                                          "inspector), template, error."},
                 "late": {"type": "boolean", "description": "Stored after the visit was finalized."},
             },
         },
@@ -201,7 +208,8 @@ def _base_schemas() -> dict[str, Any]:
                            "server_time": {"type": "string", "format": "date-time"}},
         },
         "Attachment": {
-            "type": "object", "required": ["uuid", "status", "sha256", "size", "mime", "filename", "visit_id", "item_code"],
+            "type": "object",
+            "required": ["uuid", "status", "sha256", "size", "mime", "filename", "visit_id", "item_code"],
             "properties": {
                 "uuid": {"type": "string", "format": "uuid"},
                 "status": {"type": "string", "enum": ["created", "unchanged"]},
@@ -229,7 +237,8 @@ def _base_schemas() -> dict[str, Any]:
         },
         "BootstrapVisit": {
             "type": "object",
-            "required": ["id", "unit", "team", "campaign", "planned_date", "status", "template", "submission_uuid", "submission"],
+            "required": ["id", "unit", "team", "campaign", "planned_date", "status", "template", "submission_uuid",
+                         "submission"],
             "properties": {
                 "id": {"type": "integer"},
                 "unit": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
@@ -241,7 +250,8 @@ def _base_schemas() -> dict[str, Any]:
                 "planned_date": {"type": "string", "format": "date", "nullable": True},
                 "status": {"type": "string", "enum": ["planned", "in_progress", "merging", "final"]},
                 "template": {"type": "string", "description": "key@version"},
-                "submission_uuid": {"type": "string", "description": "The uuid to submit this visit's checklist under."},
+                "submission_uuid": {"type": "string",
+                                    "description": "The uuid to submit this visit's checklist under."},
                 "checklist_url": nullable_str,
                 "submission": _ref("OwnSubmission"),
             },
@@ -291,14 +301,16 @@ def _base_paths() -> dict[str, Any]:
             },
             "delete": {
                 "summary": "Log out", "operationId": "deleteSession", "tags": ["session"], "parameters": _CSRF,
-                "responses": {"200": _json({"type": "object", "properties": {"ok": {"type": "boolean"}}}, "Logged out."),
+                "responses": {"200": _json({"type": "object", "properties": {"ok": {"type": "boolean"}}},
+                                           "Logged out."),
                               **_WRITE},
             },
         },
         "/api/v1/csrf": {
             "get": {
                 "summary": "A fresh CSRF token", "operationId": "freshCsrf", "tags": ["session"],
-                "description": "The offline outbox asks for one before it sends, so work queued for days still goes through.",
+                "description": ("The offline outbox asks for one before it sends, "
+                                "so work queued for days still goes through."),
                 "responses": {"200": _json(_ref("CSRFToken"), "A token for the X-CSRFToken header."), **_COMMON},
             },
         },
@@ -356,7 +368,8 @@ def _base_paths() -> dict[str, Any]:
                     {"name": "filename", "in": "query", "required": False, "schema": {"type": "string"}},
                 ],
                 "requestBody": {"required": True, "description": "The file's bytes; any Content-Type is accepted.",
-                                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                                "content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                                    "format": "binary"}}}},
                 "responses": {
                     "201": _json(_ref("Attachment"), "Stored."),
                     "200": _json(_ref("Attachment"), "The same bytes were already stored under this uuid."),

@@ -7,10 +7,16 @@ import json
 from pathlib import Path
 
 from flask import (
-    Blueprint, Response, current_app, flash, jsonify, render_template, request, url_for,
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    render_template,
+    request,
+    url_for,
 )
-from flask_babel import force_locale, get_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from .. import access
@@ -93,7 +99,8 @@ def manifest():
         "id": "/",
         "name": "Kiểm tra liên ngành về bình đẳng giới",
         "short_name": "Kiểm tra BĐG",
-        "description": "Phiếu kiểm tra liên ngành công tác bình đẳng giới và vì sự tiến bộ của phụ nữ; dùng được khi không có mạng.",
+        "description": ("Phiếu kiểm tra liên ngành công tác bình đẳng giới và vì sự tiến bộ của phụ nữ; "
+                        "dùng được khi không có mạng."),
         "lang": "vi",
         "dir": "ltr",
         "start_url": "/",
@@ -166,7 +173,8 @@ def outbox_upload():
                 data = services.read_outbox_file(parsed.value)
                 clean, refused = parsed.split_items("submissions")
             except UnicodeDecodeError:
-                flash(_("This file is not readable JSON; choose the file saved with “Save unsent work to a file”."), "error")
+                flash(_("This file is not readable JSON; choose the file saved with “Save unsent work to a file”."),
+                      "error")
                 status = 400
             except JSONBodyError as error:
                 flash(_("This file is not readable JSON; choose the file saved with “Save unsent work to a file”.")

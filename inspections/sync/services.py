@@ -19,8 +19,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import Text, and_, bindparam, case, cast, exists, or_, select, update
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.postgresql import JSONB, insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
@@ -30,12 +29,29 @@ from .. import access, checklist
 from ..checklists.services import core_template_by_id
 from ..extensions import db
 from ..models import (
-    Campaign, ReviewComment, Submission, SubmissionRevision, Team, TeamMember, Template, Unit, User,
-    Visit, utcnow,
+    Campaign,
+    ReviewComment,
+    Submission,
+    SubmissionRevision,
+    Team,
+    TeamMember,
+    Template,
+    Unit,
+    User,
+    Visit,
+    utcnow,
 )
 from ..submissions import (
-    LOOK_UP, SubmissionInput, SubmissionResult, _rejected, default_uuid, encode_content, message,
-    parse_client_time, store_submission, template_label,
+    LOOK_UP,
+    SubmissionInput,
+    SubmissionResult,
+    _rejected,
+    default_uuid,
+    encode_content,
+    message,
+    parse_client_time,
+    store_submission,
+    template_label,
 )
 
 log = logging.getLogger(__name__)
@@ -218,7 +234,8 @@ def parse_item(raw: Any) -> tuple[Optional[SubmissionInput], list[dict[str, str]
     errors = []
     uuid = raw.get("uuid")
     if not (isinstance(uuid, str) and UUID_RE.match(uuid)):
-        errors.append(_field_error("uuid", _("uuid must be a UUID string such as 6f1d8a52-3c1e-4f57-9d0b-7a0c2e3b9a41.")))
+        errors.append(_field_error("uuid",
+                                   _("uuid must be a UUID string such as 6f1d8a52-3c1e-4f57-9d0b-7a0c2e3b9a41.")))
     visit_id = raw.get("visit_id")
     if not (_is_int(visit_id) and 0 < visit_id <= MAX_REVISION):
         errors.append(_field_error("visit_id", _("visit_id must be a positive whole number.")))
@@ -235,8 +252,8 @@ def parse_item(raw: Any) -> tuple[Optional[SubmissionInput], list[dict[str, str]
         notes = {}
     if not (isinstance(notes, dict) and all(isinstance(k, str) and isinstance(v, str) and len(v) <= MAX_NOTE_LENGTH
                                             for k, v in notes.items())):
-        errors.append(_field_error("notes", _("notes must be a JSON object of item code to text (at most %(max)d characters each).",
-                                              max=MAX_NOTE_LENGTH)))
+        errors.append(_field_error("notes", _("notes must be a JSON object of item code to text "
+                                              "(at most %(max)d characters each).", max=MAX_NOTE_LENGTH)))
     elif has_nul(notes):
         errors.append(_field_error("notes", _("Notes may not contain the NUL character (\\u0000).")))
     state = raw.get("state", "submitted")
@@ -249,7 +266,8 @@ def parse_item(raw: Any) -> tuple[Optional[SubmissionInput], list[dict[str, str]
     try:
         client_saved_at = parse_client_time(raw.get("client_saved_at"))
     except ValueError:
-        errors.append(_field_error("client_saved_at", _("client_saved_at must be an ISO 8601 time such as 2026-11-20T09:30:00Z.")))
+        errors.append(_field_error("client_saved_at",
+                                   _("client_saved_at must be an ISO 8601 time such as 2026-11-20T09:30:00Z.")))
     if errors:
         return None, errors
     return SubmissionInput(
@@ -343,7 +361,8 @@ def store_batch(user: User, items: Iterable[Any], lang: str) -> list[SubmissionR
         return _store_each(user, parsed, lang)
 
 
-def _store_each(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], list]], lang: str) -> list[SubmissionResult]:
+def _store_each(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], list]],
+                lang: str) -> list[SubmissionResult]:
     """Every item through store_one (the ORM path, a savepoint each): the fallback."""
     loaded = preload_visits(data.visit_id for _raw, data, _errors in parsed if data is not None)
     stored = preload_submissions(user, (data.uuid for _raw, data, _errors in parsed if data is not None))
@@ -390,7 +409,8 @@ class _Known:
     late: bool
 
 
-def _batch_facts(user: User, visit_ids: list[int], uuids: list[str]) -> tuple[dict[int, _VisitFacts], dict[str, _Known]]:
+def _batch_facts(user: User, visit_ids: list[int], uuids: list[str]) -> tuple[dict[int, _VisitFacts],
+                                                                              dict[str, _Known]]:
     """One query: the batch's visits (status, unit kind, template, whether the user is on the
     team: lead or member) and the user's submissions under the batch's uuids on those visits.
 
@@ -508,7 +528,8 @@ def check_item(user: User, data: SubmissionInput, facts: Optional[_VisitFacts], 
     return None, encoded
 
 
-def _store_lean(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], list]], lang: str) -> list[SubmissionResult]:
+def _store_lean(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], list]],
+                lang: str) -> list[SubmissionResult]:
     now = utcnow()
     wanted = [data for _raw, data, _errors in parsed if data is not None]
     facts, known = _batch_facts(user, sorted({d.visit_id for d in wanted}), sorted({d.uuid for d in wanted})) \

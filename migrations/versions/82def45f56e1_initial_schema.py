@@ -1,14 +1,13 @@
 """initial schema
 
 Revision ID: 82def45f56e1
-Revises: 
+Revises:
 Create Date: 2026-11-29 06:11:29.520167
 
 """
+import sqlalchemy as sa
 from alembic import op
-import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '82def45f56e1'
@@ -34,7 +33,8 @@ def upgrade():
     sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
-    sa.Column('definition', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('definition', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'),
+              nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_target_set')),
@@ -71,7 +71,8 @@ def upgrade():
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_sync_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("role IN ('admin', 'coordinator', 'lead', 'inspector')", name=op.f('ck_user_account_role_valid')),
+    sa.CheckConstraint("role IN ('admin', 'coordinator', 'lead', 'inspector')",
+                       name=op.f('ck_user_account_role_valid')),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_user_account_agency_id_agency')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('username', name=op.f('uq_user_account_username'))
@@ -84,11 +85,13 @@ def upgrade():
     sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
-    sa.Column('definition', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('definition', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'),
+              nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_checklist_template_created_by_id_user_account')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'],
+                            name=op.f('fk_checklist_template_created_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_checklist_template')),
     sa.UniqueConstraint('key', 'version', name=op.f('uq_checklist_template_key_version'))
     )
@@ -107,7 +110,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("period IN ('mid_year', 'annual')", name=op.f('ck_campaign_period_valid')),
     sa.ForeignKeyConstraint(['target_set_id'], ['target_set.id'], name=op.f('fk_campaign_target_set_id_target_set')),
-    sa.ForeignKeyConstraint(['template_id'], ['checklist_template.id'], name=op.f('fk_campaign_template_id_checklist_template')),
+    sa.ForeignKeyConstraint(['template_id'], ['checklist_template.id'],
+                            name=op.f('fk_campaign_template_id_checklist_template')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign'))
     )
     with op.batch_alter_table('campaign', schema=None) as batch_op:
@@ -136,7 +140,8 @@ def upgrade():
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('team_role', sa.String(length=20), nullable=False),
-    sa.CheckConstraint("team_role IN ('lead', 'deputy', 'member', 'secretary')", name=op.f('ck_team_member_team_role_valid')),
+    sa.CheckConstraint("team_role IN ('lead', 'deputy', 'member', 'secretary')",
+                       name=op.f('ck_team_member_team_role_valid')),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_team_member_team_id_team')),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_team_member_user_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_team_member')),
@@ -159,7 +164,8 @@ def upgrade():
     sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('planned', 'in_progress', 'merging', 'final')", name=op.f('ck_visit_status_valid')),
-    sa.ForeignKeyConstraint(['finalized_by_id'], ['user_account.id'], name=op.f('fk_visit_finalized_by_id_user_account')),
+    sa.ForeignKeyConstraint(['finalized_by_id'], ['user_account.id'],
+                            name=op.f('fk_visit_finalized_by_id_user_account')),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_visit_team_id_team')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_visit_unit_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_visit')),
@@ -234,10 +240,13 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('late', sa.Boolean(), nullable=False),
     sa.Column('review_state', sa.String(length=20), nullable=False),
-    sa.CheckConstraint("review_state IN ('received', 'has_issues', 'approved')", name=op.f('ck_submission_review_state_valid')),
+    sa.CheckConstraint("review_state IN ('received', 'has_issues', 'approved')",
+                       name=op.f('ck_submission_review_state_valid')),
     sa.CheckConstraint("state IN ('draft', 'submitted')", name=op.f('ck_submission_state_valid')),
-    sa.ForeignKeyConstraint(['inspector_id'], ['user_account.id'], name=op.f('fk_submission_inspector_id_user_account')),
-    sa.ForeignKeyConstraint(['template_id'], ['checklist_template.id'], name=op.f('fk_submission_template_id_checklist_template')),
+    sa.ForeignKeyConstraint(['inspector_id'], ['user_account.id'],
+                            name=op.f('fk_submission_inspector_id_user_account')),
+    sa.ForeignKeyConstraint(['template_id'], ['checklist_template.id'],
+                            name=op.f('fk_submission_template_id_checklist_template')),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_submission_visit_id_visit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_submission')),
     sa.UniqueConstraint('uuid', name=op.f('uq_submission_uuid'))
@@ -253,7 +262,8 @@ def upgrade():
     sa.Column('conclusion', sa.Text(), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['updated_by_id'], ['user_account.id'], name=op.f('fk_visit_report_updated_by_id_user_account')),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user_account.id'],
+                            name=op.f('fk_visit_report_updated_by_id_user_account')),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_visit_report_visit_id_visit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_visit_report')),
     sa.UniqueConstraint('visit_id', name=op.f('uq_visit_report_visit_id'))
@@ -272,7 +282,8 @@ def upgrade():
     sa.Column('storage_key', sa.String(length=100), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_attachment_submission_id_submission')),
-    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'], name=op.f('fk_attachment_uploaded_by_id_user_account')),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user_account.id'],
+                            name=op.f('fk_attachment_uploaded_by_id_user_account')),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_attachment_visit_id_visit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attachment')),
     sa.UniqueConstraint('uuid', name=op.f('uq_attachment_uuid'))
@@ -293,8 +304,10 @@ def upgrade():
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('resolved_by_id', sa.Integer(), nullable=True),
     sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['resolved_by_id'], ['user_account.id'], name=op.f('fk_resolution_resolved_by_id_user_account')),
-    sa.ForeignKeyConstraint(['source_submission_id'], ['submission.id'], name=op.f('fk_resolution_source_submission_id_submission')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user_account.id'],
+                            name=op.f('fk_resolution_resolved_by_id_user_account')),
+    sa.ForeignKeyConstraint(['source_submission_id'], ['submission.id'],
+                            name=op.f('fk_resolution_source_submission_id_submission')),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_resolution_visit_id_visit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_resolution')),
     sa.UniqueConstraint('visit_id', 'item_code', name=op.f('uq_resolution_visit_id_item_code'))
@@ -312,7 +325,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('addressed_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_review_comment_author_id_user_account')),
-    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_review_comment_submission_id_submission')),
+    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'],
+                            name=op.f('fk_review_comment_submission_id_submission')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_review_comment'))
     )
     with op.batch_alter_table('review_comment', schema=None) as batch_op:
@@ -329,7 +343,8 @@ def upgrade():
     sa.Column('client_saved_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('late', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_submission_revision_submission_id_submission')),
+    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'],
+                            name=op.f('fk_submission_revision_submission_id_submission')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_submission_revision')),
     sa.UniqueConstraint('submission_id', 'revision', name=op.f('uq_submission_revision_submission_id_revision'))
     )

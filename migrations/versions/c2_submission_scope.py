@@ -11,8 +11,8 @@ Revision ID: c2_submission_scope
 Revises: c1_sessions
 Create Date: 2026-12-01 21:40:00
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "c2_submission_scope"
 down_revision = 'c1_sessions'

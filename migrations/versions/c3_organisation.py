@@ -10,10 +10,9 @@ must state: meeting time and place, the unit's representatives, the secretary, t
 Existing campaigns keep their issuing body; their on-time rule becomes "on or before", which
 is how they were judged until now.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
-
 
 revision = "c3_organisation"
 down_revision = 'c2_submission_scope'

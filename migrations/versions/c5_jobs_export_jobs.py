@@ -5,8 +5,8 @@ Revises: c3_organisation
 Create Date: 2026-12-01 21:33:12.435285
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
@@ -39,7 +39,8 @@ def upgrade():
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name=op.f('ck_export_job_state')),
-    sa.ForeignKeyConstraint(['requested_by_id'], ['user_account.id'], name=op.f('fk_export_job_requested_by_id_user_account')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user_account.id'],
+                            name=op.f('fk_export_job_requested_by_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_export_job')),
     sa.UniqueConstraint('active_key', name=op.f('uq_export_job_active_key'))
     )

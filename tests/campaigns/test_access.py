@@ -32,7 +32,8 @@ def url(app, endpoint: str, ids: dict) -> str:
 
 def test_every_desk_route_is_in_the_matrix(app):
     gets = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("campaigns.") and "GET" in r.methods}
-    posts = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("campaigns.") and "POST" in r.methods}
+    posts = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("campaigns.")
+             and "POST" in r.methods}
     assert gets == set(ROUTES)
     assert posts == set(POST_ROUTES)
 

@@ -13,7 +13,8 @@ def unit_by_code(query, code):
 
 def test_create_agency_and_see_it_listed(client, login_as, query, audit_events):
     login_as("coordinator")
-    response = client.post("/campaigns/agencies/new", data={"code": "syt", "name": "Sở Y tế (cơ quan)", "short_name": "SYT"})
+    response = client.post("/campaigns/agencies/new",
+                           data={"code": "syt", "name": "Sở Y tế (cơ quan)", "short_name": "SYT"})
     assert response.status_code == 302
     assert "Sở Y tế (cơ quan)" in page_text(client.get("/campaigns/agencies"))
     agency = query(lambda s: s.scalar(select(Agency).where(Agency.code == "SYT")))
@@ -39,7 +40,8 @@ def test_agency_errors_name_the_field_and_keep_what_was_typed(client, login_as):
 def test_edit_agency_records_before_and_after(client, login_as, audit_events, query):
     login_as("coordinator")
     snv = query(lambda s: s.scalar(select(Agency).where(Agency.code == "SNV")))
-    response = client.post(f"/campaigns/agencies/{snv.id}/edit", data={"code": "SNV", "name": "Sở Nội vụ tỉnh", "short_name": "SNV"})
+    response = client.post(f"/campaigns/agencies/{snv.id}/edit",
+                           data={"code": "SNV", "name": "Sở Nội vụ tỉnh", "short_name": "SNV"})
     assert response.status_code == 302
     [event] = audit_events("agency.update")
     assert event.before["name"] == "Sở Nội vụ" and event.after["name"] == "Sở Nội vụ tỉnh"
@@ -49,7 +51,8 @@ def test_edit_agency_records_before_and_after(client, login_as, audit_events, qu
 def test_saving_unchanged_values_writes_no_audit_event(client, login_as, audit_events, query):
     login_as("coordinator")
     snv = query(lambda s: s.scalar(select(Agency).where(Agency.code == "SNV")))
-    client.post(f"/campaigns/agencies/{snv.id}/edit", data={"code": "SNV", "name": "Sở Nội vụ", "short_name": "Sở Nội vụ"})
+    client.post(f"/campaigns/agencies/{snv.id}/edit",
+                data={"code": "SNV", "name": "Sở Nội vụ", "short_name": "Sở Nội vụ"})
     assert audit_events("agency.update") == []
 
 
@@ -71,8 +74,9 @@ def test_archived_agency_leaves_the_user_picker_but_users_keep_it(client, login_
 def test_create_unit_with_parent(client, login_as, query, audit_events):
     login_as("coordinator")
     parent = unit_by_code(query, "SNNMT")
-    response = client.post("/campaigns/units/new", data={"code": "CC-TL", "name": "Chi cục Thủy lợi", "kind": "department",
-                                                         "parent_id": str(parent.id), "address": ""})
+    response = client.post("/campaigns/units/new",
+                           data={"code": "CC-TL", "name": "Chi cục Thủy lợi", "kind": "department",
+                                 "parent_id": str(parent.id), "address": ""})
     assert response.status_code == 302
     unit = unit_by_code(query, "CC-TL")
     assert unit.parent_id == parent.id and unit.kind == "department"
@@ -167,7 +171,8 @@ def test_two_people_saving_the_same_code_get_a_conflict_not_an_error(client, log
     from inspections.campaigns import services
 
     login_as("coordinator")
-    monkeypatch.setattr(services, "_code_taken", lambda *args: False)  # as if the other save landed just after the check
+    # as if the other save landed just after the check
+    monkeypatch.setattr(services, "_code_taken", lambda *args: False)
     response = client.post("/campaigns/agencies/new", data={"code": "SNV", "name": "Sở Nội vụ (2)", "short_name": ""})
     assert response.status_code == 409
     assert "Người khác vừa thay đổi nội dung này." in page_text(response)

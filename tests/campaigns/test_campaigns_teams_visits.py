@@ -47,7 +47,8 @@ def test_the_deadline_can_be_edited(client, login_as, query, audit_events):
 def test_campaign_errors_name_the_field_and_keep_the_values(client, login_as, query):
     login_as("coordinator")
     response = client.post("/campaigns/new", data=campaign_data(
-        query, year="hai nghìn", deadline="31/02/2027", start_date="2027-11-15", end_date="2027-11-01", template_id="0"))
+        query, year="hai nghìn", deadline="31/02/2027", start_date="2027-11-15", end_date="2027-11-01",
+        template_id="0"))
     page = page_text(response)
     assert response.status_code == 400
     assert "Năm: Số nguyên không hợp lệ." in page
@@ -132,7 +133,8 @@ def test_changing_the_lead_moves_the_lead_role(client, login_as, query):
     client.post("/campaigns/teams/1/edit", data={"name": "Đoàn kiểm tra liên ngành số 1",
                                                  "decision_number": "125/QĐ-SLĐTBXH", "decision_date": "2026-11-01",
                                                  "lead_id": str(lead2)})
-    roles = query(lambda s: {m.user_id: m.team_role for m in s.scalars(select(TeamMember).where(TeamMember.team_id == 1))})
+    roles = query(lambda s: {m.user_id: m.team_role
+                             for m in s.scalars(select(TeamMember).where(TeamMember.team_id == 1))})
     assert roles[lead2] == "lead" and roles[lead1] == "member"
 
 
@@ -159,7 +161,8 @@ def test_plan_a_visit_and_refuse_a_unit_already_in_the_campaign(client, login_as
     login_as("coordinator")
     unit = query(lambda s: s.scalar(select(Unit).where(Unit.code == "SXD")))  # team 2 visits it
     response = client.post("/campaigns/teams/1/visits/new", data={"team_id": "1", "unit_id": str(unit.id),
-                                                                  "planned_date": "2026-11-30", "record_number": "BB-9"})
+                                                                  "planned_date": "2026-11-30",
+                                                                  "record_number": "BB-9"})
     page = page_text(response)
     assert response.status_code == 400
     assert "Đơn vị được kiểm tra: Sở Xây dựng đã có trong lịch kiểm tra của Đoàn kiểm tra liên ngành số 2" in page
@@ -204,7 +207,8 @@ def test_archived_visit_stays_on_record(client, login_as, query, audit_events):
     assert 'data-visit-id="1"' not in page_text(client.get("/campaigns/1"))  # not counted on the dashboard
     client.post("/campaigns/visits/1/restore")
     assert query(lambda s: s.get(Visit, 1)).archived_at is None
-    assert [e.action for e in audit_events("visit.archive") + audit_events("visit.restore")] == ["visit.archive", "visit.restore"]
+    actions = [e.action for e in audit_events("visit.archive") + audit_events("visit.restore")]
+    assert actions == ["visit.archive", "visit.restore"]
 
 
 def test_archived_team_leaves_the_dashboard_but_can_be_found_and_restored(client, login_as, query, audit_events):
@@ -218,4 +222,5 @@ def test_archived_team_leaves_the_dashboard_but_can_be_found_and_restored(client
     assert client.get("/campaigns/teams/2").status_code == 200  # its record stays
     client.post("/campaigns/teams/2/restore")
     assert query(lambda s: s.get(Team, 2)).archived_at is None
-    assert [e.action for e in audit_events("team.archive") + audit_events("team.restore")] == ["team.archive", "team.restore"]
+    actions = [e.action for e in audit_events("team.archive") + audit_events("team.restore")]
+    assert actions == ["team.archive", "team.restore"]

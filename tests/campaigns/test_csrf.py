@@ -22,7 +22,8 @@ def test_forms_and_archive_buttons_work_with_csrf_on(make_app, demo):
     # without the token: refused, nothing saved
     assert client.post("/campaigns/agencies/new", data={"code": "X1", "name": "X"}).status_code == 400
     page = client.get("/campaigns/agencies/new").get_data(as_text=True)
-    response = client.post("/campaigns/agencies/new", data={"code": "X1", "name": "Cơ quan X", "csrf_token": csrf_value(page)})
+    response = client.post("/campaigns/agencies/new",
+                           data={"code": "X1", "name": "Cơ quan X", "csrf_token": csrf_value(page)})
     assert response.status_code == 302
     with app.app_context():
         agency_id = db.session.scalar(select(Agency.id).where(Agency.code == "X1"))

@@ -38,7 +38,8 @@ def test_coordinator_sees_the_whole_campaign(client, login_as, progress):
     login_as("coordinator")
     page = page_text(client.get("/campaigns/1"))
     assert stat(page, "total") == 12
-    assert (stat(page, "planned"), stat(page, "in_progress"), stat(page, "merging"), stat(page, "final")) == (9, 1, 1, 1)
+    counts = (stat(page, "planned"), stat(page, "in_progress"), stat(page, "merging"), stat(page, "final"))
+    assert counts == (9, 1, 1, 1)
     assert "còn 20 ngày" in page
     # planned date passed and not final: visits 2, 3 (team 1) and 7, 8 (team 2); the final one is not overdue
     assert sorted(overdue_rows(page), key=int) == ["2", "3", "7", "8"]

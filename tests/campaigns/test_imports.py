@@ -125,7 +125,8 @@ def test_confirm_checks_again_when_the_data_changed_meanwhile(client, login_as, 
     login_as("coordinator")
     page = page_text(upload(client, "/campaigns/units/import", [UNIT_HEADER, ["SMOI", "Sở Mới", "department", "", ""]]))
     token = token_of(page)
-    client.post("/campaigns/units/new", data={"code": "SMOI", "name": "Sở Mới (tay)", "kind": "department", "parent_id": "0"})
+    client.post("/campaigns/units/new",
+                data={"code": "SMOI", "name": "Sở Mới (tay)", "kind": "department", "parent_id": "0"})
     response = client.post("/campaigns/units/import/confirm", data={"token": token})
     assert response.status_code == 409
     assert "Trùng lặp: đã có đơn vị mang mã SMOI." in page_text(response)
@@ -134,7 +135,8 @@ def test_confirm_checks_again_when_the_data_changed_meanwhile(client, login_as, 
 
 def test_another_users_token_is_refused(client, login_as, query, app):
     login_as("coordinator")
-    token = token_of(page_text(upload(client, "/campaigns/units/import", [UNIT_HEADER, ["SMOI", "Sở Mới", "department"]])))
+    token = token_of(page_text(upload(client, "/campaigns/units/import",
+                                      [UNIT_HEADER, ["SMOI", "Sở Mới", "department"]])))
     login_as("admin")
     response = client.post("/campaigns/units/import/confirm", data={"token": token}, follow_redirects=True)
     assert "Lượt nhập này đã hết hạn" in page_text(response)
@@ -198,13 +200,16 @@ def test_user_import_shows_each_bad_row_then_creates_users_with_passwords_shown_
     response = client.post("/campaigns/users/import/confirm", data={"token": token_of(page)})
     page = page_text(response)
     assert response.headers["Cache-Control"] == "no-store"
-    passwords = dict(re.findall(r'<td data-label="[^"]+">([a-z]+)</td><td[^>]*>[^<]*</td>\s*<td[^>]*class="password">([^<]+)</td>', page))
+    passwords = dict(re.findall(r'<td data-label="[^"]+">([a-z]+)</td><td[^>]*>[^<]*</td>'
+                                r'\s*<td[^>]*class="password">([^<]+)</td>', page))
     assert set(passwords) == {"nguyenvana", "tranthib"}
     assert count(query, User) == before + 2
-    created = query(lambda s: (lambda u: (u.role, u.agency.code))(s.scalar(select(User).where(User.username == "nguyenvana"))))
+    created = query(lambda s: (lambda u: (u.role, u.agency.code))(
+        s.scalar(select(User).where(User.username == "nguyenvana"))))
     assert created == ("inspector", "HLHPN")
     fresh = app.test_client()
-    assert fresh.post("/api/v1/session", json={"username": "tranthib", "password": passwords["tranthib"]}).status_code == 200
+    assert fresh.post("/api/v1/session",
+                      json={"username": "tranthib", "password": passwords["tranthib"]}).status_code == 200
     audit = query(lambda s: list(s.scalars(select(AuditEvent).where(AuditEvent.action == "user.create"))))
     assert len(audit) == 2 and all(passwords["tranthib"] not in str(e.after) for e in audit)
 
@@ -226,7 +231,8 @@ def with_short_dimension(buffer: io.BytesIO, ref: str = "A1:B2") -> io.BytesIO:
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data, replaced = re.subn(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="' + ref.encode() + b'"/>', data)
+                data, replaced = re.subn(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="' + ref.encode() + b'"/>',
+                                         data)
                 assert replaced == 1
             target.writestr(item, data)
     out.seek(0)
@@ -237,7 +243,8 @@ def test_rows_past_a_short_dimension_are_all_read(client, login_as, query):
     login_as("coordinator")
     rows = [UNIT_HEADER] + [[f"DIM-{n}", f"UBND xã số {n}", "commune", "", ""] for n in range(1, 8)]
     short = with_short_dimension(xlsx(rows))
-    response = client.post("/campaigns/units/import", data={"file": (short, "short.xlsx")}, content_type="multipart/form-data")
+    response = client.post("/campaigns/units/import", data={"file": (short, "short.xlsx")},
+                           content_type="multipart/form-data")
     page = page_text(response)
     assert response.status_code == 200 and "7 dòng sẵn sàng để nhập" in page
     client.post("/campaigns/units/import/confirm", data={"token": token_of(page)})

@@ -27,12 +27,14 @@ def test_admin_creates_a_user_who_can_log_in(client, login_as, query, audit_even
     [event] = audit_events("user.create")
     assert event.after["username"] == "inspector5" and "password_hash" not in event.after
     fresh = app.test_client()
-    assert fresh.post("/api/v1/session", json={"username": "inspector5", "password": "a-good-pass-1"}).status_code == 200
+    assert fresh.post("/api/v1/session",
+                      json={"username": "inspector5", "password": "a-good-pass-1"}).status_code == 200
 
 
 def test_user_errors_name_the_field_and_keep_the_values(client, login_as):
     login_as("admin")
-    response = client.post("/campaigns/users/new", data=new_user(username="lead1", email="not-an-address", password="short"))
+    response = client.post("/campaigns/users/new",
+                           data=new_user(username="lead1", email="not-an-address", password="short"))
     page = page_text(response)
     assert response.status_code == 400
     assert "Thư điện tử: Nhập địa chỉ thư điện tử dạng ten@example.org." in page
@@ -59,7 +61,8 @@ def test_edit_changes_role_and_resets_the_password(client, login_as, query, audi
     client.post(f"/campaigns/users/{inspector.id}/edit", data=data)
     assert len(audit_events("user.password_reset")) == 1
     fresh = app.test_client()
-    assert fresh.post("/api/v1/session", json={"username": "inspector4", "password": "new-password-9"}).status_code == 200
+    assert fresh.post("/api/v1/session",
+                      json={"username": "inspector4", "password": "new-password-9"}).status_code == 200
 
 
 def test_admin_cannot_demote_or_archive_themselves(client, login_as, query):
@@ -102,7 +105,8 @@ def test_coordinator_creates_an_inspector_and_a_lead_account(client, login_as, q
     assert user_by_name(query, "inspector5").role == "inspector" and user_by_name(query, "lead7").role == "lead"
     assert [e.after["username"] for e in audit_events("user.create")] == ["inspector5", "lead7"]
     fresh = app.test_client()
-    assert fresh.post("/api/v1/session", json={"username": "inspector5", "password": "a-good-pass-1"}).status_code == 200
+    assert fresh.post("/api/v1/session",
+                      json={"username": "inspector5", "password": "a-good-pass-1"}).status_code == 200
 
 
 def test_coordinator_cannot_create_or_promote_to_admin_or_coordinator(client, login_as, query):

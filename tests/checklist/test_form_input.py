@@ -1,7 +1,6 @@
 """HTML form strings → JSON answers; what cannot be read is reported per field."""
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from inspections.checklist import answers_from_form, default_template, validate_answers
 from inspections.checklist.form_input import parse_form_date, parse_whole_number

@@ -3,8 +3,7 @@ from datetime import date
 
 import pytest
 
-from inspections.checklist.formula import (FormulaError, Ratio, check_formula, parse_formula,
-                                           parse_month_day)
+from inspections.checklist.formula import FormulaError, Ratio, check_formula, parse_formula, parse_month_day
 
 ITEMS = {"C1": "mf", "C2": "mf", "N1": "int", "M1": "money", "Y1": "ynp", "D1": "date",
          "T1": "text"}

@@ -1,10 +1,14 @@
 """Indicators for one unit and rolled up: sums before shares, no data never shown as 0."""
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from inspections.checklist import (IndicatorRollup, default_target_set, default_template,
-                                   rollup_indicators, unit_indicators)
+from inspections.checklist import (
+    IndicatorRollup,
+    default_target_set,
+    default_template,
+    rollup_indicators,
+    unit_indicators,
+)
 
 from .strategies import UNIT_KINDS, valid_answers
 

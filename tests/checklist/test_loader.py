@@ -4,9 +4,15 @@ import json
 import pytest
 import yaml
 
-from inspections.checklist import (TemplateError, default_target_set, default_template,
-                                   load_target_set, load_template, parse_target_set,
-                                   parse_template)
+from inspections.checklist import (
+    TemplateError,
+    default_target_set,
+    default_template,
+    load_target_set,
+    load_template,
+    parse_target_set,
+    parse_template,
+)
 from inspections.checklist.loader import DATA_DIR
 
 

@@ -1,8 +1,7 @@
 """The words users read: every message exists in Vietnamese and English."""
 import string
 
-from inspections.checklist.messages import (ANSWER_MESSAGES, STATUS_LABELS, UNIT_KIND_LABELS,
-                                            YNP_LABELS, label, message)
+from inspections.checklist.messages import ANSWER_MESSAGES, STATUS_LABELS, UNIT_KIND_LABELS, YNP_LABELS, label, message
 
 
 def test_every_message_has_both_languages_with_the_same_placeholders():

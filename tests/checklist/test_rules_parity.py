@@ -74,7 +74,8 @@ CASES = [
      {"H2": "ư" * 5000, "B1_decision": "😀" * 200}),
     ("files", "default", D, "vi", False, "answers",
      {"A1_file": ["not-a-uuid", U1, U1.upper(), 5, None], "D1_file": "x"}),
-    ("too many files", "default", D, "en", False, "answers", {"A1_file": [U2] + [U1[:-4] + f"{i:04d}" for i in range(50)]}),
+    ("too many files", "default", D, "en", False, "answers",
+     {"A1_file": [U2] + [U1[:-4] + f"{i:04d}" for i in range(50)]}),
     ("not for a department", "default", D, "vi", False, "answers", {"E6_cases": 3, "E6_supported": 1}),
     ("commune subset", "default", DIS, "vi", False, "answers", {"E6_cases": 3, "E6_supported": 5}),
     ("unknown codes", "default", D, "vi", False, "answers", {"Z9": 1, "zz": "x", "A1": "yes"}),
@@ -124,7 +125,7 @@ def test_the_phone_and_the_server_find_the_same_problems(browser):
         page.set_content("<!doctype html><title>rules</title>")
         page.add_script_tag(path=str(RULES_JS))
         payload = []
-        for name, key, unit_kind, lang, complete, what, data in CASES:
+        for _name, key, unit_kind, lang, complete, what, data in CASES:
             values = {k: [v] for k, v in data.items()} if what == "form" else data
             payload.append({"rules": client_rules(TEMPLATES[key], unit_kind, lang), "what": what,
                             "data": values, "options": {"requireComplete": complete, "today": TODAY.isoformat()}})
@@ -137,7 +138,7 @@ def test_the_phone_and_the_server_find_the_same_problems(browser):
 
     disagreements = []
     kinds_seen = set()
-    for (name, key, unit_kind, lang, complete, what, data), js in zip(CASES, phone):
+    for (name, key, unit_kind, lang, complete, what, data), js in zip(CASES, phone, strict=True):
         python = server_errors(TEMPLATES[key], unit_kind, lang, complete, what, data)
         kinds_seen.update(e[2] for e in python)
         if js != python:

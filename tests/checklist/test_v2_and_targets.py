@@ -3,8 +3,14 @@ import hashlib
 
 import pytest
 
-from inspections.checklist import (default_target_set, default_template, load_target_set,
-                                   rollup_indicators, template_v1, unit_indicators)
+from inspections.checklist import (
+    default_target_set,
+    default_template,
+    load_target_set,
+    rollup_indicators,
+    template_v1,
+    unit_indicators,
+)
 from inspections.checklist.loader import DATA_DIR, TEMPLATE_V1_FILE
 
 V2 = default_template()

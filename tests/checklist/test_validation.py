@@ -2,8 +2,7 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from inspections.checklist import default_template, validate_answers
 

@@ -60,7 +60,8 @@ def test_a_type_change_is_refused_naming_the_item_and_nothing_is_stored(app, cli
             if item["code"] == "C1":
                 item["type"] = "int"
     response = client.post("/checklists/import",
-                           data={"file": (io.BytesIO(yaml.safe_dump(definition, allow_unicode=True).encode()), "t.yaml")},
+                           data={"file": (io.BytesIO(yaml.safe_dump(definition, allow_unicode=True).encode()),
+                                          "t.yaml")},
                            content_type="multipart/form-data")
     assert response.status_code == 400
     page = response.get_data(as_text=True)

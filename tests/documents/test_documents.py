@@ -13,13 +13,19 @@ from docx.shared import Pt
 
 from inspections.checklists.services import core_template
 from inspections.extensions import db
-from inspections.organisation import issuing_body_for
 from inspections.models import Recommendation, Shortcoming, Team, VisitReport
-
-from tests.documents.conftest import (HOSTILE, all_text, body_xml, count_tables,
-                                      dotted_paragraphs, header_cells, read_docx, table_rows)
-from tests.reports.conftest import (base_answers, demo_campaign, download, finalize, submit,
-                                    team_visits)
+from inspections.organisation import issuing_body_for
+from tests.documents.conftest import (
+    HOSTILE,
+    all_text,
+    body_xml,
+    count_tables,
+    dotted_paragraphs,
+    header_cells,
+    read_docx,
+    table_rows,
+)
+from tests.reports.conftest import base_answers, demo_campaign, download, finalize, submit, team_visits
 
 PACKAGE = Path(__file__).resolve().parents[2] / "inspections" / "documents"
 

@@ -23,7 +23,7 @@ def test_every_document_converts_to_an_a4_pdf(app, client, auth, demo, tmp_path)
         files.append(path)
     out = tmp_path / "pdf"
     out.mkdir()
-    for docx_file, pdf in zip(files, to_pdf(files, out, tmp_path / "profile")):
+    for docx_file, pdf in zip(files, to_pdf(files, out, tmp_path / "profile"), strict=True):
         assert pdf.exists(), f"{docx_file.name} did not convert"
         content = pdf.read_bytes()
         assert content.startswith(b"%PDF")

@@ -59,11 +59,13 @@ def test_offline_the_phone_refuses_what_the_server_would_and_says_so_in_view(liv
     assert status.inner_text() == ""
 
     page.click("button[value=submit]")
-    page.wait_for_function("() => document.querySelector('#submit-status').textContent.includes('Đã lưu trên điện thoại')")
+    page.wait_for_function("() => document.querySelector('#submit-status').textContent"
+                           ".includes('Đã lưu trên điện thoại')")
     assert page.evaluate(IN_VIEW, "#submit-status") and page.evaluate(OUTBOX) == 1
 
     page.context.set_offline(False)
-    page.wait_for_function("() => document.querySelector('#submit-status').textContent.includes('Đã gửi lên máy chủ (bản 1)')",
+    page.wait_for_function("() => document.querySelector('#submit-status').textContent"
+                           ".includes('Đã gửi lên máy chủ (bản 1)')",
                            timeout=WAIT)
     stored = stored_submission(live_server.app)
     assert stored["answers"]["C2"] == {"male": 10, "female": 1} and stored["answers"]["C4"] == {"male": 5, "female": 3}

@@ -83,7 +83,7 @@ def test_two_inspectors_submit_the_form_for_the_same_visit_at_once(server):
     cookies = {name: login(server.port, name) for name in ("inspector1", "inspector2", "lead1")}
     requests = []
     for visit_id in visits:
-        for name, cookie in cookies.items():
+        for cookie in cookies.values():
             body = urlencode({"action": "draft", "A1": "yes", "A2": "partial"})
             requests.append((server.port, "POST", f"/visits/{visit_id}/checklist", body,
                              {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}))
@@ -102,7 +102,7 @@ def test_two_inspectors_sync_the_same_visit_at_once(server):
     cookies = {name: login(server.port, name) for name in ("inspector1", "inspector2", "lead1")}
     requests = []
     for visit_id in visits:
-        for name, cookie in cookies.items():
+        for cookie in cookies.values():
             item = {"uuid": str(uuid.uuid4()), "visit_id": visit_id, "revision": 1, "answers": {"A1": "yes"}}
             requests.append((server.port, "POST", "/api/v1/submissions", json.dumps({"submissions": [item]}),
                              {"Content-Type": "application/json", "Cookie": cookie}))

@@ -87,10 +87,11 @@ def test_outside_requests_the_driver_behaves_as_before(locked_app):
 
 def test_concurrent_form_saves_of_one_visit_queue_instead_of_failing(locked_app, demo):
     """The page saves of tests/reliability/test_concurrency.py, with the module installed."""
+    from urllib.parse import urlencode
+
     from tests.conftest import LiveServer
 
     from .test_concurrency import at_once, login, planned_visits, stored
-    from urllib.parse import urlencode
 
     live = LiveServer(locked_app)
     port = live.server.server_port

@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from inspections.extensions import db
-from inspections.models import (Campaign, Resolution, Submission, Team, Unit, User, Visit,
-                                new_uuid)
+from inspections.models import Campaign, Resolution, Submission, Team, Unit, User, Visit, new_uuid
 
 HEADER_ROW = 7  # framed sheets: six frame rows, then the header
 

@@ -8,9 +8,22 @@ import pytest
 from inspections.extensions import db
 from inspections.models import Recommendation, Shortcoming, Visit
 
-from .conftest import (HEADER_ROW, add_unit, base_answers, campaign_url, column_index,
-                       demo_campaign, download, finalize, frame, header, read,
-                       rows_after_header, submit, team_visits)
+from .conftest import (
+    HEADER_ROW,
+    add_unit,
+    base_answers,
+    campaign_url,
+    column_index,
+    demo_campaign,
+    download,
+    finalize,
+    frame,
+    header,
+    read,
+    rows_after_header,
+    submit,
+    team_visits,
+)
 
 SHEETS = ["1 Thông tin chung", "2 Danh sách đơn vị", "3 Tổng hợp theo đơn vị",
           "4 Số liệu tách biệt giới", "5 Chỉ tiêu", "5b Biểu đồ chỉ tiêu", "6 Tồn tại, kiến nghị", "7 Truyền thông",

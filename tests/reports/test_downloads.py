@@ -9,8 +9,20 @@ from sqlalchemy import select
 from inspections.extensions import db
 from inspections.models import Attachment, Campaign, Recommendation, Shortcoming, Team, Visit, VisitReport
 
-from .conftest import (HEADER_ROW, base_answers, campaign_url, demo_campaign, download,
-                       finalize, frame, read, rows_after_header, submit, team_visits, user_id)
+from .conftest import (
+    HEADER_ROW,
+    base_answers,
+    campaign_url,
+    demo_campaign,
+    download,
+    finalize,
+    frame,
+    read,
+    rows_after_header,
+    submit,
+    team_visits,
+    user_id,
+)
 
 
 def team_unit_names(app, lead: str) -> set[str]:

@@ -17,10 +17,20 @@ from sqlalchemy import insert, select
 from inspections.extensions import db
 from inspections.models import ExportJob, Resolution, Team, Unit, User, Visit
 from inspections.reports import jobs
-
-from .conftest import (HEADER_ROW, base_answers, campaign_url, demo_campaign, download, finalize,
-                       read, rows_after_header, team_visits, user_id)
 from tests.conftest import TEST_PASSWORD, AuthActions
+
+from .conftest import (
+    HEADER_ROW,
+    base_answers,
+    campaign_url,
+    demo_campaign,
+    download,
+    finalize,
+    read,
+    rows_after_header,
+    team_visits,
+    user_id,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -41,7 +41,8 @@ def test_only_the_teams_lead_writes(app, login, submit, version, visit_id, usern
         data = {"version": version(visit_id), **fill(body, sub)}
         assert client.post(url.format(id=visit_id), data=data).status_code == status, url
     for path, body in API_WRITES:
-        response = client.post(f"/api/v1/visits/{visit_id}/{path}", json={"version": version(visit_id), **fill(body, sub)})
+        response = client.post(f"/api/v1/visits/{visit_id}/{path}",
+                               json={"version": version(visit_id), **fill(body, sub)})
         assert response.status_code == status, path
         assert response.is_json
     with app.app_context():

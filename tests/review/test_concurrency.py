@@ -58,11 +58,13 @@ def test_api_409_carries_the_current_version(login, submit, version, visit_id):
     one, two = login("lead1"), login("lead1")
     v = version(visit_id)
     url = f"/api/v1/visits/{visit_id}/resolutions"
-    assert one.post(url, json={"version": v, "item_code": "A1", "source": "entered", "value": "partial"}).status_code == 200
+    assert one.post(url,
+                    json={"version": v, "item_code": "A1", "source": "entered", "value": "partial"}).status_code == 200
     stale = two.post(url, json={"version": v, "item_code": "A1", "source": "entered", "value": "no"})
     assert stale.status_code == 409
     assert stale.get_json()["error"] == "stale_version" and stale.get_json()["version"] == v + 1
-    for path, body in (("finalize", {}), ("reopen", {"reason": "x"}), ("send-back", {"submission_id": 1, "comments": []}),
+    for path, body in (("finalize", {}), ("reopen", {"reason": "x"}),
+                       ("send-back", {"submission_id": 1, "comments": []}),
                        ("approve", {"submission_id": 1})):
         response = two.post(f"/api/v1/visits/{visit_id}/{path}", json={"version": v, **body})
         assert response.status_code == 409, path

@@ -3,7 +3,6 @@ submitted, uses each inspector's latest *submitted* revision while she keeps a n
 the late-change table compares a late revision with her own previous one."""
 from __future__ import annotations
 
-
 from inspections.extensions import db
 from inspections.models import Visit
 

@@ -48,7 +48,8 @@ def test_a_checklist_still_sent_back_blocks_finalizing(login, submit, version, v
     assert [r["kind"] for r in body["reasons"]] == ["has_issues"]
 
 
-def test_finalize_writes_a_resolution_for_every_merged_item(app, demo, login, submit, version, visit_id, write_findings):
+def test_finalize_writes_a_resolution_for_every_merged_item(app, demo, login, submit, version, visit_id,
+                                                            write_findings):
     first = submit("inspector1", visit_id, answers(A1="yes", H2="Plans issued on time"))
     second = submit("inspector2", visit_id, answers(A1="no", G3="2026-06-09"))
     lead = login("lead1")

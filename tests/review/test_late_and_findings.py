@@ -46,7 +46,8 @@ def test_findings_achievements_shortcomings_recommendations_conclusion(app, logi
     lead = login("lead1")
     url = f"/review/visits/{visit_id}"
     assert lead.post(url + "/report", data={"version": version(visit_id), "achievements": "Plans on time",
-                                            "conclusion": "Compliant overall", "record_number": "07/BB"}).status_code == 303
+                                            "conclusion": "Compliant overall",
+                                            "record_number": "07/BB"}).status_code == 303
     with app.app_context():
         visit = db.session.get(Visit, visit_id)
         assert visit.status == "merging" and visit.record_number == "07/BB"
@@ -70,7 +71,8 @@ def test_findings_achievements_shortcomings_recommendations_conclusion(app, logi
         "responsible": "Director", "remedy_deadline": "30/06/2027"}).status_code == 303
     with app.app_context():
         shortcoming = db.session.scalar(select(Shortcoming))
-        assert (shortcoming.section, shortcoming.cause_kind, shortcoming.cause) == ("C", "internal", "No succession plan")
+        assert (shortcoming.section, shortcoming.cause_kind, shortcoming.cause) == ("C", "internal",
+                                                                                    "No succession plan")
         recommendation = db.session.scalar(select(Recommendation))
         assert recommendation.remedy_deadline.isoformat() == "2027-06-30" and recommendation.responsible == "Director"
         rec_id = recommendation.id

@@ -74,7 +74,8 @@ def test_a_pick_must_name_one_of_the_answers_shown(app, login, submit, version, 
     response = client.post(f"/review/visits/{visit_id}/resolve", data={
         "version": version(visit_id), "item_code": "C6", "choice": "enter", "C6.male": "1", "C6.female": "1"})
     assert response.status_code == 422  # C6 does not apply to a department
-    assert client.post(f"/review/visits/{visit_id}/resolve", data={"item_code": "A1", "choice": "enter"}).status_code == 400
+    assert client.post(f"/review/visits/{visit_id}/resolve",
+                       data={"item_code": "A1", "choice": "enter"}).status_code == 400
 
 
 def test_clearing_a_decision_goes_back_to_the_inspectors_answers(app, login, submit, version, visit_id):

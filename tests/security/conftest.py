@@ -13,7 +13,6 @@ from inspections.models import Team, TeamMember, User, Visit
 from tests.conftest import TEST_PASSWORD
 from tests.samples import JPEG, PDF, PNG, new_uuid  # noqa: F401 (re-exported)
 
-
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 

@@ -13,8 +13,7 @@ import time
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from .conftest import JPEG, PDF, PNG, api_login
 
@@ -156,7 +155,9 @@ def test_deeply_nested_json_is_a_400_on_every_json_write_route(app, teams, depth
             with app.test_request_context():
                 url = url_for(rule.endpoint, **{a: visit_id if a == "visit_id" else 1 for a in rule.arguments})
             try:
-                response = timed(lambda: client.open(url, method=method, data=body, content_type="application/json"))
+                response = timed(lambda url=url,
+                                 method=method: client.open(url, method=method, data=body,
+                                                            content_type="application/json"))
             except RecursionError:
                 failures.append(f"{method} {url}: RecursionError (a 500)")
                 continue
@@ -181,7 +182,8 @@ def test_session_with_any_body(app, demo):
     client = app.test_client()
 
     @FUZZ
-    @given(body=json_values | st.fixed_dictionaries({"username": json_scalars | st.sampled_from(["inspector1", "admin"]),
+    @given(body=json_values | st.fixed_dictionaries({"username": json_scalars | st.sampled_from(["inspector1",
+                                                                                                 "admin"]),
                                                       "password": json_scalars, "remember": json_values}),
            raw=st.none() | st.binary(max_size=100))
     def run(body, raw):
@@ -280,7 +282,8 @@ def test_outbox_files_with_any_content(app, teams):
                                     "submissions": st.lists(submission_items(visit_ids), max_size=3) | json_values,
                                     "attachments": st.lists(st.dictionaries(
                                         st.sampled_from(["uuid", "visit_id", "filename", "data", "item_code"]),
-                                        json_scalars), max_size=2) | json_values}).map(lambda v: json.dumps(v).encode()))
+                                        json_scalars),
+                                        max_size=2) | json_values}).map(lambda v: json.dumps(v).encode()))
     def run(content):
         response = timed(lambda: client.post("/outbox/upload", data={"outbox_file": (io.BytesIO(content), "o.json")},
                                              content_type="multipart/form-data"))

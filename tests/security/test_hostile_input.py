@@ -13,7 +13,17 @@ from sqlalchemy import func, select
 
 from inspections.extensions import db
 from inspections.models import (
-    Agency, Campaign, Recommendation, ReviewComment, Shortcoming, Submission, Team, Unit, User, Visit, VisitReport,
+    Agency,
+    Campaign,
+    Recommendation,
+    ReviewComment,
+    Shortcoming,
+    Submission,
+    Team,
+    Unit,
+    User,
+    Visit,
+    VisitReport,
 )
 from tests.conftest import AuthActions
 from tests.review.conftest import answers as full_answers

@@ -29,8 +29,8 @@ def stored(app, client, teams):
     response = client.put(f"/api/v1/attachments/{photo}?visit_id={visit_id}&filename=a.png", data=PNG)
     assert response.status_code == 201, response.get_data(as_text=True)
     client.delete("/api/v1/session")
-    from inspections.models import User
     from inspections.extensions import db
+    from inspections.models import User
 
     with app.app_context():
         inspector1 = db.session.scalar(db.select(User.id).where(User.username == "inspector1"))
@@ -144,7 +144,8 @@ def test_attachments_of_another_team_cannot_be_overwritten_or_moved(app, stored,
         response = client.put(f"/api/v1/attachments/{uuid}", data=data, headers={"X-Visit-Id": str(visit_id)})
         assert response.status_code in (403, 404, 409)
         response = client.post(f"/visits/{visit_id}/attachments",
-                               data={"uuid": uuid, "item_code": "A1_file", "file": (__import__("io").BytesIO(data), "a.png")})
+                               data={"uuid": uuid, "item_code": "A1_file",
+                                     "file": (__import__("io").BytesIO(data), "a.png")})
         assert response.status_code in (403, 404, 409), (uuid, visit_id, response.status_code)
     assert changed(before, fingerprint(app)) == []
 

@@ -46,7 +46,8 @@ def test_unknown_wrong_and_locked_answer_alike_at_every_step(make_app, demo):
     made_up_page = form(client, "no-such-person", "wrong")
     assert real_page.status_code == made_up_page.status_code == 429
     assert real_page.headers["Retry-After"] and made_up_page.headers["Retry-After"]
-    assert real_page.get_data(as_text=True) == made_up_page.get_data(as_text=True).replace("no-such-person", "inspector1")
+    assert real_page.get_data(as_text=True) == made_up_page.get_data(as_text=True).replace("no-such-person",
+                                                                                           "inspector1")
 
 
 @pytest.fixture
@@ -165,5 +166,6 @@ def test_an_unsafe_next_after_log_in_goes_home(make_app, demo, target):
 
 def test_a_safe_next_is_kept(make_app, demo):
     client = make_app().test_client()
-    response = client.post("/login?next=/campaigns/%3Farchived%3D1", data={"username": "admin", "password": TEST_PASSWORD})
+    response = client.post("/login?next=/campaigns/%3Farchived%3D1",
+                           data={"username": "admin", "password": TEST_PASSWORD})
     assert response.headers["Location"] == "/campaigns/?archived=1"

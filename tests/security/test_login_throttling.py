@@ -66,7 +66,8 @@ def test_unknown_users_look_like_wrong_passwords(make_app, demo):
 @pytest.mark.parametrize("body", [
     {"username": "inspector1"}, {"password": TEST_PASSWORD}, {"username": ["inspector1"], "password": TEST_PASSWORD},
     {"username": "inspector1", "password": None}, {"username": "", "password": ""}, [], "inspector1", None,
-    {"username": "inspector1", "password": {"$ne": ""}}, {"username": "inspector1' OR '1'='1", "password": "x' OR '1'='1"},
+    {"username": "inspector1", "password": {"$ne": ""}},
+    {"username": "inspector1' OR '1'='1", "password": "x' OR '1'='1"},
 ])
 def test_malformed_log_ins_are_400_or_401(make_app, demo, body):
     client = make_app().test_client()
@@ -81,9 +82,10 @@ def test_parallel_guesses_get_no_more_tries_than_serial_ones(make_app, demo, liv
     (the others are refused as locked), so parallel requests buy an attacker nothing."""
     server = live_server_factory(LOGIN_MAX_FAILURES=5, LOGIN_LOCKOUT_SECONDS=600)
     with server.app.app_context():  # a production-strength hash: each check takes real time
+        from werkzeug.security import generate_password_hash
+
         from inspections.extensions import db
         from inspections.models import User
-        from werkzeug.security import generate_password_hash
 
         user = db.session.scalar(db.select(User).where(User.username == "inspector1"))
         user.password_hash = generate_password_hash(TEST_PASSWORD, method="scrypt")
@@ -99,7 +101,8 @@ def test_parallel_guesses_get_no_more_tries_than_serial_ones(make_app, demo, liv
     def guess(i: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         barrier.wait()
-        connection.request("POST", "/api/v1/session", body=json.dumps({"username": "inspector1", "password": f"guess-{i}"}),
+        connection.request("POST", "/api/v1/session",
+                           body=json.dumps({"username": "inspector1", "password": f"guess-{i}"}),
                            headers={"Content-Type": "application/json"})
         status = connection.getresponse().status
         with lock:

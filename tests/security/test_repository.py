@@ -108,6 +108,7 @@ def test_scripts_do_not_write_html_from_data():
     for path in sorted((ROOT / "static").rglob("*.js")):
         text = path.read_text(encoding="utf-8")
         for number, line in enumerate(text.splitlines(), start=1):
-            if re.search(r"\.(innerHTML|outerHTML)\s*\+?=|insertAdjacentHTML\(|document\.write\(|\beval\(|new Function\(", line):
+            if re.search(r"\.(innerHTML|outerHTML)\s*\+?=|insertAdjacentHTML\(|document\.write\("
+                         r"|\beval\(|new Function\(", line):
                 problems.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}")
     assert not problems, "\n".join(problems)

@@ -13,8 +13,14 @@ from sqlalchemy import select
 from inspections.extensions import db
 from inspections.models import User
 from tests.sync.test_sync_browser import (
-    WAIT, fill_checklist, first_checklist_url, log_in, make_available_offline, open_checklist,
-    stored_submissions, visit_id_of,
+    WAIT,
+    fill_checklist,
+    first_checklist_url,
+    log_in,
+    make_available_offline,
+    open_checklist,
+    stored_submissions,
+    visit_id_of,
 )
 
 pytestmark = pytest.mark.browser

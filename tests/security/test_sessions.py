@@ -100,7 +100,8 @@ def test_admin_actions_end_every_session_of_the_user(app, demo, event):
     admin = admin_client(app)
     target = user_id(app, "inspector2")
     if event == "password":
-        response = admin.post(f"/campaigns/users/{target}/edit", data=user_form(app, "inspector2", password="a-new-password-1"))
+        response = admin.post(f"/campaigns/users/{target}/edit",
+                              data=user_form(app, "inspector2", password="a-new-password-1"))
     elif event == "role":
         response = admin.post(f"/campaigns/users/{target}/edit", data=user_form(app, "inspector2", role="lead"))
     elif event == "archive":
@@ -115,7 +116,8 @@ def test_admin_actions_end_every_session_of_the_user(app, demo, event):
     assert logged_in(admin)  # the admin's own session is untouched
     if event == "log_out_everywhere":
         with app.app_context():
-            assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_id == target)) == "user.sessions_ended"
+            action = db.session.scalar(select(AuditEvent.action).where(AuditEvent.object_id == target))
+            assert action == "user.sessions_ended"
     if event in ("password", "role", "log_out_everywhere"):
         password = "a-new-password-1" if event == "password" else TEST_PASSWORD
         api_login(phone, "inspector2", password)  # logging in again works at once

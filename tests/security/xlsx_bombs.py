@@ -21,7 +21,8 @@ CONTENT_TYPES = (
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '{sheets}'
     '{strings}'
     '</Types>')
@@ -86,7 +87,8 @@ def workbook(sheets: list[tuple[str, Iterator[str]]], shared_strings: Optional[I
                          + rels + "</Relationships>")
         for i, (_, chunks) in enumerate(sheets):
             with archive.open(f"xl/worksheets/sheet{i + 1}.xml", "w", force_zip64=True) as handle:
-                handle.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet {NS}><sheetData>'.encode())
+                handle.write(f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                             f'<worksheet {NS}><sheetData>'.encode())
                 for chunk in chunks:
                     handle.write(chunk.encode())
                 handle.write(b"</sheetData></worksheet>")
@@ -178,7 +180,7 @@ def damaged(data: bytes, how: str) -> bytes:
     supports), "encrypted" (the strong-encryption flag set), "deflate" (garbage in the compressed
     data, CRC left as it was)."""
     out = bytearray(data)
-    for signature, flag_at, method_at, name_len_at, header_len in ((b"PK\x03\x04", 6, 8, 26, 30),
+    for signature, flag_at, method_at, _name_len_at, header_len in ((b"PK\x03\x04", 6, 8, 26, 30),
                                                                    (b"PK\x01\x02", 8, 10, 28, 46)):
         position = 0
         while (position := out.find(signature, position)) >= 0:

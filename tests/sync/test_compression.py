@@ -17,7 +17,8 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 
 @pytest.mark.parametrize("encoding,decode", [("br", brotli.decompress), ("gzip", gzip.decompress)])
 def test_pages_styles_scripts_and_json_are_compressed_and_decode_to_the_same_bytes(client, encoding, decode):
-    for url, path in [("/static/js/app.js", STATIC / "js" / "app.js"), ("/static/css/checklist.css", STATIC / "css" / "checklist.css")]:
+    for url, path in [("/static/js/app.js", STATIC / "js" / "app.js"),
+                      ("/static/css/checklist.css", STATIC / "css" / "checklist.css")]:
         response = client.get(url, headers={"Accept-Encoding": encoding})
         assert response.headers["Content-Encoding"] == encoding
         assert "Accept-Encoding" in response.headers["Vary"]
@@ -33,7 +34,8 @@ def test_pages_styles_scripts_and_json_are_compressed_and_decode_to_the_same_byt
 
 def test_pictures_are_left_as_they_are_and_plain_clients_get_plain_text(client):
     icon = client.get("/static/icons/icon-192.png", headers={"Accept-Encoding": "br, gzip"})
-    assert "Content-Encoding" not in icon.headers and icon.get_data() == (STATIC / "icons" / "icon-192.png").read_bytes()
+    assert "Content-Encoding" not in icon.headers
+    assert icon.get_data() == (STATIC / "icons" / "icon-192.png").read_bytes()
     icon.close()
     plain = client.get("/static/js/app.js")
     assert "Content-Encoding" not in plain.headers and plain.get_data() == (STATIC / "js" / "app.js").read_bytes()
@@ -61,8 +63,10 @@ def test_the_service_worker_stores_the_real_files_of_compressed_responses(live_s
     assert script.value.all_headers().get("content-encoding") in ("br", "gzip")
     wait_for_service_worker_control(page)
     page.goto(base + "/login")  # now through the worker: stored in its pages cache
-    cached = page.evaluate("""() => caches.keys().then(keys => caches.open(keys.find(k => k.startsWith('inspections-shell-'))))
-      .then(cache => Promise.all(['/static/js/app.js', '/static/css/app.css'].map(u => cache.match(u).then(r => r.text()))))""")
+    cached = page.evaluate("""() => caches.keys()
+      .then(keys => caches.open(keys.find(k => k.startsWith('inspections-shell-'))))
+      .then(cache => Promise.all(['/static/js/app.js', '/static/css/app.css']
+        .map(u => cache.match(u).then(r => r.text()))))""")
     assert cached == [(STATIC / "js" / "app.js").read_text(encoding="utf-8"),
                       (STATIC / "css" / "app.css").read_text(encoding="utf-8")]
 

@@ -7,7 +7,8 @@ from tests.conftest import AuthActions
 from tests.sync.test_sync_browser import WAIT, log_in, wait_for_service_worker_control
 
 
-@pytest.mark.parametrize("username,has_my_visits", [("coordinator", False), ("admin", False), ("inspector1", True), ("lead1", True)])
+@pytest.mark.parametrize("username,has_my_visits",
+                         [("coordinator", False), ("admin", False), ("inspector1", True), ("lead1", True)])
 def test_only_fieldwork_users_get_my_visits_to_store_offline(client, demo, username, has_my_visits):
     AuthActions(client).login(username)
     urls = client.get("/api/v1/bootstrap").get_json()["offline_urls"]

@@ -50,7 +50,8 @@ def test_other_features_can_register_paths(client):
     path = "/api/v1/visits/{visit_id}/example"
     item = {"get": {"summary": "example", "parameters": [
         {"name": "visit_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Example"}}}},
+        "responses": {"200": {"description": "ok",
+                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Example"}}}},
                       "401": {"$ref": "#/components/responses/Unauthorized"}}}}
     try:
         openapi.register_paths({path: item}, schemas={"Example": {"type": "object"}})

@@ -47,7 +47,8 @@ def test_the_lead_stores_an_inspectors_file_for_that_inspector(app, client, demo
     assert stored(app, first["uuid"]) == ("inspector1", 1)
     assert stored(app, second["uuid"]) == ("inspector1", 1)
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "submission.uploaded_from_file")).all()
+        events = db.session.scalars(select(AuditEvent)
+                                    .where(AuditEvent.action == "submission.uploaded_from_file")).all()
         assert len(events) == 2 and all(e.actor.username == "lead1" for e in events)
     # the same file again changes nothing
     again = upload(client, outbox_file(first, second)).get_data(as_text=True)

@@ -154,7 +154,8 @@ def test_offline_fill_reload_submit_close_and_sync_once(live_server, demo, page)
     assert row["answers"]["C1"] == {"male": 60, "female": 40} and row["answers"]["H2"] == "Đã ban hành kế hoạch năm"
     assert all(row["answers"][code] == "yes" for code in codes)
     assert row["notes"] == {"A1": "Bản giấy, có dấu"}
-    assert (row["answers"]["H1"], row["answers"]["B4_meetings"], row["answers"]["A1_date"]) == (15_000_000, 3, "2026-03-02")
+    assert (row["answers"]["H1"], row["answers"]["B4_meetings"], row["answers"]["A1_date"]) == (15_000_000, 3,
+                                                                                                "2026-03-02")
     with live_server.app.app_context():
         [file_uuid] = row["answers"]["A1_file"]
         attachment = db.session.scalar(select(Attachment).where(Attachment.uuid == file_uuid))
