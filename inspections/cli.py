@@ -88,7 +88,7 @@ def create_user_command(username: str, role: str, full_name: str, agency_code: s
             raise click.BadParameter(f"no agency with code {agency_code!r}", param_hint="--agency")
     user = db.session.scalar(select(User).where(User.username == username))
     created = user is None
-    if created:
+    if user is None:
         user = User(username=username)
         db.session.add(user)
     user.role = role

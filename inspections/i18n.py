@@ -45,7 +45,7 @@ def select_locale() -> str:
     """The language chosen with the switch (kept in the session), else the default."""
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     if request and request.args.get("lang") in languages:
         return request.args["lang"]

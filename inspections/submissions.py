@@ -59,7 +59,7 @@ def message(key: str, lang: str, **values: Any) -> str:
 class SubmissionResult:
     """What happened to one submission; `as_json()` is the sync API's per-item result."""
 
-    uuid: str
+    uuid: Optional[str]  # None: the item carried no usable uuid
     status: str  # created | updated | unchanged | stale | rejected
     errors: list[dict[str, str]] = field(default_factory=list)
     server_revision: Optional[int] = None

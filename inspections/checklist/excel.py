@@ -219,6 +219,7 @@ def template_from_xlsx(fileobj: Union[BinaryIO, bytes]) -> tuple[Template, Optio
         problems += check_targets(template, target_set, locate=locate_targets)
     if problems:
         raise TemplateError(problems)
+    assert template is not None  # no problems: a template
     return template, target_set
 
 

@@ -53,7 +53,7 @@ _INDICATOR_FIELDS = {"code", "label_vi", "label_en", "unit", "formula", "applies
                      "note_vi", "note_en", "legal_basis"}
 
 
-def _pick(obj: Any, lang: str, name: str) -> Optional[str]:
+def _pick(obj: Any, lang: str, name: str) -> Any:
     """``obj.<name>_en`` for English, else the Vietnamese ``obj.<name>_vi``."""
     return getattr(obj, f"{name}_en" if str(lang).startswith("en") else f"{name}_vi")
 
@@ -269,6 +269,7 @@ class Template:
         template, problems = build_template(data, locate)
         if problems:
             raise TemplateError([Problem(locate(path), message) for path, message in problems])
+        assert template is not None  # no problems: a template
         return template
 
 
@@ -349,7 +350,8 @@ def build_template(data: Any, locate: Callable[[Path], str] = format_path
     title_en = reader.text(top, "title_en", (), required=True)
     unit_kinds = _read_unit_kinds(reader, top)
 
-    sections = []
+    # (code, titles, items); a None in them comes with a problem, so never reaches Template()
+    sections: list[tuple[Any, dict[str, Any], list[dict[str, Any]]]] = []
     items_seen: dict[str, Path] = {}
     raw_items: list[tuple[Path, dict]] = []
     section_codes: dict[str, Path] = {}
@@ -397,6 +399,7 @@ def build_template(data: Any, locate: Callable[[Path], str] = format_path
 
     if reader.problems:
         return None, reader.problems
+    assert key is not None and version is not None and title_vi is not None and title_en is not None  # required
     template = Template(
         key=key, version=version, title_vi=title_vi, title_en=title_en,
         unit_kinds=unit_kinds or DEFAULT_UNIT_KINDS,

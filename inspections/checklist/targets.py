@@ -126,6 +126,7 @@ class TargetSet:
         target_set, problems = build_target_set(data, locate)
         if problems:
             raise TemplateError([Problem(locate(path), message) for path, message in problems])
+        assert target_set is not None  # no problems: a target set
         return target_set
 
 
@@ -140,7 +141,8 @@ def build_target_set(data: Any, locate: Callable[[Path], str] = format_path
     if key is not None and not KEY_RE.match(key):
         reader.problem(("key",), f"key {key!r} must be lowercase letters, digits and _")
     version = reader.integer(top, "version", (), required=True, minimum=1)
-    titles = {name: reader.text(top, name, (), required=True) for name in ("title_vi", "title_en")}
+    # None only with a problem reported, so never passed to TargetSet()
+    titles: dict[str, Any] = {name: reader.text(top, name, (), required=True) for name in ("title_vi", "title_en")}
     legal_basis = reader.text(top, "legal_basis", ())
     targets = []
     seen: dict[tuple, Path] = {}
@@ -157,6 +159,7 @@ def build_target_set(data: Any, locate: Callable[[Path], str] = format_path
         targets.append(target)
     if reader.problems:
         return None, reader.problems
+    assert key is not None and version is not None  # required: a problem otherwise
     return TargetSet(key=key, version=version, legal_basis=legal_basis,
                      targets=tuple(Target(**target) for target in targets), **titles), []
 

@@ -43,7 +43,7 @@ def index():
 
 @bp.post("/import")
 @role_required("templates.manage")
-def upload():
+def upload() -> tuple[str, int]:
     """Import a template file; every problem is listed and nothing is stored unless all is well."""
     upload_file = request.files.get("file")
     problems: list[str] = []

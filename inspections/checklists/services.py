@@ -159,6 +159,7 @@ def core_template_by_id(template_id: int, content_hash: str):
     key = f"template:{template_id}:{content_hash}"
     if key not in _parsed:
         row = db.session.get(Template, template_id)
+        assert row is not None  # callers pass the id of a stored version
         _parsed[key] = checklist.Template.from_dict(row.definition)
     return _parsed[key]
 

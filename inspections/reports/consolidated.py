@@ -122,7 +122,7 @@ class _Consolidation:
         self.campaign_names = {c.id: c.name for c in scope.campaigns}
         # item code -> (section code, type), and the template's item order, for sheet 9
         self.item_meta = {item.code: (template.section_of(item.code).code, item.type)
-                          for item in items}
+                          for item in items} if template else {}
         self.item_order = [item.code for item in items]
         self._names: dict[str, object] = {}
         self.counts = queries.status_counts(scope.visit_filter) if scope.campaigns else {}
@@ -330,6 +330,7 @@ class _Consolidation:
                 sheet.free_row([None, reason], style="warning")
             self.data.free_row([None, reason])
             return
+        assert self.tally is not None  # a row was included, so there is a template
         self.write_ynp_totals(self.tally.ynp_counts)
         self.write_gender_total(self.tally.mf_sums)
         self.write_communication_total(activity_sums, activity_total, participant_sums)
@@ -454,7 +455,8 @@ class _Consolidation:
         prefix = [visit.visit_id] + [text(None, value) for value in (
             self.campaign_names.get(visit.campaign_id, ""), team_name, visit.unit_code,
             visit.unit_name, kind_label, data_label)]
-        sources, names, moments = t.sources, self._names, {}
+        moments: dict[datetime, Any] = {}
+        sources, names = t.sources, self._names
         male, female = t.mf_parts["male"], t.mf_parts["female"]
         sheet = self.data
         codes = [code for code in self.item_order if code in answers]
@@ -506,7 +508,8 @@ class _Consolidation:
         number = 0
         rows = queries.findings(flt)
         for (_visit_id, section), group in groupby(rows, key=lambda r: (r.visit_id, r.section)):
-            shortcomings, recommendations = [], []
+            shortcomings: list[Any] = []
+            recommendations: list[Any] = []
             for row in group:
                 (shortcomings if row.kind == 0 else recommendations).append(row)
             first = (shortcomings or recommendations)[0]
@@ -544,7 +547,7 @@ class _Consolidation:
             number += 1
             team = self.teams.get(row.team_id)
             item_label = (template.item(row.item_code).label(self.lang)
-                          if row.item_code and template.has_item(row.item_code) else None)
+                          if row.item_code and template is not None and template.has_item(row.item_code) else None)
             sheet.row([number, row.unit_name, team.name if team else "",
                        t.data_final if row.status == "final" else t.data_provisional,
                        row.item_code or None, item_label, row.filename or None, row.mime,
@@ -580,6 +583,7 @@ class _Consolidation:
             sheet.free_row([None, t.no_rows % {"reason": self.empty_reason}], style="warning")
             self.write_indicator_chart([])
             return
+        assert self.rollup is not None  # there is a template
         results = self.rollup.results()
         self.write_indicator_chart(results)
         previous = self.previous_results()
@@ -682,7 +686,7 @@ class _Consolidation:
             if dates:
                 sheet.key_value(t.gen_dates, dates)
             sheet.key_value(t.gen_deadline, campaign.deadline)
-        if self.template is not None:
+        if self.template is not None and self.targets is not None:  # both come from the primary campaign
             sheet.key_value(t.gen_template, t.gen_template_value % {
                 "title": self.template.title(self.lang), "version": self.template.version})
             sheet.key_value(t.gen_targets, t.gen_template_value % {
@@ -723,8 +727,8 @@ class _Consolidation:
             flt = scope.visit_filter.only("planned", "in_progress", "merging")
             for row in queries.visits(flt):
                 missing += 1
-                team = self.teams.get(row.team_id)
-                sheet.row([row.unit_name, team.name if team else "",
+                visit_team = self.teams.get(row.team_id)
+                sheet.row([row.unit_name, visit_team.name if visit_team else "",
                            t.visit_states.get(row.status, row.status),
                            row.planned_date.strftime("%d/%m/%Y") if row.planned_date else None,
                            row.visit_id])
@@ -738,6 +742,7 @@ def provisional_values(visit_id: int, t) -> tuple[dict[str, Any], dict[str, tupl
     from ..review.values import visit_merge
 
     visit = db.session.get(Visit, visit_id)
+    assert visit is not None  # the id of a visit in the report's scope
     answers: dict[str, Any] = {}
     provenance: dict[str, tuple] = {}
     for code, merged in visit_merge(visit).items():
@@ -791,7 +796,7 @@ def visit_answers(scope: ReportScope) -> Iterator[VisitAnswers]:
         return
     rows = queries.visits_with_resolutions(scope.visit_filter)
     for visit_id, group in groupby(rows, key=lambda row: row.visit_id):
-        first = None
+        first: Any = None  # the group's first row (a query row)
         answers: dict[str, Any] = {}
         provenance: dict[str, tuple] = {}
         for row in group:

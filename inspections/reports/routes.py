@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -44,7 +45,7 @@ def _download(write, filename: str, mimetype: str = XLSX_MIME):
 
 @bp.get("/")
 @login_required
-def index():
+def index() -> str:
     """What the user may download: campaigns, reporting periods, their teams' visit records."""
     _require_reports_user()
     managers = access.can(current_user, "reports.download_all")
@@ -60,7 +61,7 @@ def index():
         lead_team_ids += list(team_ids or ())
         counts = services.status_counts(campaign, team_ids)
         progress[campaign.id] = (counts.get("final", 0), sum(counts.values()))
-    visits = []
+    visits: Sequence[Visit] = []
     if not managers and lead_team_ids:
         visits = db.session.scalars(
             select(Visit).where(Visit.team_id.in_(lead_team_ids), Visit.archived_at.is_(None))
@@ -77,7 +78,7 @@ def _job_or_download(scope, params: dict, write, filename: str):
         return _download(write, filename)
     job = jobs.enqueue("workbook", params, current_user, total=visits)
     db.session.commit()
-    jobs.ensure_runner(current_app._get_current_object())
+    jobs.ensure_runner(current_app._get_current_object())  # type: ignore[attr-defined]  # a proxy, typed as Flask
     return redirect(url_for("reports.export_job", job_id=job.id), code=303)
 
 
@@ -96,7 +97,8 @@ def export_job(job_id: int):
     _require_reports_user()
     job = _own_job(job_id)
     if job.state in ("queued", "running"):
-        jobs.ensure_runner(current_app._get_current_object())  # a dead worker's job goes on here
+        # a dead worker's job goes on here (current_app is a proxy, typed as Flask)
+        jobs.ensure_runner(current_app._get_current_object())  # type: ignore[attr-defined]
     available = jobs.file_path(job) is not None
     response = current_app.make_response(render_template(
         "reports/job.html", job=job, available=available))

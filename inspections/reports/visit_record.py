@@ -177,7 +177,7 @@ class _VisitRecord:
         elif item.type == "date" and usable is not None:
             answer = usable.strftime("%d/%m/%Y")
         elif item.type == "file" and isinstance(value, list):
-            answer = "; ".join(files.get(uuid, uuid) for uuid in value)
+            answer = "; ".join(files[uuid] if uuid in files else uuid for uuid in value)
         else:
             answer = value if isinstance(value, str) else str(value)
         return [None, item.code, item.label(self.lang), answer, total, women, share,

@@ -161,7 +161,7 @@ class Book:
         host = self.host = _StyleHost(self.workbook)
         self.styles: dict[str, Any] = {}
         for name, attributes in STYLE_DEFINITIONS.items():
-            prototype = Cell(host)  # type: ignore[arg-type]
+            prototype = Cell(host)
             for attribute, value in attributes.items():
                 setattr(prototype, attribute, value)
             self.styles[name] = prototype._style
@@ -375,6 +375,7 @@ class TableSheet:
 
     def _write_frame(self, piece: _Piece, continued: bool) -> None:
         frame = self.frame
+        assert frame is not None  # written only for a sheet with a frame
         ws = piece.ws
         width = max(self.width, 2)
         if width >= 6:
@@ -550,6 +551,7 @@ class TableSheet:
 
     def _write_signatures(self, piece: _Piece) -> None:
         sign = self.signatures
+        assert sign is not None  # written only for a sheet with signatures
         ws = piece.ws
         width = max(self.width, 2)
         left = 1 if width < 6 else 2

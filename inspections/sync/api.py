@@ -7,13 +7,13 @@ the rules are in inspections.submissions and inspections.attachments, the batch 
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, update
+from sqlalchemy import Table, bindparam, update
 
 from .. import access, json_error
 from ..api import Problem, json_path, read_json
@@ -112,7 +112,8 @@ def item_errors(problems: list[Problem]) -> list[dict[str, str]]:
 
 
 # The user's sync time, on the table (no ORM bulk-update machinery for one column of one row).
-_SYNC_TIME = (update(User.__table__).where(User.__table__.c.id == bindparam("user_id"))
+_USERS = cast(Table, User.__table__)  # a mapped class's table (typed as any FromClause)
+_SYNC_TIME = (update(_USERS).where(_USERS.c.id == bindparam("user_id"))
               .values(last_sync_at=bindparam("now")))
 
 

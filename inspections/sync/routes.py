@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from flask import (
@@ -36,9 +37,14 @@ SYNC_DIR = Path(__file__).resolve().parent
 THEME_COLOUR = "#8a1538"
 
 
+def _folder(path: str | os.PathLike[str] | None) -> Path:
+    assert path is not None  # the app is created with its static and template folders
+    return Path(path)
+
+
 def shell_static() -> list[str]:
     """The static files of the app shell, relative to the static folder."""
-    static = Path(current_app.static_folder)
+    static = _folder(current_app.static_folder)
     names = {p.relative_to(static).as_posix() for pattern in SHELL_PATTERNS for p in static.glob(pattern)}
     names.discard("js/sw.js")
     return sorted(names)
@@ -60,10 +66,10 @@ def offline_pages() -> dict[str, str]:
 
 def shell_version() -> str:
     """A hash of everything the service worker precaches (and of itself): a deploy changes it."""
-    static = Path(current_app.static_folder)
+    static = _folder(current_app.static_folder)
     digest = hashlib.sha256()
     files = [static / name for name in shell_static()] + [static / "js" / "sw.js"]
-    files += [Path(current_app.template_folder) / "sync" / "offline.html"]
+    files += [_folder(current_app.template_folder) / "sync" / "offline.html"]
     files += sorted(SYNC_DIR.glob("translations/*/LC_MESSAGES/messages.po"))
     files += [SYNC_DIR / "strings.py", SYNC_DIR / "routes.py"]
     for path in files:
