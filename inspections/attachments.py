@@ -176,7 +176,7 @@ def _file_item_codes(visit: Visit) -> set[str]:
 
 
 def store_attachment(user: User, *, attachment_uuid: str, data: bytes, filename: str,
-                     visit: Visit, item_code: str) -> tuple[Attachment, bool]:
+                     visit: Optional[Visit], item_code: str) -> tuple[Attachment, bool]:
     """Check and store one evidence file; returns (attachment, created).
 
     Raises AttachmentError for anything the user must fix (see the module docstring).

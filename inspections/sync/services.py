@@ -12,18 +12,20 @@ import base64
 import binascii
 import logging
 import re
+import typing
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, TypeGuard
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import Text, and_, bindparam, case, cast, exists, or_, select, update
+from sqlalchemy import CursorResult, Table, Text, and_, bindparam, case, cast, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import JSONB, insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql.expression import BindParameter
 
 from .. import access, checklist
 from ..checklists.services import core_template_by_id
@@ -172,8 +174,7 @@ def offline_urls(visit_rows: list[dict], templates: dict[str, Any], lang: str, *
         key, _, version = label.rpartition("@")
         urls.append(url_for("sync_api.template_version", key=key, version=int(version)))
     urls.append(url_for("sync.strings", lang=lang))
-    seen: set[str] = set()
-    return [u for u in urls if u and not (u in seen or seen.add(u))]
+    return [u for u in dict.fromkeys(urls) if u]  # each once, in order
 
 
 def template_for(user: User, key: str, version: int) -> Optional[Template]:
@@ -201,7 +202,7 @@ def _field_error(field_name: str, message: str, code: str = "") -> dict[str, str
     return {"code": code, "field": field_name, "message": message}
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -270,6 +271,7 @@ def parse_item(raw: Any) -> tuple[Optional[SubmissionInput], list[dict[str, str]
                                    _("client_saved_at must be an ISO 8601 time such as 2026-11-20T09:30:00Z.")))
     if errors:
         return None, errors
+    assert isinstance(uuid, str) and _is_int(visit_id) and _is_int(revision) and isinstance(answers, dict)  # checked
     return SubmissionInput(
         uuid=uuid.lower(), visit_id=visit_id, revision=revision, answers=answers, notes=notes,
         state=state, template=template, client_saved_at=client_saved_at,
@@ -361,6 +363,11 @@ def store_batch(user: User, items: Iterable[Any], lang: str) -> list[SubmissionR
         return _store_each(user, parsed, lang)
 
 
+def _visit_order(data: Optional[SubmissionInput]) -> int:
+    """Items are stored in visit order (a malformed item, which has no visit, first)."""
+    return data.visit_id if data is not None else 0
+
+
 def _store_each(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], list]],
                 lang: str) -> list[SubmissionResult]:
     """Every item through store_one (the ORM path, a savepoint each): the fallback."""
@@ -369,7 +376,7 @@ def _store_each(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], l
     results: list[Optional[SubmissionResult]] = [None] * len(parsed)
     # Stored in visit order (a stable sort: one uuid's revisions keep their order), so that two
     # batches touching the same visits lock their rows in the same order and never deadlock.
-    order = sorted(range(len(parsed)), key=lambda i: parsed[i][1].visit_id if parsed[i][1] is not None else 0)
+    order = sorted(range(len(parsed)), key=lambda i: _visit_order(parsed[i][1]))
     seen: set[str] = set()
     for index in order:
         raw, data, errors = parsed[index]
@@ -420,7 +427,7 @@ def _batch_facts(user: User, visit_ids: list[int], uuids: list[str]) -> tuple[di
     """
     stmt = _STATEMENTS.get("facts")
     if stmt is None:  # built once: the same statement with new values every request
-        user_id = bindparam("user_id")
+        user_id: BindParameter[Any] = bindparam("user_id")
         in_team = or_(Team.lead_id == user_id, exists().where(
             TeamMember.team_id == Visit.team_id, TeamMember.user_id == user_id)).label("in_team")
         stmt = _STATEMENTS["facts"] = (
@@ -457,9 +464,10 @@ def _insert_statements(postgres: bool):
     cached = _STATEMENTS.get(("writes", postgres))
     if cached is not None:
         return cached
-    sub, rev = Submission.__table__, SubmissionRevision.__table__
+    # a mapped class's table (typed as any FromClause)
+    sub, rev = typing.cast(Table, Submission.__table__), typing.cast(Table, SubmissionRevision.__table__)
     insert = postgresql_insert if postgres else sqlite_insert
-    common = {name: bindparam(name) for name in (
+    common: dict[str, BindParameter[Any]] = {name: bindparam(name) for name in (
         "revision", "state", "content_hash", "client_saved_at", "late")}
     new_submissions = (
         insert(sub).values(uuid=bindparam("uuid"), visit_id=bindparam("visit_id"),
@@ -542,7 +550,7 @@ def _store_lean(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], l
     fresh: dict[str, tuple[int, dict[str, Any]]] = {}  # uuid -> (index, row) of a new submission
     updates: list[tuple[int, dict[str, Any]]] = []
     seen: set[str] = set()
-    order = sorted(range(len(parsed)), key=lambda i: parsed[i][1].visit_id if parsed[i][1] is not None else 0)
+    order = sorted(range(len(parsed)), key=lambda i: _visit_order(parsed[i][1]))
     for index in order:
         raw, data, errors = parsed[index]
         if data is None:
@@ -558,7 +566,7 @@ def _store_lean(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], l
             results[index] = result
             continue
         assert visit is not None and encoded is not None
-        row = {"uuid": data.uuid, "visit_id": data.visit_id, "inspector_id": user.id,
+        row: dict[str, Any] = {"uuid": data.uuid, "visit_id": data.visit_id, "inspector_id": user.id,
                "template_id": visit.template_id, "revision": data.revision, "state": data.state,
                "answers": encoded[0], "notes": encoded[1], "content_hash": encoded[2],
                "client_saved_at": data.client_saved_at, "late": visit.status == "final", "now": now}
@@ -580,7 +588,7 @@ def _store_lean(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], l
             results[index] = SubmissionResult(row["uuid"], "created", server_revision=row["revision"], late=row["late"])
             stored_visits.add(row["visit_id"])
     for index, row in updates:
-        if db.session.execute(newer, row).rowcount != 1:
+        if typing.cast(CursorResult[Any], db.session.execute(newer, row)).rowcount != 1:  # an UPDATE's result
             later.append(index)  # another request stored a revision meanwhile: compare with it
             continue
         revisions.append(row)
@@ -591,8 +599,10 @@ def _store_lean(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], l
     planned = sorted(v for v in stored_visits if facts[v].status == "planned")
     if planned:
         _mark_in_progress(planned)
-    for index in sorted(later, key=lambda i: (parsed[i][1].visit_id, i)):
-        results[index] = store_one(user, parsed[index][1], lang)
+    for index in sorted(later, key=lambda i: (_visit_order(parsed[i][1]), i)):
+        data = parsed[index][1]
+        assert data is not None  # only well-formed items are put off until later
+        results[index] = store_one(user, data, lang)
     return [r for r in results if r is not None]
 
 
