@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the whole suite on SQLite, then again on PostgreSQL in a fresh database.
+# The checks (ruff, mypy, import-linter), then the whole suite on SQLite, then again on PostgreSQL in a
+# fresh database. CHECKS_ONLY=1 stops after the checks.
 # Under CI=true a missing PostgreSQL or Chromium fails the run; elsewhere PostgreSQL is skipped loudly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,23 @@ except Exception as exc:
     print(exc, file=sys.stderr); sys.exit(1)
 PYEOF
 }
+
+# Lint, types and layers first (configured in pyproject.toml): quiet when clean, the findings otherwise.
+run_check() {
+  local name=$1; shift
+  local out
+  if out=$("$@" 2>&1); then
+    echo "== $name: clean"
+  else
+    echo "$out" | tail -n 60
+    echo "!! $name found problems (above); fix them before the tests run." >&2
+    exit 1
+  fi
+}
+run_check "ruff" .venv/bin/ruff check --output-format concise .
+run_check "mypy" .venv/bin/mypy
+run_check "import-linter" .venv/bin/lint-imports --no-cache
+if [ "${CHECKS_ONLY:-}" = "1" ]; then exit 0; fi
 
 ensure_chromium
 export PYTHONDONTWRITEBYTECODE=1
