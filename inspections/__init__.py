@@ -301,6 +301,9 @@ def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from . import access
+    from .core.lifecycle import VisitState
+
+    app.jinja_env.globals["VisitState"] = VisitState  # compare visit.status with VisitState.FINAL
 
     @app.context_processor
     def inject_helpers():

@@ -22,10 +22,10 @@ def home():
         .where(Visit.archived_at.is_(None))
         .options(selectinload(Visit.unit), selectinload(Visit.team).selectinload(Team.campaign))
         .order_by(Visit.planned_date, Visit.id)
-    ).all() if current_user.role in ("lead", "inspector") else []
+    ).all() if access.can(current_user, "fieldwork.use") else []
     campaigns = db.session.scalars(
         select(Campaign).where(Campaign.archived_at.is_(None)).order_by(Campaign.year.desc(), Campaign.id.desc())
-    ).all() if current_user.role in access.MANAGERS else []
+    ).all() if access.can(current_user, "visits.view_all") else []
     return render_template("main/home.html", visits=visits, campaigns=campaigns)
 
 

@@ -25,6 +25,7 @@ from flask_login import current_user, login_required
 from .. import access, json_error
 from ..api import read_json_object
 from ..checklist.messages import language
+from ..core.lifecycle import STATES as VISIT_STATES
 from ..extensions import db
 from ..models import Visit
 from ..sync.openapi import register_paths
@@ -53,6 +54,8 @@ def write(visit: Visit, action: Callable[[dict[str, Any]], Any]):
         db.session.commit()
     except services.ReviewError as exc:
         db.session.rollback()
+        if isinstance(exc, services.StaleVersion):
+            exc.after_rollback()
         return json_error(exc.status, exc.code, exc.message, **exc.extra)
     db.session.refresh(visit)
     body = {"visit": views.visit_json(visit), "version": visit.version}
@@ -65,9 +68,7 @@ def write(visit: Visit, action: Callable[[dict[str, Any]], Any]):
 def merge(visit_id: int):
     """The merge of one visit (the lead, coordinators and admins)."""
     visit = load_visit(visit_id)
-    if not (access.can(current_user, "visit.merge", visit)
-            or (access.can(current_user, "visits.view_all") and access.can(current_user, "visit.view", visit))):
-        access.require("visit.merge", visit)  # 404 outside the team, 403 inside
+    access.require("visit.review", visit)  # 404 outside the team, 403 inside
     return jsonify(views.merge_json(views.build_merge_view(visit, lang())))
 
 
@@ -209,7 +210,7 @@ OPENAPI_SCHEMAS: dict[str, dict] = {
     "ReviewVisit": {
         "type": "object", "required": ["id", "status", "version"],
         "properties": {"id": {"type": "integer"},
-                       "status": {"type": "string", "enum": ["planned", "in_progress", "merging", "final"]},
+                       "status": {"type": "string", "enum": list(VISIT_STATES)},
                        "version": {"type": "integer"}, "record_number": {"type": "string"},
                        "unit": {"type": "object"}, "team": {"type": "object"},
                        "finalized_at": {"type": "string", "format": "date-time", "nullable": True},

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from .. import access, checklist
 from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word, language
 from ..core.ids import parse_id
+from ..core.lifecycle import is_final
 from ..extensions import db
 from ..models import AuditEvent, Submission, Visit
 from . import services, view as views
@@ -55,23 +56,6 @@ def audit_action_label(action: str) -> str:
 
 def load_visit(visit_id: int) -> Visit:
     return db.get_or_404(Visit, visit_id)  # the <int:> converter bounds the id
-
-
-def may_review(visit: Visit) -> bool:
-    """The team's lead, or staff who see every visit (read-only for them)."""
-    return (access.can(current_user, "visit.merge", visit)
-            or (access.can(current_user, "visits.view_all") and access.can(current_user, "visit.view", visit)))
-
-
-def may_see_record(visit: Visit) -> bool:
-    return may_review(visit) or (visit.status == "final" and access.can(current_user, "visit.view", visit))
-
-
-def refuse(visit: Visit) -> None:
-    """404 for a visit the user may not see at all, 403 when they see it but not this page."""
-    if not access.can(current_user, "visit.view", visit):
-        abort(404)
-    abort(403)
 
 
 def lang() -> str:
@@ -133,10 +117,10 @@ def render_merge(visit: Visit, *, status: int = 200, item_errors: Optional[dict]
         "review/merge.html",
         visit=visit, view=merge_view, show=show, sections=merge_view.filtered(show),
         report=report, shortcomings=shortcomings, recommendations=recommendations,
-        can_edit=can_merge and visit.status != "final",
-        can_send_back=access.can(current_user, "visit.send_back", visit) and visit.status != "final",
-        can_finalize=access.can(current_user, "visit.finalize", visit) and visit.status != "final",
-        can_reopen=access.can(current_user, "visit.reopen", visit) and visit.status == "final",
+        can_edit=can_merge and not is_final(visit),
+        can_send_back=access.can(current_user, "visit.send_back", visit) and not is_final(visit),
+        can_finalize=access.can(current_user, "visit.finalize", visit) and not is_final(visit),
+        can_reopen=access.can(current_user, "visit.reopen", visit) and is_final(visit),
         item_errors=item_errors or {}, typed=typed or {}, form_errors=form_errors or {},
         reasons_refused=reasons_refused, **template_helpers(),
     ), status
@@ -210,6 +194,7 @@ def readable_choice(value: str, visit: Visit) -> str:
 def conflict_page(visit: Visit, exc: services.StaleVersion):
     """409: someone saved first. Show what was typed, and let the user apply it to the new version."""
     db.session.rollback()
+    exc.after_rollback()
     visit = db.session.get(Visit, visit.id)
     return render_template(
         "review/conflict.html", visit=visit, current_version=exc.current_version,
@@ -262,8 +247,7 @@ def version_from_form() -> int:
 def merge(visit_id: int):
     """The merge of one visit: every inspector's answers item by item, marks, counts, findings."""
     visit = load_visit(visit_id)
-    if not may_review(visit):
-        refuse(visit)
+    access.require("visit.review", visit)
     return render_merge(visit)
 
 
@@ -330,7 +314,7 @@ def send_back(visit_id: int):
 
 
 def render_send_back(visit: Visit, submission: Optional[Submission], *, errors=None, status: int = 200):
-    if visit.status == "final":
+    if is_final(visit):
         flash(_("This visit is final. Reopen it (with a reason) to change it."), "error")
         return redirect(merge_url(visit, "sign-off"))
     merge_view = views.build_merge_view(visit, lang())
@@ -457,8 +441,7 @@ def reopen(visit_id: int):
 def audit(visit_id: int):
     """Every decision on the visit, newest first, with the state before and after."""
     visit = load_visit(visit_id)
-    if not may_review(visit):
-        refuse(visit)
+    access.require("visit.review", visit)
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.visit_id == visit.id)
                                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
     reader = AuditReader(visit, events, lang())
@@ -471,8 +454,7 @@ def audit(visit_id: int):
 def record(visit_id: int):
     """The inspection record (biên bản kiểm tra), printable on A4; the record itself always in Vietnamese."""
     visit = load_visit(visit_id)
-    if not may_see_record(visit):
-        refuse(visit)
+    access.require("visit.record", visit)
     with force_locale("vi"):
         data = views.build_record(visit, "vi")
         helpers = template_helpers()

@@ -30,7 +30,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import audit, checklist
 from ..checklist.form_input import parse_form_date
 from ..checklists.services import core_template
+from ..core import lifecycle
 from ..core.ids import MAX_ID, parse_id
+from ..core.lifecycle import Event, is_final
 from ..core.text import text_error
 from ..extensions import db
 from ..models import (
@@ -81,11 +83,19 @@ class StaleVersion(ReviewError):
     code = "stale_version"
     retry_as_is = True  # re-sending the same change on the current version makes sense
 
-    def __init__(self, current_version: Optional[int]):
+    def __init__(self, current_version: Optional[int], *, visit_id: Optional[int] = None):
         super().__init__(_("Someone else saved this visit in the meantime. Nothing of yours was "
                            "saved; check the current state and apply your change again."),
                          version=current_version)
         self.current_version = current_version
+        self.visit_id = visit_id
+
+    def after_rollback(self) -> None:
+        """Once the request is rolled back: read the current version when the flush that
+        found it stale could not (the session was unusable until then)."""
+        if self.current_version is None and self.visit_id is not None:
+            self.current_version = db.session.scalar(select(Visit.version).where(Visit.id == self.visit_id))
+            self.extra["version"] = self.current_version
 
 
 class StaleSource(StaleVersion):
@@ -93,8 +103,8 @@ class StaleSource(StaleVersion):
 
     retry_as_is = False
 
-    def __init__(self, current_version: Optional[int]):
-        super().__init__(current_version)
+    def __init__(self, current_version: Optional[int], *, visit_id: Optional[int] = None):
+        super().__init__(current_version, visit_id=visit_id)
         self.message = _("The answer you picked was changed by the inspector in the meantime. "
                          "Nothing was saved; look at the new answer and decide again.")
 
@@ -155,28 +165,29 @@ def check_version(visit: Visit, version: int) -> None:
 
 
 def refuse_if_final(visit: Visit) -> None:
-    if visit.status == "final":
+    if is_final(visit):
         raise NotAllowedNow("visit_final", _("This visit is final. Reopen it (with a reason) to change it."))
 
 
-def lock_visit(visit: Visit, *, merging: bool = False, **changes: Any) -> None:
-    """Apply `changes` to the visit and write it now, bumping its version once.
+def lock_visit(visit: Visit, *, event: Optional[Event] = None, **changes: Any) -> None:
+    """Apply `changes` (and the lifecycle `event`, if any) to the visit and write it now, bumping
+    its version once.
 
     The UPDATE carries `WHERE version = <the version read>`; a concurrent save that got there
     first makes it match no row, which SQLAlchemy reports as StaleDataError: turned into
-    StaleVersion after rolling back, so the caller's half-done work is dropped.
+    StaleVersion. The service only flushes: whoever answers the StaleVersion rolls the request
+    back (dropping the caller's half-done work) and then reads the current version.
     """
     visit_id = visit.id
-    if merging and visit.status in ("planned", "in_progress"):
-        changes.setdefault("status", "merging")
+    if event is not None:
+        lifecycle.apply(visit, event)
     for name, value in changes.items():
         setattr(visit, name, value)
     flag_modified(visit, "status")  # an UPDATE even when nothing else changed
     try:
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
-        raise StaleVersion(db.session.scalar(select(Visit.version).where(Visit.id == visit_id)))
+        raise StaleVersion(None, visit_id=visit_id) from None
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -291,7 +302,7 @@ def resolve_item(visit: Visit, user: User, version: int, request: ResolveRequest
     if request.choice == "clear":
         if existing is None:
             raise InvalidInput([field_error("choice", _("This item has no decision to clear."))])
-        lock_visit(visit, merging=True)
+        lock_visit(visit, event=Event.MERGE)
         db.session.delete(existing)
         audit.record("resolution.clear", visit, before=before, after={"item_code": code},
                      visit_id=visit.id, actor=user)
@@ -322,7 +333,7 @@ def resolve_item(visit: Visit, user: User, version: int, request: ResolveRequest
     if errors:
         raise InvalidInput(errors)
 
-    lock_visit(visit, merging=True)
+    lock_visit(visit, event=Event.MERGE)
     now = utcnow()
     row = existing or Resolution(visit_id=visit.id, item_code=code)
     row.value = value
@@ -541,7 +552,7 @@ def update_report(visit: Visit, user: User, version: int, data: dict[str, Any]) 
         raise InvalidInput(errors)
     report = db.session.scalar(select(VisitReport).where(VisitReport.visit_id == visit.id))
     before = report_json(report, visit)
-    lock_visit(visit, merging=True, record_number=record_number)
+    lock_visit(visit, event=Event.MERGE, record_number=record_number)
     if report is None:
         report = VisitReport(visit_id=visit.id)
         db.session.add(report)
@@ -603,7 +614,7 @@ def save_shortcoming(visit: Visit, user: User, version: int, data: dict[str, Any
     if errors:
         raise InvalidInput(errors)
     before = shortcoming_json(row) if row else None
-    lock_visit(visit, merging=True)
+    lock_visit(visit, event=Event.MERGE)
     if row is None:
         row = Shortcoming(visit_id=visit.id, position=_next_position(Shortcoming, visit))
         db.session.add(row)
@@ -636,7 +647,7 @@ def save_recommendation(visit: Visit, user: User, version: int, data: dict[str, 
     if errors:
         raise InvalidInput(errors)
     before = recommendation_json(row) if row else None
-    lock_visit(visit, merging=True)
+    lock_visit(visit, event=Event.MERGE)
     if row is None:
         row = Recommendation(visit_id=visit.id, position=_next_position(Recommendation, visit))
         db.session.add(row)
@@ -656,7 +667,7 @@ def delete_finding(visit: Visit, user: User, version: int, kind: str, row_id: An
                       else (Recommendation, recommendation_json))
     row = _finding_row(model, visit, row_id)
     before = as_json(row)
-    lock_visit(visit, merging=True)
+    lock_visit(visit, event=Event.MERGE)
     audit.record(f"{kind}.delete", row, before=before, after=None, visit_id=visit.id, actor=user)
     db.session.delete(row)
     db.session.flush()
@@ -712,7 +723,7 @@ def next_record_number(visit: Visit) -> str:
 def finalize(visit: Visit, user: User, version: int, lang: str = "vi") -> dict[str, Any]:
     """Sign the visit off: a Resolution row for every merged item, status final; returns the values."""
     check_version(visit, version)
-    if visit.status == "final":
+    if not lifecycle.allows(visit.status, Event.FINALIZE):
         raise NotAllowedNow("visit_final", _("This visit is already final."))
     merge = visit_merge(visit)
     reasons = finalize_reasons(visit, merge, lang)
@@ -720,7 +731,7 @@ def finalize(visit: Visit, user: User, version: int, lang: str = "vi") -> dict[s
         raise NotReady(reasons)
     before = {"status": visit.status, "record_number": visit.record_number or "", "version": visit.version}
     now = utcnow()
-    lock_visit(visit, status="final", finalized_at=now, finalized_by_id=user.id,
+    lock_visit(visit, event=Event.FINALIZE, finalized_at=now, finalized_by_id=user.id,
                record_number=visit.record_number or next_record_number(visit))
     existing = {r.item_code: r for r in db.session.scalars(
         select(Resolution).where(Resolution.visit_id == visit.id))}
@@ -740,7 +751,7 @@ def finalize(visit: Visit, user: User, version: int, lang: str = "vi") -> dict[s
         ))
     db.session.flush()
     audit.record("visit.finalize", visit, before=before, after=jsonable({
-        "status": "final", "record_number": visit.record_number, "finalized_at": now,
+        "status": visit.status, "record_number": visit.record_number, "finalized_at": now,
         "values": values,
     }), visit_id=visit.id, actor=user)
     return values
@@ -753,7 +764,7 @@ def reopen(visit: Visit, user: User, version: int, reason: Any) -> None:
     inspectors' answers again (including late ones); the lead's own picks and entries stay.
     """
     check_version(visit, version)
-    if visit.status != "final":
+    if not lifecycle.allows(visit.status, Event.REOPEN):
         raise NotAllowedNow("not_final", _("Only a final visit can be reopened."))
     reason = reason.strip() if isinstance(reason, str) else ""
     refused = text_error(reason, _("The reason"))
@@ -765,12 +776,12 @@ def reopen(visit: Visit, user: User, version: int, reason: Any) -> None:
         raise InvalidInput([field_error("reason", _("Too long (at most %(max)d characters).", max=MAX_COMMENT))])
     agreed = list(db.session.scalars(select(Resolution).where(
         Resolution.visit_id == visit.id, Resolution.source == "agreed")))
-    before = jsonable({"status": "final", "record_number": visit.record_number,
+    before = jsonable({"status": visit.status, "record_number": visit.record_number,
                        "finalized_at": visit.finalized_at, "finalized_by_id": visit.finalized_by_id,
                        "agreed_values": {r.item_code: r.value for r in agreed}})
-    lock_visit(visit, status="merging", finalized_at=None, finalized_by_id=None)
+    lock_visit(visit, event=Event.REOPEN, finalized_at=None, finalized_by_id=None)
     for row in agreed:
         db.session.delete(row)
     db.session.flush()
-    audit.record("visit.reopen", visit, before=before, after={"status": "merging"},
+    audit.record("visit.reopen", visit, before=before, after={"status": visit.status},
                  reason=reason, visit_id=visit.id, actor=user)

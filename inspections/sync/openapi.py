@@ -21,6 +21,8 @@ from typing import Any, Optional
 
 from flask import current_app
 
+from ..core.lifecycle import STATES as VISIT_STATES
+
 _registered_paths: dict[str, dict[str, Any]] = {}
 _registered_schemas: dict[str, dict[str, Any]] = {}
 
@@ -239,7 +241,7 @@ def _base_schemas() -> dict[str, Any]:
                     "id": {"type": "integer"}, "name": {"type": "string"}, "year": {"type": "integer"},
                     "period": {"type": "string"}, "deadline": {"type": "string", "format": "date"}}},
                 "planned_date": {"type": "string", "format": "date", "nullable": True},
-                "status": {"type": "string", "enum": ["planned", "in_progress", "merging", "final"]},
+                "status": {"type": "string", "enum": list(VISIT_STATES)},
                 "template": {"type": "string", "description": "key@version"},
                 "submission_uuid": {"type": "string", "description": "The uuid to submit this visit's checklist under."},
                 "checklist_url": nullable_str,
