@@ -12,6 +12,7 @@ from typing import Any, Callable, Optional
 from flask import abort, current_app, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 
 from .core.lifecycle import is_final
 from .extensions import db
@@ -81,6 +82,18 @@ def account_may(account: User, action: str) -> bool:
 def accounts_allowed(action: str):
     """A WHERE clause for the accounts that may do the object-free `action` (e.g. "teams.lead")."""
     return User.role.in_(sorted(ROLE_ACTIONS[action]))
+
+
+def assigned_visits(user: User, *options: Any) -> list[Visit]:
+    """The visits the user fills in ("my visits"): their teams' visits, not archived, by planned
+    date; [] for those who do no fieldwork. `options`: more loader options for the caller."""
+    if not can(user, "fieldwork.use"):
+        return []
+    return list(db.session.scalars(
+        visible_visits(user, select(Visit))
+        .where(Visit.archived_at.is_(None))
+        .options(selectinload(Visit.unit), selectinload(Visit.team).selectinload(Team.campaign), *options)
+        .order_by(Visit.planned_date, Visit.id)))
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:

@@ -34,6 +34,7 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from ..core.errors import error_body
 from ..core.text import BAD_TEXT_RE, problem_message, text_problem
 
 MAX_DEPTH = 32  # a sync batch is 5 deep (body, list, item, answers, an mf value)
@@ -82,7 +83,7 @@ class JSONBodyError(HTTPException):
         self.extra = extra
 
     def body(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"error": self.error_code, "message": self.message}
+        out: dict[str, Any] = error_body(self.error_code, self.message)
         if self.problems:
             first = self.problems[0]
             out.update(path=json_path(first.path), problem=first.problem,

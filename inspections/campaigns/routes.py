@@ -11,7 +11,7 @@ import io
 from typing import Any, Callable, Optional
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale, gettext as _, to_user_timezone
+from flask_babel import gettext as _, to_user_timezone
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,6 +21,7 @@ from .. import access
 from ..access import require, role_required
 from ..auth import sessions
 from ..extensions import db
+from ..web import current_language
 from ..models import Agency, Campaign, Team, Unit, User, Visit
 from . import charts, dashboard as dashboard_service, imports, services
 from .forms import (
@@ -201,7 +202,7 @@ def dashboard(campaign_id: int):
     if board is None:
         abort(404)
     pictures = charts.build(campaign, board.teams, [row.visit for row in board.visits],
-                            "en" if str(get_locale()).startswith("en") else "vi")
+                            current_language())
     return render_template("campaigns/dashboard.html", board=board, campaign=campaign, charts=pictures)
 
 

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale, gettext as _
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import access, checklist
-from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word, language
+from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word
 from ..core.ids import parse_id
 from ..core.lifecycle import is_final
 from ..extensions import db
+from ..web import current_language
 from ..models import AuditEvent, Submission, Visit
 from . import services, view as views
 from .audit_view import AuditReader
@@ -58,8 +59,7 @@ def load_visit(visit_id: int) -> Visit:
     return db.get_or_404(Visit, visit_id)  # the <int:> converter bounds the id
 
 
-def lang() -> str:
-    return language(str(get_locale()))
+lang = current_language
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -218,9 +218,8 @@ def perform(visit: Visit, action: Callable[[], Any], *, success: str,
     except services.NotReady as exc:
         db.session.rollback()
         return render_merge(db.session.get(Visit, visit.id), status=422, reasons_refused=exc.reasons)
-    except services.BadRequest as exc:
-        db.session.rollback()
-        abort(400, exc.message)
+    except services.BadRequest:
+        raise  # the app's error handler: rolled back, the 400 page
     except services.ReviewError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -234,10 +233,7 @@ def errors_by_form(key: str, exc: services.InvalidInput) -> dict:
 
 
 def version_from_form() -> int:
-    try:
-        return services.parse_version(request.form.get("version"))
-    except services.BadRequest as exc:
-        abort(400, exc.message)
+    return services.parse_version(request.form.get("version"))  # BadRequest: the app's 400 page
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -273,7 +269,7 @@ def resolve(visit_id: int):
     if resolve_request.choice == "enter" and item is not None:
         answers, problems = checklist.answers_from_form(services.template_of(visit), visit.unit.kind, form, lang())
         resolve_request.value = answers.get(code)
-        resolve_request.parse_errors = [services.field_error(p.field, p.message, p.kind)
+        resolve_request.parse_errors = [services.field_error(p.field, p.message, p.kind, item=code)
                                         for p in problems if p.code == code]
 
     def invalid(exc: services.InvalidInput):

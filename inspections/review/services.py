@@ -31,6 +31,7 @@ from .. import audit, checklist
 from ..checklist.form_input import parse_form_date
 from ..checklists.services import core_template
 from ..core import lifecycle
+from ..core.errors import DomainError
 from ..core.ids import MAX_ID, parse_id
 from ..core.lifecycle import Event, is_final
 from ..core.text import text_error
@@ -57,16 +58,11 @@ REMEDY_STATES = ("open", "done")
 
 # --- errors ---------------------------------------------------------------------------------
 
-class ReviewError(Exception):
-    """A write that was refused; `status` and `code` are what the API answers."""
+class ReviewError(DomainError):
+    """A write that was refused; answered in the one error shape (inspections.core.errors)."""
 
     status = 422
     code = "invalid"
-
-    def __init__(self, message: str, **extra: Any):
-        super().__init__(message)
-        self.message = message
-        self.extra = extra
 
 
 class BadRequest(ReviewError):
@@ -116,8 +112,8 @@ class InvalidInput(ReviewError):
     code = "invalid"
 
     def __init__(self, errors: list[dict[str, str]]):
-        super().__init__(_("Some values need correcting."), errors=errors)
-        self.errors = errors
+        super().__init__(_("Some values need correcting."), fields=errors)
+        self.errors = errors  # for the pages: {field, code, message, item}
 
 
 class NotAllowedNow(ReviewError):
@@ -126,8 +122,7 @@ class NotAllowedNow(ReviewError):
     status = 422
 
     def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code=code)
 
 
 class NotReady(ReviewError):
@@ -141,8 +136,9 @@ class NotReady(ReviewError):
         self.reasons = reasons
 
 
-def field_error(field_name: str, message: str, code: str = "") -> dict[str, str]:
-    return {"field": field_name, "code": code or field_name, "message": message}
+def field_error(field_name: str, message: str, code: str = "", item: str = "") -> dict[str, str]:
+    """One refused value for the pages; the API answers it as {item, field, message, kind}."""
+    return {"field": field_name, "code": code or field_name, "message": message, "item": item}
 
 
 # --- the version lock -----------------------------------------------------------------------
@@ -250,12 +246,12 @@ def value_errors(visit: Visit, merge: dict[str, ItemMerge], code: str, value: An
     out = []
     for error in checklist.validate_answers(template, visit.unit.kind, answers, lang, require_complete=False):
         if error.code == code:
-            out.append(field_error(error.field, error.message, error.kind))
+            out.append(field_error(error.field, error.message, error.kind, item=code))
         elif error.code in parts and error.kind == "exceeds_whole":
             part = template.item(error.code)
             out.append(field_error(code, _("Item %(code)s (%(label)s) is part of this one and would "
                                            "then be larger than it.", code=part.code,
-                                           label=part.label(lang)), "exceeded_by_part"))
+                                           label=part.label(lang)), "exceeded_by_part", item=code))
     return out
 
 
@@ -378,12 +374,12 @@ def send_back(visit: Visit, user: User, version: int, submission_id: Any,
             continue
         refused = text_error(text, _("The comment"))
         if refused:
-            errors.append(field_error(f"comment-{code}", refused, "text"))
+            errors.append(field_error(f"comment-{code}", refused, "text", item=code))
         elif code and applicable_item(visit, code) is None:
-            errors.append(field_error(f"comment-{code}", _("This item is not on the visit's checklist.")))
+            errors.append(field_error(f"comment-{code}", _("This item is not on the visit's checklist."), item=code))
         elif len(text) > MAX_COMMENT:
             errors.append(field_error(f"comment-{code}", _("The comment is too long (at most %(max)d characters).",
-                                                           max=MAX_COMMENT)))
+                                                           max=MAX_COMMENT), item=code))
         else:
             cleaned.append((code or "", text))
     if errors:

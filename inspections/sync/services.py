@@ -56,14 +56,8 @@ def _iso(value) -> Optional[str]:
 
 def assigned_visits(user: User) -> list[Visit]:
     """The visits the user fills in: their teams' visits (leads and inspectors only), not archived."""
-    if not access.can(user, "fieldwork.use"):
-        return []
-    stmt = (access.visible_visits(user, select(Visit))
-            .where(Visit.archived_at.is_(None))
-            .options(selectinload(Visit.unit),
-                     selectinload(Visit.team).selectinload(Team.campaign).selectinload(Campaign.template))
-            .order_by(Visit.planned_date, Visit.id))
-    return list(db.session.scalars(stmt))
+    return access.assigned_visits(
+        user, selectinload(Visit.team).selectinload(Team.campaign).selectinload(Campaign.template))
 
 
 def _url_if(endpoint: str, **values) -> Optional[str]:
