@@ -12,7 +12,7 @@ Checked once, without recursion, before a view sees the value:
   (`inspections.core.text`): NUL, lone surrogates and control characters.
 
 A refusal is a `JSONBodyError` (an HTTP 400/413) whose JSON answer says what and where:
-``{"error": "bad_json", "message": ..., "path": "$.submissions[2].answers.A1", "problem": ...,
+``{"error": "bad_json", "message": ..., "fields": [], "path": "$.submissions[2].answers.A1", "problem": ...,
 "problems": [{path, problem, message}, ...]}``. With ``report_values=True`` the bad numbers and
 texts are not fatal: they come back in `JSONBody.problems` (paths as tuples), so that a batch can
 reject the one item that holds them and store the rest (see `JSONBody.split_items`).

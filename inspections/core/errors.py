@@ -10,8 +10,9 @@ Every /api/v1 error body (and every JSON error of the app) is::
 `error` is a stable machine key (bad_request, not_found, stale_version, invalid, ...), never an
 item code. `fields` is always there (empty when no one field is at fault). A few errors carry
 one more member, described in the OpenAPI ``Error`` schema: ``version`` (409 stale_version: the
-visit's current version), ``reasons`` (422 not_ready), ``retry_after`` (429, seconds) and
-``path``/``problem``/``problems`` (400 bad_json: where the body is wrong).
+visit's current version), ``reasons`` (422 not_ready), ``retry_after`` (429, seconds),
+``max_batch`` (413 batch_too_large) and ``path``/``problem``/``problems`` or ``line``/``column``/
+``position`` (400 bad_json: where the body is wrong).
 
 The per-item results of a sync batch are not errors of the request: each rejected item keeps
 its own ``errors`` list (``code`` is the item code there), as phones already read it.
@@ -112,5 +113,9 @@ ERROR_SCHEMA: dict[str, Any] = {
         "path": {"type": "string", "description": "400 bad_json: where in the body (a JSON path)."},
         "problem": {"type": "string", "description": "400 bad_json: what is wrong there."},
         "problems": {"type": "array", "items": {"type": "object"}, "description": "400 bad_json: every problem found."},
+        "line": {"type": "integer", "description": "400 bad_json (not JSON at all): the line of the syntax error."},
+        "column": {"type": "integer", "description": "400 bad_json: its column."},
+        "position": {"type": "integer", "description": "400 bad_json: its character offset."},
+        "max_batch": {"type": "integer", "description": "413 batch_too_large: the most submissions a batch may hold."},
     },
 }

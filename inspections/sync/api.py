@@ -59,8 +59,8 @@ def submissions():
     parsed = read_json(report_values=True)
     body = parsed.value
     if not isinstance(body, dict) or not isinstance(body.get("submissions"), list):
-        return json_error(400, "bad_request", _("Send a JSON object with a list named submissions."),
-                          field="submissions")
+        message = _("Send a JSON object with a list named submissions.")
+        return json_error(400, "bad_request", message, [FieldError("submissions", message)])
     items = body["submissions"]
     limit = int(current_app.config["SYNC_MAX_BATCH"])
     if len(items) > limit:
