@@ -6,13 +6,14 @@ import secrets
 from pathlib import Path
 from typing import Any, Optional
 
-from flask import Flask, jsonify, render_template, request, url_for
+from flask import Flask, current_app, jsonify, render_template, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import api, i18n, web
 from .config import Config
+from .core.errors import DomainError, error_body
 from .extensions import babel, compress, csrf, db, login_manager, migrate
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -213,14 +214,30 @@ def register_blueprints(app: Flask) -> None:
     for module in (main, auth, auth_api, checklists, campaigns, fieldwork, sync, sync_api,
                    review, review_api, reports):
         app.register_blueprint(module.bp)
+        if hasattr(module, "openapi_paths"):  # a JSON API: its part of the /api/v1 document
+            api.describe(app, module)
 
 
-def json_error(status: int, code: str, message: str, **extra: Any):
-    body = {"error": code, "message": message}
-    body.update(extra)
-    response = jsonify(body)
+def json_error(status: int, code: str, message: str, fields=(), **extra: Any):
+    """A JSON error in the one shape (inspections.core.errors)."""
+    response = jsonify(error_body(code, message, fields, **extra))
     response.status_code = status
     return response
+
+
+def wants_json_errors() -> bool:
+    """Errors of /api/ and of views that answer a script (e.g. the checklist page's file upload)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return request.path.startswith("/api/") or bool(getattr(view, "json_errors", False))
+
+
+def domain_error_response(error: DomainError):
+    """The one answer to a refused request: rolled back, then JSON or the error page."""
+    db.session.rollback()
+    error.after_rollback()
+    if wants_json_errors():
+        return json_error(error.status, error.code, error.message, error.fields, **error.extra)
+    return render_template("errors/error.html", status=error.status, message=error.message), error.status
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -247,6 +264,8 @@ def register_errorhandlers(app: Flask) -> None:
                      413: "too_large", 429: "too_many_requests", 500: "server_error"}
             return json_error(status, codes.get(status, "error"), message)
         return render_template("errors/error.html", status=status, message=message), status
+
+    app.register_error_handler(DomainError, domain_error_response)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -305,6 +324,9 @@ def register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
     from . import access
+    from .core.lifecycle import VisitState
+
+    app.jinja_env.globals["VisitState"] = VisitState  # compare visit.status with VisitState.FINAL
 
     @app.context_processor
     def inject_helpers():

@@ -12,7 +12,9 @@ from typing import Any, Callable, Optional
 from flask import abort, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 
+from .core.lifecycle import is_final
 from .extensions import db, login_manager
 from .models import Submission, Team, TeamMember, User, Visit
 
@@ -34,7 +36,15 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "fieldwork.use": frozenset({"lead", "inspector"}),
     "review.use": frozenset({"admin", "coordinator", "lead"}),
     "team.reports_any": frozenset({"admin", "coordinator", "lead"}),  # the workbook downloads page
+    # What an account may be in a team (asked of the account put in the team, and on the
+    # home page: "my team's visits" for those who lead, "my visits" for the others).
+    "teams.lead": frozenset({"lead"}),
+    "teams.join": FIELD_ROLES,
 }
+
+# The action whose refusal means "you may not even know this object exists": require() answers
+# 404 instead of 403 when this one is refused too (no leaking of ids).
+SEE_ACTIONS: dict[type, str] = {Visit: "visit.view", Submission: "submission.view"}
 
 
 def team_ids_of(user: User) -> set[int]:
@@ -63,6 +73,29 @@ def visible_visits(user: User, stmt: Optional[Select] = None) -> Select:
     return stmt.where(or_(Visit.team_id.in_(led), Visit.team_id.in_(member)))
 
 
+def account_may(account: User, action: str) -> bool:
+    """Whether the account (not necessarily the one logged in, perhaps archived) has a role that
+    allows the object-free `action`: asked of people put into a team ("teams.lead", "teams.join")."""
+    return account.role in ROLE_ACTIONS[action]
+
+
+def accounts_allowed(action: str):
+    """A WHERE clause for the accounts that may do the object-free `action` (e.g. "teams.lead")."""
+    return User.role.in_(sorted(ROLE_ACTIONS[action]))
+
+
+def assigned_visits(user: User, *options: Any) -> list[Visit]:
+    """The visits the user fills in ("my visits"): their teams' visits, not archived, by planned
+    date; [] for those who do no fieldwork. `options`: more loader options for the caller."""
+    if not can(user, "fieldwork.use"):
+        return []
+    return list(db.session.scalars(
+        visible_visits(user, select(Visit))
+        .where(Visit.archived_at.is_(None))
+        .options(selectinload(Visit.unit), selectinload(Visit.team).selectinload(Team.campaign), *options)
+        .order_by(Visit.planned_date, Visit.id)))
+
+
 def can(user: Any, action: str, obj: Any = None) -> bool:
     """True when `user` may do `action` (on `obj`, when the action concerns one)."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -85,6 +118,14 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
             return role in ("lead", "inspector") and in_team and obj.archived_at is None
         if action in ("visit.merge", "visit.finalize", "visit.reopen", "visit.send_back"):
             return role == "lead" and is_team_lead(user, team)
+        if action == "visit.review":  # the merge page: the lead, read-only for staff who see every visit
+            return (role == "lead" and is_team_lead(user, team)) or role in MANAGERS
+        if action == "visit.record":  # the printable record: reviewers, and the team once final
+            return can(user, "visit.review", obj) or (is_final(obj) and in_team)
+        if action == "visit.download":  # the visit's workbook and Word record
+            return can(user, "team.reports", team)
+        if action == "outbox.upload_for":  # store a teammate's work on this visit from a file
+            return role in MANAGERS or (role == "lead" and is_team_lead(user, team))
         return False
     if isinstance(obj, User):
         if action == "user.edit":  # edit, reset the password, archive, restore
@@ -102,15 +143,15 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
 
 
 def require(action: str, obj: Any = None) -> None:
-    """Send anonymous users to log in; 404 for objects the user may not see (no leaking of ids), else 403."""
+    """The one refusal: anonymous users log in; 404 for an object the user may not see at all
+    (no leaking of ids), else 403. Under /api/ the app's error handler answers these in JSON."""
     if can(current_user, action, obj):
         return
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    if obj is not None and isinstance(obj, (Visit, Submission)):
-        view_action = "visit.view" if isinstance(obj, Visit) else "submission.view"
-        if not can(current_user, view_action, obj):
-            abort(404)
+    see = SEE_ACTIONS.get(type(obj))
+    if see is not None and not can(current_user, see, obj):
+        abort(404)
     abort(403)
 
 

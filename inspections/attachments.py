@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from . import access
+from .core.errors import DomainError, FieldError
 from .extensions import db
 from .models import Attachment, User, Visit
 
@@ -49,27 +50,24 @@ def _(message: str, **values: Any) -> str:
     return message % values if values else message
 
 
-class AttachmentError(ValueError):
-    """An attachment that cannot be stored: `field` it concerns, `message` for the user.
+class AttachmentError(DomainError, ValueError):
+    """An attachment that cannot be stored: `field` it concerns (and the checklist `item`),
+    `message` for the user; answered in the one error shape (inspections.core.errors).
 
-    `kind` is a stable key for API clients: empty, too_large, type, conflict, uuid,
-    uuid_taken, item, forbidden. `status` is the HTTP status an API answers with.
+    `kind` (the body's `error`) is a stable key for API clients: empty, too_large, type,
+    conflict, uuid, uuid_taken, item, forbidden. `status` is the HTTP status an API answers with.
     """
 
     STATUS = {"too_large": 413, "type": 415, "conflict": 409, "uuid_taken": 409, "forbidden": 403}
 
-    def __init__(self, field: str, message: str, kind: str = "invalid"):
-        super().__init__(message)
+    def __init__(self, field: str, message: str, kind: str = "invalid", item: str = ""):
+        super().__init__(message, code=kind, status=self.STATUS.get(kind, 400),
+                         fields=[FieldError(field, message, item=item)])
         self.field = field
-        self.message = message
         self.kind = kind
 
-    @property
-    def status(self) -> int:
-        return self.STATUS.get(self.kind, 400)
-
-    def as_json(self) -> dict[str, str]:
-        return {"error": self.kind, "field": self.field, "message": self.message}
+    def as_json(self) -> dict[str, Any]:
+        return self.body()
 
 
 def sniff_mime(data: bytes) -> Optional[str]:
@@ -190,20 +188,21 @@ def store_attachment(user: User, *, attachment_uuid: str, data: bytes, filename:
     item_code = (item_code or "").strip()
     if item_code and item_code not in _file_item_codes(visit):
         raise AttachmentError("item_code", _("Item %(code)s does not take evidence files.", code=item_code[:40]),
-                              "item")
+                              "item", item=item_code[:40])
 
     limit = max_upload_bytes()
     if not data:
-        raise AttachmentError(item_code or "file", _("The file is empty."), "empty")
+        raise AttachmentError(item_code or "file", _("The file is empty."), "empty", item=item_code)
     if len(data) > limit:
         raise AttachmentError(item_code or "file", _(
             "The file is %(size)s; the limit is %(limit)s per file. "
             "Take the photo at a lower resolution or split the scan.",
-            size=size_label(len(data)), limit=size_label(limit)), "too_large")
+            size=size_label(len(data)), limit=size_label(limit)), "too_large", item=item_code)
     mime = sniff_mime(data)
     if mime is None:
         raise AttachmentError(item_code or "file", _(
-            "Only JPEG or PNG photos and PDF documents can be attached; this file is none of these."), "type")
+            "Only JPEG or PNG photos and PDF documents can be attached; this file is none of these."), "type",
+            item=item_code)
     digest = hashlib.sha256(data).hexdigest()
 
     existing = find_attachment(canonical)
@@ -236,7 +235,7 @@ def _resend(user: User, existing: Attachment, visit: Visit, digest: str, item_co
         raise AttachmentError("uuid", _("This file id belongs to another file."), "uuid_taken")
     if existing.sha256 != digest:
         raise AttachmentError(item_code or "file", _(
-            "A different file was already stored under this id; nothing was overwritten."), "conflict")
+            "A different file was already stored under this id; nothing was overwritten."), "conflict", item=item_code)
     if item_code and not existing.item_code:
         existing.item_code = item_code
     if not storage_path(existing.storage_key).exists():  # lost on disk: the resend repairs it

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from . import checklist, organisation
 from .checklists.services import store_target_set, store_template
+from .core.lifecycle import VisitState
 from .extensions import db
 from .models import Agency, Campaign, OrganisationSetting, Team, TeamMember, Unit, User, Visit
 
@@ -112,5 +113,5 @@ def seed_demo(password: str, year: int | None = None) -> list[User]:
             _get_or_create(TeamMember, {"team_id": team.id, "user_id": users[username].id}, team_role=team_role)
         for day, code in enumerate(unit_codes):
             _get_or_create(Visit, {"team_id": team.id, "unit_id": units[code].id},
-                           planned_date=date(year, 11, 17 + day + index), status="planned")
+                           planned_date=date(year, 11, 17 + day + index), status=VisitState.PLANNED.value)
     return [users[u[0]] for u in USERS]

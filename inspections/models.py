@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .core import lifecycle
 from .extensions import db
 
 if TYPE_CHECKING:  # db.Model is built at run time; to a type checker it is the declarative base
@@ -71,7 +72,7 @@ UNIT_KINDS = ("department", "district", "commune")
 NEW_UNIT_KINDS = ("department", "commune")
 ON_TIME_RULES = ("on_or_before", "before")
 PERIODS = ("mid_year", "annual")
-VISIT_STATES = ("planned", "in_progress", "merging", "final")
+VISIT_STATES = lifecycle.STATES  # planned, in_progress, merging, final
 SUBMISSION_STATES = ("draft", "submitted")
 REVIEW_STATES = ("received", "has_issues", "approved")
 TEAM_ROLES = ("lead", "deputy", "member", "secretary")

@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from . import access, checklist
 from .checklists.services import core_template
+from .core import lifecycle
+from .core.lifecycle import VisitState, is_final
 from .extensions import db
 from .models import Submission, SubmissionRevision, User, Visit, utcnow
 
@@ -167,7 +169,7 @@ def store_submission(user: User, data: SubmissionInput, *, lang: str = "vi",
             {"code": p.code, "field": p.field, "message": p.message} for p in problems
         ])
 
-    late = visit.status == "final"
+    late = is_final(visit)
     try:
         with db.session.begin_nested():
             if existing is None:
@@ -210,26 +212,15 @@ def store_submission(user: User, data: SubmissionInput, *, lang: str = "vi",
             if decided is not None:
                 return decided
         raise
-    if visit.status == "planned":
+    if visit.status == VisitState.PLANNED:
         _mark_in_progress(visit)
     return SubmissionResult(data.uuid, status, server_revision=submission.revision,
                             late=late, submission=submission)
 
 
 def _mark_in_progress(visit: Visit) -> None:
-    """planned -> in_progress when a visit's first checklist arrives.
-
-    A conditional UPDATE rather than an ORM attribute change: when two inspectors' first
-    checklists for one visit arrive at the same moment, the second request's versioned ORM
-    update matched no row (StaleDataError, a 500) although both checklists must be stored.
-    The version still moves on, as for any change to the visit.
-    """
-    db.session.execute(
-        update(Visit)
-        .where(Visit.id == visit.id, Visit.status == "planned")
-        .values(status="in_progress", version=Visit.version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    """planned -> in_progress when a visit's first checklist arrives (see lifecycle.mark_in_progress)."""
+    lifecycle.mark_in_progress([visit.id])
     db.session.expire(visit, ["status", "version"])
 
 

@@ -1,5 +1,6 @@
-"""Web helpers every blueprint shares: the bounded id converter, reading ids from forms, and
-the base form whose string fields all go through the one text check.
+"""Web helpers every blueprint shares: the bounded id converter, reading ids from forms, the
+language of the request (`current_language`), and the base form whose string fields all go
+through the one text check.
 
 `init_app` registers the converter for the whole app (before any blueprint adds a rule), so
 every ``<int:...>`` in a route is a bounded, ASCII-only id: a path id of 2**31 or more, or one
@@ -11,14 +12,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from werkzeug.routing import BaseConverter, ValidationError
 from werkzeug.routing.converters import UnicodeConverter
 from wtforms import Field, StringField
 from wtforms.validators import StopValidation
 
+from .checklist.messages import language
 from .core.ids import MAX_ID, parse_id  # noqa: F401  (parse_id: the web layer's id reader)
 from .core.text import BAD_TEXT_RE, text_error
+
+
+def current_language() -> str:
+    """"vi" or "en": the language of this request's texts (checklist labels, messages, files)."""
+    return language(str(get_locale() or "vi"))
 
 
 class BoundedIntConverter(BaseConverter):

@@ -12,7 +12,7 @@ Checked once, without recursion, before a view sees the value:
   (`inspections.core.text`): NUL, lone surrogates and control characters.
 
 A refusal is a `JSONBodyError` (an HTTP 400/413) whose JSON answer says what and where:
-``{"error": "bad_json", "message": ..., "path": "$.submissions[2].answers.A1", "problem": ...,
+``{"error": "bad_json", "message": ..., "fields": [], "path": "$.submissions[2].answers.A1", "problem": ...,
 "problems": [{path, problem, message}, ...]}``. With ``report_values=True`` the bad numbers and
 texts are not fatal: they come back in `JSONBody.problems` (paths as tuples), so that a batch can
 reject the one item that holds them and store the rest (see `JSONBody.split_items`).
@@ -34,6 +34,7 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from ..core.errors import error_body
 from ..core.text import BAD_TEXT_RE, problem_message, text_problem
 
 MAX_DEPTH = 32  # a sync batch is 5 deep (body, list, item, answers, an mf value)
@@ -82,7 +83,7 @@ class JSONBodyError(HTTPException):
         self.extra = extra
 
     def body(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"error": self.error_code, "message": self.message}
+        out: dict[str, Any] = error_body(self.error_code, self.message)
         if self.problems:
             first = self.problems[0]
             out.update(path=json_path(first.path), problem=first.problem,

@@ -6,6 +6,7 @@ from flask_wtf.csrf import generate_csrf
 
 from .. import json_error
 from ..api import read_json_object
+from ..core.errors import FieldError
 from ..extensions import csrf, db
 from . import sessions
 from .routes import lockout_message
@@ -31,8 +32,8 @@ def create_session():
     username, password = data.get("username"), data.get("password")
     missing = [f for f in ("username", "password") if not isinstance(data.get(f), str) or not data.get(f)]
     if missing:
-        return json_error(400, "bad_request", _("Missing field: %(fields)s.", fields=", ".join(missing)),
-                          fields=missing)
+        message = _("Missing field: %(fields)s.", fields=", ".join(missing))
+        return json_error(400, "bad_request", message, [FieldError(name, message) for name in missing])
     result = authenticate(username, password, request.remote_addr)
     db.session.commit()
     if result.retry_after:

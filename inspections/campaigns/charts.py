@@ -20,10 +20,11 @@ from sqlalchemy import select
 
 from ..checklist import IndicatorRollup
 from ..checklists.services import core_target_set, core_template
+from ..core.lifecycle import STATES, VisitState, is_final
 from ..extensions import db
 from ..models import Campaign, Resolution, Team, Visit
 
-STATE_ORDER = ("final", "merging", "in_progress", "planned")
+STATE_ORDER = tuple(reversed(STATES))  # final first
 
 # Geometry shared with the template (user units of the viewBox).
 WIDTH = 720
@@ -95,7 +96,7 @@ def team_bars(teams: list[Team], visits: list[Visit]) -> tuple[list[TeamBar], fl
             if counts[state]:
                 segments.append(Segment(state, counts[state], round(x, 2), round(width, 2)))
             x += width
-        bars.append(TeamBar(team, total, counts["final"], segments, TOP + index * ROW_HEIGHT, counts))
+        bars.append(TeamBar(team, total, counts[VisitState.FINAL], segments, TOP + index * ROW_HEIGHT, counts))
     return bars, TOP * 2 + max(len(bars), 1) * ROW_HEIGHT
 
 
@@ -132,7 +133,7 @@ def indicator_bars(campaign: Campaign, visits: list[Visit], lang: str) -> tuple[
     """Percentage indicators over the final visits, with their rolled-up targets."""
     template = core_template(campaign.template)
     targets = core_target_set(campaign.target_set) if campaign.target_set is not None else None
-    finals = [v for v in visits if v.status == "final"]
+    finals = [v for v in visits if is_final(v)]
     rollup = IndicatorRollup(template, targets, year=campaign.year)
     kind_of = {v.id: v.unit.kind for v in finals}
     for visit_id, answers in final_answers(list(kind_of)).items():

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import access
+from ..core.lifecycle import VisitState
 from ..extensions import db
 from ..models import VISIT_STATES, Campaign, Team, TeamMember, Unit, User, Visit
 from .deadlines import days_left, visit_is_overdue
@@ -97,6 +98,6 @@ def build(user: User, campaign: Campaign, today: date) -> Optional[Dashboard]:
         campaign=campaign, teams=teams, today=today, days_left=days_left(campaign.deadline, today),
         counts=counts, visits=rows, people=people, unplanned_units=unplanned, read_only=not manager,
         total=len(rows), overdue=sum(1 for r in rows if r.overdue),
-        not_visited=[r for r in rows if r.visit.status == "planned"],
+        not_visited=[r for r in rows if r.visit.status == VisitState.PLANNED],
         archived_teams=[t for t in campaign.teams if t.archived_at is not None] if manager else [],
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Mapping, Optional
 
+from ..core.lifecycle import is_final
+
 # period -> (month, day) of the report deadline within the campaign's year
 DEFAULT_DEADLINES: dict[str, tuple[int, int]] = {"mid_year": (6, 10), "annual": (12, 10)}
 
@@ -39,7 +41,7 @@ def days_left(deadline: date, today: date) -> int:
 
 def visit_is_overdue(planned_date: Optional[date], status: str, deadline: Optional[date], today: date) -> bool:
     """A visit is overdue when it is not final and its planned date or the campaign deadline has passed."""
-    if status == "final":
+    if is_final(status):
         return False
     if planned_date is not None and planned_date < today:
         return True

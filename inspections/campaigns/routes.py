@@ -22,7 +22,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale, gettext as _, to_user_timezone
+from flask_babel import gettext as _, to_user_timezone
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -33,6 +33,7 @@ from ..access import require, role_required
 from ..auth import sessions
 from ..extensions import db
 from ..models import Agency, Campaign, Team, Unit, User, Visit
+from ..web import current_language
 from . import charts, dashboard as dashboard_service, imports, services
 from .forms import (
     KIND_LABELS,
@@ -212,7 +213,7 @@ def dashboard(campaign_id: int):
     if board is None:
         abort(404)
     pictures = charts.build(campaign, board.teams, [row.visit for row in board.visits],
-                            "en" if str(get_locale()).startswith("en") else "vi")
+                            current_language())
     return render_template("campaigns/dashboard.html", board=board, campaign=campaign, charts=pictures)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import access, audit
+from ..core.lifecycle import VisitState
 from ..extensions import db
 from ..models import (
     NEW_UNIT_KINDS,
@@ -348,7 +349,7 @@ def save_campaign(values: dict[str, Any], campaign: Optional[Campaign] = None) -
 
 def lead_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
     """People who can lead a team: active users with the lead role."""
-    rows = _active_or_current(User, current_id, User.role == "lead")
+    rows = _active_or_current(User, current_id, access.accounts_allowed("teams.lead"))
     rows.sort(key=lambda u: u.display_name)
     return [NONE_CHOICE] + [(u.id, _person_label(u)) for u in rows]
 
@@ -362,7 +363,7 @@ def member_choices(team: Team) -> list[tuple[int, str]]:
     """Active leads and inspectors (of any agency) not yet in the team."""
     present = {m.user_id for m in team.members} | ({team.lead_id} if team.lead_id else set())
     rows = db.session.scalars(select(User).options(selectinload(User.agency)).where(
-        User.is_active_account.is_(True), User.role.in_(("lead", "inspector"))))
+        User.is_active_account.is_(True), access.accounts_allowed("teams.join")))
     people = sorted((u for u in rows if u.id not in present),
                     key=lambda u: ((u.agency.name if u.agency else ""), u.display_name))
     return [NONE_CHOICE] + [(u.id, _person_label(u)) for u in people]
@@ -383,7 +384,7 @@ def _sync_lead(team: Team) -> None:
 
 def save_team(values: dict[str, Any], campaign: Campaign, team: Optional[Team] = None) -> Team:
     lead = db.session.get(User, values["lead_id"])
-    if lead is None or lead.role != "lead":
+    if lead is None or not access.account_may(lead, "teams.lead"):
         raise FormProblems({"lead_id": _("Not a valid choice.")})
     clean = {"name": values["name"].strip(), "decision_number": values["decision_number"].strip(),
              "decision_date": values.get("decision_date"), "lead_id": lead.id}
@@ -409,7 +410,7 @@ def _has_submitted(team: Team, user_id: int) -> bool:
 def add_member(team: Team, user_id: int, team_role: str) -> TeamMember:
     """Add someone to the team, or change their role in it."""
     user = db.session.get(User, user_id)
-    if user is None or not user.is_active_account or user.role not in ("lead", "inspector"):
+    if user is None or not user.is_active_account or not access.account_may(user, "teams.join"):
         raise FormProblems({"user_id": _("Not a valid choice.")})
     if user_id == team.lead_id:
         raise FormProblems({"user_id": _("This person is the team lead; change the lead in the team's details.")})
@@ -488,7 +489,7 @@ def save_visit(values: dict[str, Any], team: Team, visit: Optional[Visit] = None
                                              unit=unit.name, team=clash.team.name)})
     clean = {"team_id": new_team.id, "unit_id": unit.id, "planned_date": values.get("planned_date"),
              "record_number": (values.get("record_number") or "").strip()}
-    saved = _save(visit or Visit(status="planned"), clean, "visit", creating)
+    saved = _save(visit or Visit(status=VisitState.PLANNED.value), clean, "visit", creating)
     return saved
 
 

@@ -22,6 +22,7 @@ from flask_babel import force_locale
 
 from ..checklist.messages import UNIT_KIND_LABELS
 from ..checklists.services import core_target_set, core_template
+from ..core.lifecycle import VisitState
 from ..models import Campaign, Visit
 from ..organisation import issuing_body_for
 from ..reports import queries
@@ -285,8 +286,8 @@ class _Report:
         """The shortcomings and recommendations the teams wrote, the same text counted once per
         unit, the most frequent first (at most ``FINDINGS_PER_SECTION`` per section)."""
         flt = self.scope.visit_filter
-        flt = (flt.only("final", *PROVISIONAL_STATES) if self.scope.include_provisional
-               else flt.only("final"))
+        flt = (flt.only(VisitState.FINAL, *PROVISIONAL_STATES) if self.scope.include_provisional
+               else flt.only(VisitState.FINAL))
         known = {section.code for section in self.template.sections}
         tallies: tuple[Counter, Counter] = (Counter(), Counter())
         shown: dict[tuple[int, str, str], str] = {}

@@ -6,15 +6,12 @@ per request. The checklist page works as a plain HTML form without JavaScript.
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..attachments import (
     ALLOWED_MIME,
-    AttachmentError,
     can_read_attachment,
     find_attachment,
     max_upload_bytes,
@@ -23,18 +20,18 @@ from ..attachments import (
     store_attachment,
 )
 from ..checklist.client_rules import client_rules
-from ..checklist.messages import language
 from ..checklist.schema import DEFAULT_MAX_LENGTH
+from ..core.errors import DomainError, FieldError, json_errors
 from ..extensions import db
-from ..models import Team, User, Visit, new_uuid
+from ..models import User, Visit, new_uuid
 from ..submissions import default_uuid, template_label
+from ..web import current_language
 from . import forms, services
 
 bp = Blueprint("fieldwork", __name__, cli_group=None)
 
 
-def current_lang() -> str:
-    return language(str(get_locale()))
+current_lang = current_language
 
 
 @bp.get("/my-visits")
@@ -42,12 +39,7 @@ def current_lang() -> str:
 @access.role_required("fieldwork.use")
 def my_visits():
     """The visits assigned to me (a lead also sees the team's), with my checklist's state."""
-    visits = db.session.scalars(
-        access.visible_visits(current_user, select(Visit))
-        .where(Visit.archived_at.is_(None))
-        .options(selectinload(Visit.unit), selectinload(Visit.team).selectinload(Team.campaign))
-        .order_by(Visit.planned_date, Visit.id)
-    ).all()
+    visits = access.assigned_visits(current_user)
     submissions = services.own_submissions([v.id for v in visits], current_user.id)
     comments = services.comments_by_visit(submissions)
     return render_template("fieldwork/my_visits.html", visits=visits, submissions=submissions,
@@ -173,6 +165,7 @@ def revision(visit_id: int, revision: int):
 
 
 @bp.post("/visits/<int:visit_id>/attachments")
+@json_errors
 @login_required
 def upload_attachment(visit_id: int):
     """Store one evidence file sent by the page's script (multipart: file, item_code, uuid).
@@ -181,23 +174,21 @@ def upload_attachment(visit_id: int):
     error with `field` and `message` (400, 403, 409, 413, 415)."""
     visit = db.session.get(Visit, visit_id)
     if visit is None or not access.can(current_user, "visit.view", visit):
-        return jsonify({"error": "not_found", "field": "visit_id",
-                        "message": _("Not found, or not yours to see.")}), 404
+        message = _("Not found, or not yours to see.")
+        raise DomainError(message, code="not_found", status=404, fields=[FieldError("visit_id", message)])
     if not access.can(current_user, "visit.fill", visit):
-        return jsonify({"error": "forbidden", "field": "visit_id",
-                        "message": _("You are not assigned to this visit.")}), 403
+        message = _("You are not assigned to this visit.")
+        raise DomainError(message, code="forbidden", status=403, fields=[FieldError("visit_id", message)])
     storage = request.files.get("file")
     item_code = str(request.form.get("item_code", ""))[:40]
     if storage is None or not storage.filename:
-        return jsonify({"error": "empty", "field": item_code or "file", "message": _("Choose a file to attach.")}), 400
+        message = _("Choose a file to attach.")
+        raise DomainError(message, code="empty", status=400,
+                          fields=[FieldError(item_code or "file", message, item=item_code)])
     data = storage.read()  # bounded by MAX_CONTENT_LENGTH; the exact size goes in the message
-    try:
-        attachment, created = store_attachment(
-            current_user, attachment_uuid=request.form.get("uuid") or new_uuid(), data=data,
-            filename=storage.filename, visit=visit, item_code=item_code)
-    except AttachmentError as exc:
-        db.session.rollback()
-        return jsonify(exc.as_json()), exc.status
+    attachment, created = store_attachment(  # an AttachmentError is answered by the app's handler
+        current_user, attachment_uuid=request.form.get("uuid") or new_uuid(), data=data,
+        filename=storage.filename, visit=visit, item_code=item_code)
     db.session.commit()
     return jsonify({
         "uuid": attachment.uuid, "item_code": attachment.item_code, "filename": attachment.filename,

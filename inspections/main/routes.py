@@ -4,11 +4,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select, text
-from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..extensions import db
-from ..models import Campaign, Team, Visit
+from ..models import Campaign
 
 bp = Blueprint("main", __name__)
 
@@ -17,15 +16,10 @@ bp = Blueprint("main", __name__)
 @login_required
 def home():
     """One page per role: the visits an inspector or lead works on, the campaigns for staff."""
-    visits = db.session.scalars(
-        access.visible_visits(current_user, select(Visit))
-        .where(Visit.archived_at.is_(None))
-        .options(selectinload(Visit.unit), selectinload(Visit.team).selectinload(Team.campaign))
-        .order_by(Visit.planned_date, Visit.id)
-    ).all() if current_user.role in ("lead", "inspector") else []
+    visits = access.assigned_visits(current_user)
     campaigns = db.session.scalars(
         select(Campaign).where(Campaign.archived_at.is_(None)).order_by(Campaign.year.desc(), Campaign.id.desc())
-    ).all() if current_user.role in access.MANAGERS else []
+    ).all() if access.can(current_user, "visits.view_all") else []
     return render_template("main/home.html", visits=visits, campaigns=campaigns)
 
 

@@ -28,6 +28,7 @@ from openpyxl.chart import BarChart, Reference
 from ..checklist import IndicatorRollup, unit_indicators
 from ..checklist.validation import usable_value
 from ..checklists.services import core_target_set, core_template
+from ..core.lifecycle import OPEN_STATES, PROVISIONAL_STATES, VisitState, is_final
 from ..extensions import db
 from ..models import Campaign, Visit
 from ..organisation import issuing_body_for
@@ -39,7 +40,6 @@ from .xlsx import EXCEL_MAX_ROWS, Book, Column, Frame, Signatures, TableSheet, s
 COMPLIANCE_FORMULA = "compliance()"
 COMMUNICATION_KINDS = "E1"   # E1_meetings, E1_talks ... : activities by kind (int)
 PARTICIPANTS = "E2"          # participants (mf)
-PROVISIONAL_STATES = ("in_progress", "merging")  # open visits with data; planned ones have none
 # The sheet's own number; the organisation's form prefix goes before it (KTBĐG-01).
 FORM_NUMBERS = {"general": "01", "units": "02", "ynp": "03", "gender": "04", "indicators": "05",
                 "findings": "06", "communication": "07", "evidence": "08"}
@@ -514,7 +514,7 @@ class _Consolidation:
                 (shortcomings if row.kind == 0 else recommendations).append(row)
             first = (shortcomings or recommendations)[0]
             team = self.teams.get(first.team_id)
-            data_label = t.data_final if first.status == "final" else t.data_provisional
+            data_label = t.data_final if is_final(first.status) else t.data_provisional
             for index in range(max(len(shortcomings), len(recommendations))):
                 shortcoming = shortcomings[index] if index < len(shortcomings) else None
                 recommendation = recommendations[index] if index < len(recommendations) else None
@@ -549,7 +549,7 @@ class _Consolidation:
             item_label = (template.item(row.item_code).label(self.lang)
                           if row.item_code and template is not None and template.has_item(row.item_code) else None)
             sheet.row([number, row.unit_name, team.name if team else "",
-                       t.data_final if row.status == "final" else t.data_provisional,
+                       t.data_final if is_final(row.status) else t.data_provisional,
                        row.item_code or None, item_label, row.filename or None, row.mime,
                        round((row.size or 0) / 1024, 1),
                        queries.person(row.by_name, row.by_username), row.created_at])
@@ -559,8 +559,8 @@ class _Consolidation:
     def included_filter(self) -> VisitFilter:
         flt = self.scope.visit_filter
         if self.scope.include_provisional:
-            return flt.only("final", *PROVISIONAL_STATES)
-        return flt.only("final")
+            return flt.only(VisitState.FINAL, *PROVISIONAL_STATES)
+        return flt.only(VisitState.FINAL)
 
     # -- sheet 5 ----------------------------------------------------------------------------
     def previous_header(self) -> str:
@@ -724,7 +724,7 @@ class _Consolidation:
         sheet.start_table()
         missing = 0
         if scope.campaigns:
-            flt = scope.visit_filter.only("planned", "in_progress", "merging")
+            flt = scope.visit_filter.only(*OPEN_STATES)
             for row in queries.visits(flt):
                 missing += 1
                 visit_team = self.teams.get(row.team_id)
@@ -806,7 +806,7 @@ def visit_answers(scope: ReportScope) -> Iterator[VisitAnswers]:
                 answers[row.item_code] = row.value
                 provenance[row.item_code] = (row.source, queries.person(row.by_name, row.by_username),
                                              row.resolved_at)
-        final = first.status == "final"
+        final = is_final(first.status)
         included = final or (scope.include_provisional and first.status in PROVISIONAL_STATES)
         if not final and included:
             answers, provenance = provisional_values(visit_id, None)

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from sqlalchemy import Date, Select, String, Text, and_, cast, func, literal_column, null, select, union_all
 
+from ..core.lifecycle import VisitState
 from ..extensions import db
 from ..models import Attachment, Campaign, Recommendation, Resolution, Shortcoming, Team, TeamMember, Unit, User, Visit
 
@@ -82,7 +83,7 @@ def visits_with_resolutions(flt: VisitFilter) -> Iterator[Any]:
         User.full_name.label("by_name"), User.username.label("by_username"))
         .select_from(Visit))
     stmt = (flt.apply(stmt)
-            .outerjoin(Resolution, and_(Resolution.visit_id == Visit.id, Visit.status == "final"))
+            .outerjoin(Resolution, and_(Resolution.visit_id == Visit.id, Visit.status == VisitState.FINAL))
             .outerjoin(User, Resolution.resolved_by_id == User.id))
     return stream(stmt.order_by(*visit_order(), Resolution.item_code))
 
@@ -93,7 +94,7 @@ def resolution_values(flt: VisitFilter) -> Iterator[Any]:
                    Resolution.item_code, Resolution.value)
             .select_from(Visit)
             .join(Resolution, Resolution.visit_id == Visit.id))
-    stmt = flt.only("final").apply(stmt)
+    stmt = flt.only(VisitState.FINAL).apply(stmt)
     return stream(stmt.order_by(*visit_order()))
 
 

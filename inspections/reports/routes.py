@@ -173,10 +173,9 @@ def period_workbook(year: int, period: str):
 def visit_workbook(visit_id: int):
     """One visit's inspection record (managers, and the lead of the visit's team)."""
     visit = db.get_or_404(Visit, visit_id)
-    if not access.can(current_user, "visit.view", visit) or visit.archived_at is not None:
+    if visit.archived_at is not None:
         abort(404)
-    if not services.may_download_visit(current_user, visit):
-        abort(403)
+    access.require("visit.download", visit)
     zone = services.timezone_name()
     name = current_user.display_name
     return _download(lambda out: write_visit_workbook(visit, out, prepared_by=name,
@@ -187,10 +186,9 @@ def visit_workbook(visit_id: int):
 def _visit_for_download(visit_id: int) -> Visit:
     """The visit, if the user may download its record (the visit workbook's rule)."""
     visit = db.get_or_404(Visit, visit_id)
-    if not access.can(current_user, "visit.view", visit) or visit.archived_at is not None:
+    if visit.archived_at is not None:
         abort(404)
-    if not services.may_download_visit(current_user, visit):
-        abort(403)
+    access.require("visit.download", visit)
     return visit
 
 

@@ -19,6 +19,7 @@ from flask_babel import force_locale, pgettext
 from sqlalchemy import select
 
 from .. import access
+from ..core.lifecycle import is_final
 from ..extensions import db
 from ..models import PERIODS, Campaign, Team, Visit
 from . import queries
@@ -38,7 +39,7 @@ def parse_period(text: str) -> Optional[str]:
 
 def may_use_reports(user) -> bool:
     """Managers, and leads (for their own teams); never inspectors."""
-    return access.can(user, "reports.download_all") or getattr(user, "role", None) == "lead"
+    return access.can(user, "team.reports_any")
 
 
 def reportable_teams(user, campaign_ids) -> Optional[tuple[int, ...]]:
@@ -101,7 +102,7 @@ def scope_counts(scope: ReportScope) -> dict[str, int]:
 
 
 def may_download_visit(user, visit: Visit) -> bool:
-    return access.can(user, "team.reports", visit.team)
+    return access.can(user, "visit.download", visit)
 
 
 @dataclass
@@ -142,13 +143,13 @@ def visit_filename(visit: Visit) -> str:
     with force_locale("vi"):
         name = pgettext("workbook", "Inspection record - %(unit)s - %(year)s", unit=visit.unit.name,
                  year=visit.team.campaign.year)
-        return name + ("" if visit.status == "final" else pgettext("workbook", " (provisional)")) + ".xlsx"
+        return name + ("" if is_final(visit) else pgettext("workbook", " (provisional)")) + ".xlsx"
 
 
 def document_filename(kind: str, visit: Visit) -> str:
     """"Biên bản kiểm tra - <unit> - 2026.docx" / "Thông báo kết luận kiểm tra - ...docx"."""
     name = {"record": "Biên bản kiểm tra", "conclusions": "Thông báo kết luận kiểm tra"}[kind]
-    draft = "" if visit.status == "final" else " (dự thảo)"
+    draft = "" if is_final(visit) else " (dự thảo)"
     return f"{name} - {visit.unit.name} - {visit.team.campaign.year}{draft}.docx"
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..checklist import unit_indicators
 from ..checklist.validation import usable_value
 from ..checklists.services import core_target_set, core_template
+from ..core.lifecycle import is_final
 from ..extensions import db
 from ..models import Attachment, Recommendation, Resolution, Shortcoming, User, Visit, VisitReport
 from ..organisation import issuing_body_for
@@ -45,7 +46,7 @@ class _VisitRecord:
         self.campaign = visit.team.campaign
         self.template = core_template(self.campaign.template)
         self.targets = core_target_set(self.campaign.target_set)
-        self.final = visit.status == "final"
+        self.final = is_final(visit)
         self.prepared_by = prepared_by
         if self.final:
             self.answers, self.provenance = final_values(visit.id)

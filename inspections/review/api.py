@@ -11,30 +11,30 @@
 Every write carries the visit version it was based on. Answers:
 200 with the new version · 400 malformed body or no version · 401 not logged in ·
 403 a team member who may not do this · 404 a visit the user cannot see ·
-409 {"error": "stale_version", "version": <current>} · 422 {"error": "invalid", "errors": [{field, code,
-message}]}, {"error": "not_ready", "reasons": [...]}, {"error": "visit_final" | "not_final"}.
+409 {"error": "stale_version", "version": <current>} · 422 {"error": "invalid", "fields": [{item, field,
+message, kind}]}, {"error": "not_ready", "reasons": [...]}, {"error": "visit_final" | "not_final"};
+every error in the one shape of inspections.core.errors, answered by the app's handler.
 """
 from __future__ import annotations
 
 from typing import Any, Callable
 
 from flask import Blueprint, abort, jsonify
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access, json_error
+from .. import access
 from ..api import read_json_object
-from ..checklist.messages import language
+from ..core.lifecycle import STATES as VISIT_STATES
 from ..extensions import db
 from ..models import Visit
-from ..sync.openapi import register_paths
+from ..web import current_language
 from . import services, view as views
 
 bp = Blueprint("review_api", __name__, url_prefix="/api/v1")
 
 
-def lang() -> str:
-    return language(str(get_locale()))
+lang = current_language
 
 
 def load_visit(visit_id: int) -> Visit:
@@ -45,15 +45,12 @@ def load_visit(visit_id: int) -> Visit:
 
 
 def write(visit: Visit, action: Callable[[dict[str, Any]], Any]):
-    """Parse the body, check its version, run `action`, commit once; errors as JSON."""
+    """Parse the body, check its version, run `action`, commit once. A refusal (a ReviewError)
+    is answered by the app's one error handler: rolled back, the JSON error."""
     data = read_json_object()
-    try:
-        version = services.parse_version(data.get("version"))
-        result = action(data | {"version": version})
-        db.session.commit()
-    except services.ReviewError as exc:
-        db.session.rollback()
-        return json_error(exc.status, exc.code, exc.message, **exc.extra)
+    version = services.parse_version(data.get("version"))
+    result = action(data | {"version": version})
+    db.session.commit()
     db.session.refresh(visit)
     body = {"visit": views.visit_json(visit), "version": visit.version}
     body.update(result or {})
@@ -65,9 +62,7 @@ def write(visit: Visit, action: Callable[[dict[str, Any]], Any]):
 def merge(visit_id: int):
     """The merge of one visit (the lead, coordinators and admins)."""
     visit = load_visit(visit_id)
-    if not (access.can(current_user, "visit.merge", visit)
-            or (access.can(current_user, "visits.view_all") and access.can(current_user, "visit.view", visit))):
-        access.require("visit.merge", visit)  # 404 outside the team, 403 inside
+    access.require("visit.review", visit)  # 404 outside the team, 403 inside
     return jsonify(views.merge_json(views.build_merge_view(visit, lang())))
 
 
@@ -161,7 +156,7 @@ def reopen(visit_id: int):
     return write(visit, action)
 
 
-# --- OpenAPI description of the paths above (registered with the sync feature's document) -----
+# --- OpenAPI description of the paths above (create_app adds it to the /api/v1 document) -----
 
 def _json_response(description: str, schema: dict) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -180,10 +175,11 @@ _READ_ERRORS = {
 _WRITE_ERRORS = {
     "400": {"$ref": "#/components/responses/BadRequest"},
     **_READ_ERRORS,
-    "409": _json_response("Stale version: someone saved the visit first; nothing was written. "
-                          "`version` is the current one.", {"$ref": "#/components/schemas/StaleVersion"}),
-    "422": _error("Refused: `invalid` (with `errors`: [{field, code, message}]), `not_ready` (with "
-                  "`reasons`: [{kind, item_code, label, message}]), `visit_final` or `not_final`."),
+    "409": _error("`stale_version`: someone saved the visit first; nothing was written. "
+                  "`version` is the current one."),
+    "422": _error("Refused: `invalid` (every refused value in `fields`: [{item, field, message, kind}]), "
+                  "`not_ready` (with `reasons`: [{kind, item_code, label, message}]), `visit_final` or "
+                  "`not_final`."),
 }
 
 
@@ -203,15 +199,10 @@ def _write_op(operation_id: str, summary: str, properties: dict, required: list[
 
 
 OPENAPI_SCHEMAS: dict[str, dict] = {
-    "StaleVersion": {
-        "type": "object", "required": ["error", "message", "version"],
-        "properties": {"error": {"type": "string", "enum": ["stale_version"]},
-                       "message": {"type": "string"}, "version": {"type": "integer"}},
-    },
     "ReviewVisit": {
         "type": "object", "required": ["id", "status", "version"],
         "properties": {"id": {"type": "integer"},
-                       "status": {"type": "string", "enum": ["planned", "in_progress", "merging", "final"]},
+                       "status": {"type": "string", "enum": list(VISIT_STATES)},
                        "version": {"type": "integer"}, "record_number": {"type": "string"},
                        "unit": {"type": "object"}, "team": {"type": "object"},
                        "finalized_at": {"type": "string", "format": "date-time", "nullable": True},
@@ -289,4 +280,12 @@ OPENAPI_PATHS: dict[str, dict] = {
         ["reason"]),
 }
 
-register_paths(OPENAPI_PATHS, schemas=OPENAPI_SCHEMAS)
+
+
+def openapi_paths() -> dict[str, dict]:
+    """Described in the /api/v1 document by create_app (no registration on import)."""
+    return OPENAPI_PATHS
+
+
+def openapi_schemas() -> dict[str, dict]:
+    return OPENAPI_SCHEMAS

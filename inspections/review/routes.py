@@ -14,16 +14,18 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale, gettext as _
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import access, checklist
-from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word, language
+from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word
 from ..core.ids import parse_id
+from ..core.lifecycle import is_final
 from ..extensions import db
 from ..models import AuditEvent, Submission, Visit
+from ..web import current_language
 from . import services, view as views
 from .audit_view import AuditReader
 
@@ -57,25 +59,7 @@ def load_visit(visit_id: int) -> Visit:
     return db.get_or_404(Visit, visit_id)  # the <int:> converter bounds the id
 
 
-def may_review(visit: Visit) -> bool:
-    """The team's lead, or staff who see every visit (read-only for them)."""
-    return (access.can(current_user, "visit.merge", visit)
-            or (access.can(current_user, "visits.view_all") and access.can(current_user, "visit.view", visit)))
-
-
-def may_see_record(visit: Visit) -> bool:
-    return may_review(visit) or (visit.status == "final" and access.can(current_user, "visit.view", visit))
-
-
-def refuse(visit: Visit) -> None:
-    """404 for a visit the user may not see at all, 403 when they see it but not this page."""
-    if not access.can(current_user, "visit.view", visit):
-        abort(404)
-    abort(403)
-
-
-def lang() -> str:
-    return language(str(get_locale()))
+lang = current_language
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -133,10 +117,10 @@ def render_merge(visit: Visit, *, status: int = 200, item_errors: Optional[dict]
         "review/merge.html",
         visit=visit, view=merge_view, show=show, sections=merge_view.filtered(show),
         report=report, shortcomings=shortcomings, recommendations=recommendations,
-        can_edit=can_merge and visit.status != "final",
-        can_send_back=access.can(current_user, "visit.send_back", visit) and visit.status != "final",
-        can_finalize=access.can(current_user, "visit.finalize", visit) and visit.status != "final",
-        can_reopen=access.can(current_user, "visit.reopen", visit) and visit.status == "final",
+        can_edit=can_merge and not is_final(visit),
+        can_send_back=access.can(current_user, "visit.send_back", visit) and not is_final(visit),
+        can_finalize=access.can(current_user, "visit.finalize", visit) and not is_final(visit),
+        can_reopen=access.can(current_user, "visit.reopen", visit) and is_final(visit),
         item_errors=item_errors or {}, typed=typed or {}, form_errors=form_errors or {},
         reasons_refused=reasons_refused, **template_helpers(),
     ), status
@@ -210,6 +194,7 @@ def readable_choice(value: str, visit: Visit) -> str:
 def conflict_page(visit: Visit, exc: services.StaleVersion):
     """409: someone saved first. Show what was typed, and let the user apply it to the new version."""
     db.session.rollback()
+    exc.after_rollback()
     visit = load_visit(visit.id)
     return render_template(
         "review/conflict.html", visit=visit, current_version=exc.current_version,
@@ -233,9 +218,8 @@ def perform(visit: Visit, action: Callable[[], Any], *, success: str,
     except services.NotReady as exc:
         db.session.rollback()
         return render_merge(load_visit(visit.id), status=422, reasons_refused=exc.reasons)
-    except services.BadRequest as exc:
-        db.session.rollback()
-        abort(400, exc.message)
+    except services.BadRequest:
+        raise  # the app's error handler: rolled back, the 400 page
     except services.ReviewError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -249,10 +233,7 @@ def errors_by_form(key: str, exc: services.InvalidInput) -> dict:
 
 
 def version_from_form() -> int:
-    try:
-        return services.parse_version(request.form.get("version"))
-    except services.BadRequest as exc:
-        abort(400, exc.message)
+    return services.parse_version(request.form.get("version"))  # BadRequest: the app's 400 page
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -262,8 +243,7 @@ def version_from_form() -> int:
 def merge(visit_id: int):
     """The merge of one visit: every inspector's answers item by item, marks, counts, findings."""
     visit = load_visit(visit_id)
-    if not may_review(visit):
-        refuse(visit)
+    access.require("visit.review", visit)
     return render_merge(visit)
 
 
@@ -289,7 +269,7 @@ def resolve(visit_id: int):
     if resolve_request.choice == "enter" and item is not None:
         answers, problems = checklist.answers_from_form(services.template_of(visit), visit.unit.kind, form, lang())
         resolve_request.value = answers.get(code)
-        resolve_request.parse_errors = [services.field_error(p.field, p.message, p.kind)
+        resolve_request.parse_errors = [services.field_error(p.field, p.message, p.kind, item=code)
                                         for p in problems if p.code == code]
 
     def invalid(exc: services.InvalidInput):
@@ -330,7 +310,7 @@ def send_back(visit_id: int):
 
 
 def render_send_back(visit: Visit, submission: Optional[Submission], *, errors=None, status: int = 200):
-    if visit.status == "final":
+    if is_final(visit):
         flash(_("This visit is final. Reopen it (with a reason) to change it."), "error")
         return redirect(merge_url(visit, "sign-off"))
     merge_view = views.build_merge_view(visit, lang())
@@ -458,8 +438,7 @@ def reopen(visit_id: int):
 def audit(visit_id: int):
     """Every decision on the visit, newest first, with the state before and after."""
     visit = load_visit(visit_id)
-    if not may_review(visit):
-        refuse(visit)
+    access.require("visit.review", visit)
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.visit_id == visit.id)
                                 .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())).all()
     reader = AuditReader(visit, events, lang())
@@ -472,8 +451,7 @@ def audit(visit_id: int):
 def record(visit_id: int):
     """The inspection record (biên bản kiểm tra), printable on A4; the record itself always in Vietnamese."""
     visit = load_visit(visit_id)
-    if not may_see_record(visit):
-        refuse(visit)
+    access.require("visit.record", visit)
     with force_locale("vi"):
         data = views.build_record(visit, "vi")
         helpers = template_helpers()

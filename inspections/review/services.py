@@ -30,7 +30,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import audit, checklist
 from ..checklist.form_input import parse_form_date
 from ..checklists.services import core_template
+from ..core import lifecycle
+from ..core.errors import DomainError, FieldError
 from ..core.ids import MAX_ID, parse_id
+from ..core.lifecycle import Event, is_final
 from ..core.text import text_error
 from ..extensions import db
 from ..models import (
@@ -55,16 +58,11 @@ REMEDY_STATES = ("open", "done")
 
 # --- errors ---------------------------------------------------------------------------------
 
-class ReviewError(Exception):
-    """A write that was refused; `status` and `code` are what the API answers."""
+class ReviewError(DomainError):
+    """A write that was refused; answered in the one error shape (inspections.core.errors)."""
 
     status = 422
     code = "invalid"
-
-    def __init__(self, message: str, **extra: Any):
-        super().__init__(message)
-        self.message = message
-        self.extra = extra
 
 
 class BadRequest(ReviewError):
@@ -81,11 +79,19 @@ class StaleVersion(ReviewError):
     code = "stale_version"
     retry_as_is = True  # re-sending the same change on the current version makes sense
 
-    def __init__(self, current_version: Optional[int]):
+    def __init__(self, current_version: Optional[int], *, visit_id: Optional[int] = None):
         super().__init__(_("Someone else saved this visit in the meantime. Nothing of yours was "
                            "saved; check the current state and apply your change again."),
                          version=current_version)
         self.current_version = current_version
+        self.visit_id = visit_id
+
+    def after_rollback(self) -> None:
+        """Once the request is rolled back: read the current version when the flush that
+        found it stale could not (the session was unusable until then)."""
+        if self.current_version is None and self.visit_id is not None:
+            self.current_version = db.session.scalar(select(Visit.version).where(Visit.id == self.visit_id))
+            self.extra["version"] = self.current_version
 
 
 class StaleSource(StaleVersion):
@@ -93,8 +99,8 @@ class StaleSource(StaleVersion):
 
     retry_as_is = False
 
-    def __init__(self, current_version: Optional[int]):
-        super().__init__(current_version)
+    def __init__(self, current_version: Optional[int], *, visit_id: Optional[int] = None):
+        super().__init__(current_version, visit_id=visit_id)
         self.message = _("The answer you picked was changed by the inspector in the meantime. "
                          "Nothing was saved; look at the new answer and decide again.")
 
@@ -106,8 +112,8 @@ class InvalidInput(ReviewError):
     code = "invalid"
 
     def __init__(self, errors: list[dict[str, str]]):
-        super().__init__(_("Some values need correcting."), errors=errors)
-        self.errors = errors
+        super().__init__(_("Some values need correcting."), fields=errors)
+        self.errors = errors  # for the pages: {field, code, message, item}
 
 
 class NotAllowedNow(ReviewError):
@@ -116,8 +122,7 @@ class NotAllowedNow(ReviewError):
     status = 422
 
     def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code=code)
 
 
 class NotReady(ReviewError):
@@ -131,8 +136,9 @@ class NotReady(ReviewError):
         self.reasons = reasons
 
 
-def field_error(field_name: str, message: str, code: str = "") -> dict[str, str]:
-    return {"field": field_name, "code": code or field_name, "message": message}
+def field_error(field_name: str, message: str, code: str = "", item: str = "") -> dict[str, str]:
+    """One refused value for the pages; the API answers it as {item, field, message, kind}."""
+    return {"field": field_name, "code": code or field_name, "message": message, "item": item}
 
 
 # --- the version lock -----------------------------------------------------------------------
@@ -141,11 +147,13 @@ def parse_version(raw: Any) -> int:
     """The visit version a client sent (form string or JSON number); BadRequest if absent or
     not a version at all (other digits than 0-9, such as "²", or more than fits a version)."""
     if raw is None or raw == "":
-        raise BadRequest(_("The visit version this change is based on is missing."), fields=["version"])
+        message = _("The visit version this change is based on is missing.")
+        raise BadRequest(message, fields=[FieldError("version", message)])
     version = parse_id(raw)
     if version is None:
-        raise BadRequest(_("The visit version must be a whole number written with the digits 0-9 "
-                           "(at most %(max)d).", max=MAX_ID), fields=["version"])
+        message = _("The visit version must be a whole number written with the digits 0-9 "
+                    "(at most %(max)d).", max=MAX_ID)
+        raise BadRequest(message, fields=[FieldError("version", message)])
     return version
 
 
@@ -155,28 +163,29 @@ def check_version(visit: Visit, version: int) -> None:
 
 
 def refuse_if_final(visit: Visit) -> None:
-    if visit.status == "final":
+    if is_final(visit):
         raise NotAllowedNow("visit_final", _("This visit is final. Reopen it (with a reason) to change it."))
 
 
-def lock_visit(visit: Visit, *, merging: bool = False, **changes: Any) -> None:
-    """Apply `changes` to the visit and write it now, bumping its version once.
+def lock_visit(visit: Visit, *, event: Optional[Event] = None, **changes: Any) -> None:
+    """Apply `changes` (and the lifecycle `event`, if any) to the visit and write it now, bumping
+    its version once.
 
     The UPDATE carries `WHERE version = <the version read>`; a concurrent save that got there
     first makes it match no row, which SQLAlchemy reports as StaleDataError: turned into
-    StaleVersion after rolling back, so the caller's half-done work is dropped.
+    StaleVersion. The service only flushes: whoever answers the StaleVersion rolls the request
+    back (dropping the caller's half-done work) and then reads the current version.
     """
     visit_id = visit.id
-    if merging and visit.status in ("planned", "in_progress"):
-        changes.setdefault("status", "merging")
+    if event is not None:
+        lifecycle.apply(visit, event)
     for name, value in changes.items():
         setattr(visit, name, value)
     flag_modified(visit, "status")  # an UPDATE even when nothing else changed
     try:
         db.session.flush()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise StaleVersion(db.session.scalar(select(Visit.version).where(Visit.id == visit_id))) from error
+    except StaleDataError:
+        raise StaleVersion(None, visit_id=visit_id) from None
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -239,12 +248,12 @@ def value_errors(visit: Visit, merge: dict[str, ItemMerge], code: str, value: An
     out = []
     for error in checklist.validate_answers(template, visit.unit.kind, answers, lang, require_complete=False):
         if error.code == code:
-            out.append(field_error(error.field, error.message, error.kind))
+            out.append(field_error(error.field, error.message, error.kind, item=code))
         elif error.code in parts and error.kind == "exceeds_whole":
             part = template.item(error.code)
             out.append(field_error(code, _("Item %(code)s (%(label)s) is part of this one and would "
                                            "then be larger than it.", code=part.code,
-                                           label=part.label(lang)), "exceeded_by_part"))
+                                           label=part.label(lang)), "exceeded_by_part", item=code))
     return out
 
 
@@ -291,7 +300,7 @@ def resolve_item(visit: Visit, user: User, version: int, request: ResolveRequest
     if request.choice == "clear":
         if existing is None:
             raise InvalidInput([field_error("choice", _("This item has no decision to clear."))])
-        lock_visit(visit, merging=True)
+        lock_visit(visit, event=Event.MERGE)
         db.session.delete(existing)
         audit.record("resolution.clear", visit, before=before, after={"item_code": code},
                      visit_id=visit.id, actor=user)
@@ -324,7 +333,7 @@ def resolve_item(visit: Visit, user: User, version: int, request: ResolveRequest
     if errors:
         raise InvalidInput(errors)
 
-    lock_visit(visit, merging=True)
+    lock_visit(visit, event=Event.MERGE)
     now = utcnow()
     row = existing or Resolution(visit_id=visit.id, item_code=code)
     row.value = value
@@ -369,12 +378,12 @@ def send_back(visit: Visit, user: User, version: int, submission_id: Any,
             continue
         refused = text_error(text, _("The comment"))
         if refused:
-            errors.append(field_error(f"comment-{code}", refused, "text"))
+            errors.append(field_error(f"comment-{code}", refused, "text", item=code))
         elif code and applicable_item(visit, code) is None:
-            errors.append(field_error(f"comment-{code}", _("This item is not on the visit's checklist.")))
+            errors.append(field_error(f"comment-{code}", _("This item is not on the visit's checklist."), item=code))
         elif len(text) > MAX_COMMENT:
             errors.append(field_error(f"comment-{code}", _("The comment is too long (at most %(max)d characters).",
-                                                           max=MAX_COMMENT)))
+                                                           max=MAX_COMMENT), item=code))
         else:
             cleaned.append((code or "", text))
     if errors:
@@ -543,7 +552,7 @@ def update_report(visit: Visit, user: User, version: int, data: dict[str, Any]) 
         raise InvalidInput(errors)
     report = db.session.scalar(select(VisitReport).where(VisitReport.visit_id == visit.id))
     before = report_json(report, visit)
-    lock_visit(visit, merging=True, record_number=record_number)
+    lock_visit(visit, event=Event.MERGE, record_number=record_number)
     if report is None:
         report = VisitReport(visit_id=visit.id)
         db.session.add(report)
@@ -605,7 +614,7 @@ def save_shortcoming(visit: Visit, user: User, version: int, data: dict[str, Any
     if errors:
         raise InvalidInput(errors)
     before = shortcoming_json(row) if row else None
-    lock_visit(visit, merging=True)
+    lock_visit(visit, event=Event.MERGE)
     if row is None:
         row = Shortcoming(visit_id=visit.id, position=_next_position(Shortcoming, visit))
         db.session.add(row)
@@ -638,7 +647,7 @@ def save_recommendation(visit: Visit, user: User, version: int, data: dict[str, 
     if errors:
         raise InvalidInput(errors)
     before = recommendation_json(row) if row else None
-    lock_visit(visit, merging=True)
+    lock_visit(visit, event=Event.MERGE)
     if row is None:
         row = Recommendation(visit_id=visit.id, position=_next_position(Recommendation, visit))
         db.session.add(row)
@@ -658,7 +667,7 @@ def delete_finding(visit: Visit, user: User, version: int, kind: str, row_id: An
                       else (Recommendation, recommendation_json))
     row = _finding_row(model, visit, row_id)
     before = as_json(row)
-    lock_visit(visit, merging=True)
+    lock_visit(visit, event=Event.MERGE)
     audit.record(f"{kind}.delete", row, before=before, after=None, visit_id=visit.id, actor=user)
     db.session.delete(row)
     db.session.flush()
@@ -714,7 +723,7 @@ def next_record_number(visit: Visit) -> str:
 def finalize(visit: Visit, user: User, version: int, lang: str = "vi") -> dict[str, Any]:
     """Sign the visit off: a Resolution row for every merged item, status final; returns the values."""
     check_version(visit, version)
-    if visit.status == "final":
+    if not lifecycle.allows(visit.status, Event.FINALIZE):
         raise NotAllowedNow("visit_final", _("This visit is already final."))
     merge = visit_merge(visit)
     reasons = finalize_reasons(visit, merge, lang)
@@ -722,7 +731,7 @@ def finalize(visit: Visit, user: User, version: int, lang: str = "vi") -> dict[s
         raise NotReady(reasons)
     before = {"status": visit.status, "record_number": visit.record_number or "", "version": visit.version}
     now = utcnow()
-    lock_visit(visit, status="final", finalized_at=now, finalized_by_id=user.id,
+    lock_visit(visit, event=Event.FINALIZE, finalized_at=now, finalized_by_id=user.id,
                record_number=visit.record_number or next_record_number(visit))
     existing = {r.item_code: r for r in db.session.scalars(
         select(Resolution).where(Resolution.visit_id == visit.id))}
@@ -742,7 +751,7 @@ def finalize(visit: Visit, user: User, version: int, lang: str = "vi") -> dict[s
         ))
     db.session.flush()
     audit.record("visit.finalize", visit, before=before, after=jsonable({
-        "status": "final", "record_number": visit.record_number, "finalized_at": now,
+        "status": visit.status, "record_number": visit.record_number, "finalized_at": now,
         "values": values,
     }), visit_id=visit.id, actor=user)
     return values
@@ -755,7 +764,7 @@ def reopen(visit: Visit, user: User, version: int, reason: Any) -> None:
     inspectors' answers again (including late ones); the lead's own picks and entries stay.
     """
     check_version(visit, version)
-    if visit.status != "final":
+    if not lifecycle.allows(visit.status, Event.REOPEN):
         raise NotAllowedNow("not_final", _("Only a final visit can be reopened."))
     reason = reason.strip() if isinstance(reason, str) else ""
     refused = text_error(reason, _("The reason"))
@@ -767,12 +776,12 @@ def reopen(visit: Visit, user: User, version: int, reason: Any) -> None:
         raise InvalidInput([field_error("reason", _("Too long (at most %(max)d characters).", max=MAX_COMMENT))])
     agreed = list(db.session.scalars(select(Resolution).where(
         Resolution.visit_id == visit.id, Resolution.source == "agreed")))
-    before = jsonable({"status": "final", "record_number": visit.record_number,
+    before = jsonable({"status": visit.status, "record_number": visit.record_number,
                        "finalized_at": visit.finalized_at, "finalized_by_id": visit.finalized_by_id,
                        "agreed_values": {r.item_code: r.value for r in agreed}})
-    lock_visit(visit, status="merging", finalized_at=None, finalized_by_id=None)
+    lock_visit(visit, event=Event.REOPEN, finalized_at=None, finalized_by_id=None)
     for row in agreed:
         db.session.delete(row)
     db.session.flush()
-    audit.record("visit.reopen", visit, before=before, after={"status": "merging"},
+    audit.record("visit.reopen", visit, before=before, after={"status": visit.status},
                  reason=reason, visit_id=visit.id, actor=user)

@@ -8,6 +8,7 @@ from typing import Any, Optional
 from sqlalchemy import select
 
 from ..checklists.services import core_template
+from ..core.lifecycle import is_final
 from ..extensions import db
 from ..models import Resolution, Submission, SubmissionRevision, User, Visit
 from .merge import ItemMerge, ResolutionValue, Source, merge_visit, merged_values
@@ -128,6 +129,6 @@ def visit_values(visit: Visit) -> dict[str, Any]:
     A final visit's values are its Resolution rows (finalizing writes one for every merged
     item); an open visit's are its provisional merge (agreed, single and resolved items).
     """
-    if visit.status == "final":
+    if is_final(visit):
         return {code: r.value for code, r in resolutions_of(visit.id).items() if r.value is not None}
     return merged_values(visit_merge(visit))

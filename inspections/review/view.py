@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word
 from ..checklist.validation import parse_date
 from ..checklists.services import core_template
+from ..core.lifecycle import is_final
 from ..extensions import db
 from ..models import (
     Recommendation,
@@ -332,7 +333,7 @@ def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
 
     late_changes: list[LateChange] = []
     late_subs: list[SubmissionView] = []
-    if visit.status == "final":
+    if is_final(visit):
         final_values = visit_values(visit)
         for sub_view in sub_views:
             checklist = sub_view.checklist
@@ -341,7 +342,7 @@ def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
                 continue
             late_subs.append(sub_view)
             late_changes.extend(late_changes_of(visit, sub_view, items, final_values, lang))
-    reasons = [] if visit.status == "final" else finalize_reasons(visit, merge, lang)
+    reasons = [] if is_final(visit) else finalize_reasons(visit, merge, lang)
     return MergeView(visit, template, lang, sections, items, counts, sub_views, late_changes,
                      late_subs, reasons, not_submitted_members(visit, submissions))
 
@@ -570,7 +571,7 @@ def build_record(visit: Visit, lang: str = "vi") -> Record:
         secretary=secretary,
         representatives=[p for p in ((report.unit_representatives or []) if report else [])
                          if isinstance(p, dict) and p.get("name")],
-        visit=visit, final=visit.status == "final",
+        visit=visit, final=is_final(visit),
         issuing_body=issuing_body_for(visit.team.campaign),
         record_number=visit.record_number or "", place=visit.unit.address or "",
         day=day, members=members, lead_name=lead_name, sections=sections,

@@ -1,4 +1,4 @@
-"""The sync API under /api/v1: bootstrap, submissions, attachments, OpenAPI document.
+"""The sync API under /api/v1: bootstrap, submissions, attachments.
 
 Every write needs the X-CSRFToken header (checked by CSRFProtect like any form post); without
 a session every endpoint answers 401 JSON (the app's unauthorized handler). Views stay thin:
@@ -11,24 +11,25 @@ from typing import Any, cast
 from urllib.parse import unquote
 
 from flask import Blueprint, current_app, jsonify, request
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Table, bindparam, update
 
 from .. import access, json_error
 from ..api import Problem, json_path, read_json
+from ..core.errors import DomainError, FieldError
 from ..core.ids import parse_id
 from ..core.text import text_problem
 from ..extensions import db
 from ..models import User, Visit, utcnow
 from ..submissions import SubmissionResult
+from ..web import current_language
 from . import openapi, services
 
 bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
 
 
-def _lang() -> str:
-    return str(get_locale() or "vi")
+_lang = current_language
 
 
 @bp.get("/bootstrap")
@@ -58,8 +59,8 @@ def submissions():
     parsed = read_json(report_values=True)
     body = parsed.value
     if not isinstance(body, dict) or not isinstance(body.get("submissions"), list):
-        return json_error(400, "bad_request", _("Send a JSON object with a list named submissions."),
-                          field="submissions")
+        message = _("Send a JSON object with a list named submissions.")
+        return json_error(400, "bad_request", message, [FieldError("submissions", message)])
     items = body["submissions"]
     limit = int(current_app.config["SYNC_MAX_BATCH"])
     if len(items) > limit:
@@ -129,7 +130,6 @@ def _upload_param(name: str, header: str) -> str:
 def put_attachment(attachment_uuid: str):
     """Store an evidence file sent as raw bytes; idempotent by uuid + sha256."""
     from ..attachments import (
-        AttachmentError,
         find_attachment,
         max_upload_bytes,
         normalize_uuid,
@@ -139,7 +139,8 @@ def put_attachment(attachment_uuid: str):
 
     canonical = normalize_uuid(attachment_uuid)
     if canonical is None:
-        return json_error(400, "uuid", _("The file id is not valid."), field="uuid")
+        message = _("The file id is not valid.")
+        raise DomainError(message, code="uuid", status=400, fields=[FieldError("uuid", message)])
     limit = max_upload_bytes()
     if request.content_length is not None and request.content_length > limit:
         return json_error(413, "too_large", _("The file is %(size)s; the limit is %(limit)s per file.",
@@ -150,20 +151,18 @@ def put_attachment(attachment_uuid: str):
         visit_text = str(existing.visit_id)  # a resend may leave the visit out
     visit_id = parse_id(visit_text)
     if visit_id is None:
-        return json_error(400, "bad_request", _("Say which visit the file belongs to (visit_id)."), field="visit_id")
+        message = _("Say which visit the file belongs to (visit_id).")
+        raise DomainError(message, code="bad_request", status=400, fields=[FieldError("visit_id", message)])
     visit = db.session.get(Visit, visit_id)
     if visit is None or not access.can(current_user, "visit.view", visit):
-        return json_error(404, "not_found", _("Not found, or not yours to see."), field="visit_id")
+        message = _("Not found, or not yours to see.")
+        raise DomainError(message, code="not_found", status=404, fields=[FieldError("visit_id", message)])
     data = request.get_data(cache=False)
-    try:
-        attachment, created = store_attachment(
-            current_user, attachment_uuid=canonical, data=data,
-            filename=_upload_param("filename", "X-Filename"), visit=visit,
-            item_code=_upload_param("item_code", "X-Item-Code"),
-        )
-    except AttachmentError as error:
-        db.session.rollback()
-        return json_error(error.status, error.kind, error.message, field=error.field)
+    attachment, created = store_attachment(  # an AttachmentError is answered by the app's handler
+        current_user, attachment_uuid=canonical, data=data,
+        filename=_upload_param("filename", "X-Filename"), visit=visit,
+        item_code=_upload_param("item_code", "X-Item-Code"),
+    )
     db.session.commit()
     response = jsonify({
         "uuid": attachment.uuid, "status": "created" if created else "unchanged",
@@ -174,7 +173,5 @@ def put_attachment(attachment_uuid: str):
     return response
 
 
-@bp.get("/openapi.json")
-def openapi_document():
-    """The OpenAPI 3 document of every /api/v1 endpoint."""
-    return jsonify(openapi.document())
+openapi_paths = openapi.paths  # described in the /api/v1 document by create_app
+openapi_schemas = openapi.schemas

@@ -1,86 +1,15 @@
-"""The OpenAPI 3 document of the JSON API under /api/v1, served at /api/v1/openapi.json.
+"""The sync feature's part of the /api/v1 OpenAPI document: the session, CSRF, bootstrap,
+template, submissions and attachments endpoints.
 
-This module describes the session, CSRF and sync endpoints. Other features add their own
-paths with the hook, at import time of their API module, e.g. in review/api.py::
-
-    from ..sync.openapi import register_paths
-
-    register_paths({"/api/v1/visits/{visit_id}/merge": {...}},
-                   schemas={"Resolution": {...}})
-
-Registered paths and schemas are merged into the document each time it is built; a path or
-schema name already present is refused, so two features cannot silently overwrite each other.
-Shared pieces other modules may refer to with ``$ref``: ``#/components/schemas/Error``,
-``#/components/responses/{BadRequest,Unauthorized,Forbidden,NotFound,Conflict,TooLarge}``,
-``#/components/parameters/CSRFToken`` and the ``session`` security scheme (on by default).
+`paths()` and `schemas()` are plain data; create_app hands them to `inspections.api.openapi`
+(see there for the shared components: the Error body, the responses, the CSRF parameter).
 """
 from __future__ import annotations
 
-import copy
-from typing import Any, Optional
+from typing import Any
 
-from flask import current_app
-
-_registered_paths: dict[str, dict[str, Any]] = {}
-_registered_schemas: dict[str, dict[str, Any]] = {}
-
-
-def register_paths(paths: dict[str, dict[str, Any]],
-                   schemas: Optional[dict[str, dict[str, Any]]] = None) -> None:
-    """Add path items (and component schemas) to the document. Paths start with /api/v1/."""
-    for path, item in paths.items():
-        if not path.startswith("/api/v1/"):
-            raise ValueError(f"API paths start with /api/v1/: {path!r}")
-        if path in _base_paths() or (path in _registered_paths and _registered_paths[path] != item):
-            raise ValueError(f"OpenAPI path {path!r} is already described")
-        _registered_paths[path] = item
-    for name, schema in (schemas or {}).items():
-        if name in _base_schemas() or (name in _registered_schemas and _registered_schemas[name] != schema):
-            raise ValueError(f"OpenAPI schema {name!r} is already described")
-        _registered_schemas[name] = schema
-
-
-def document() -> dict[str, Any]:
-    """The whole OpenAPI document (a fresh copy)."""
-    paths = _base_paths()
-    paths.update(copy.deepcopy(_registered_paths))
-    schemas = _base_schemas()
-    schemas.update(copy.deepcopy(_registered_schemas))
-    batch = current_app.config.get("SYNC_MAX_BATCH", 50)
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "Gender-equality inspections API",
-            "version": "1",
-            "description": (
-                "JSON API of the inspections app. Log in with POST /api/v1/session (sets a "
-                "session cookie); every write then needs the X-CSRFToken header (get one from "
-                "GET /api/v1/csrf). Without a session every endpoint but POST /api/v1/session "
-                "answers 401 JSON. Bodies over the request limit answer 413 JSON. "
-                f"A submissions batch holds at most {batch} items."
-            ),
-        },
-        "servers": [{"url": "/"}],
-        "security": [{"session": []}],
-        "paths": dict(sorted(paths.items())),
-        "components": {
-            "securitySchemes": {
-                "session": {"type": "apiKey", "in": "cookie",
-                            "name": current_app.config.get("SESSION_COOKIE_NAME", "session")},
-            },
-            "parameters": {
-                "CSRFToken": {
-                    "name": "X-CSRFToken", "in": "header", "required": False,
-                    "description": ("The CSRF token from GET /api/v1/csrf; "
-                                    "required on writes when CSRF protection is on."),
-                    "schema": {"type": "string"},
-                },
-            },
-            "responses": _responses(),
-            "schemas": schemas,
-        },
-    }
-
+from ..api.openapi import error_response as _error_response
+from ..core.lifecycle import STATES as VISIT_STATES
 
 # --- the building blocks ----------------------------------------------------------------
 
@@ -92,43 +21,16 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _error_response(description: str) -> dict[str, Any]:
-    return _json(_ref("Error"), description)
-
-
-def _responses() -> dict[str, Any]:
-    return {
-        "BadRequest": _error_response("Malformed request (bad JSON says where), or a missing or expired CSRF token."),
-        "Unauthorized": _error_response("Not logged in (never a redirect)."),
-        "Forbidden": _error_response("Logged in, but not allowed."),
-        "NotFound": _error_response("No such object, or not yours to see."),
-        "MethodNotAllowed": _error_response("This method is not allowed here."),
-        "Conflict": _error_response("The object exists with different content."),
-        "TooLarge": _error_response("The body, the batch or the file is over its limit."),
-        "UnsupportedType": _error_response("The file is not of an accepted type."),
-        "TooManyRequests": _error_response("Too many attempts; wait and try again."),
-    }
-
-
 _COMMON = {"401": {"$ref": "#/components/responses/Unauthorized"}}
 _WRITE = {"400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"}}
 _CSRF = [{"$ref": "#/components/parameters/CSRFToken"}]
 
 
-def _base_schemas() -> dict[str, Any]:
+def schemas() -> dict[str, Any]:
     nullable_str = {"type": "string", "nullable": True}
     nullable_int = {"type": "integer", "nullable": True}
     return {
-        "Error": {
-            "type": "object", "required": ["error", "message"],
-            "properties": {
-                "error": {"type": "string",
-                          "description": "A stable machine key (bad_request, not_authenticated, too_large, ...)."},
-                "message": {"type": "string", "description": "For people, in the user's language."},
-            },
-            "additionalProperties": True,
-        },
         "User": {
             "type": "object", "required": ["id", "username", "full_name", "role"],
             "properties": {
@@ -184,6 +86,7 @@ def _base_schemas() -> dict[str, Any]:
         },
         "FieldError": {
             "type": "object", "required": ["field", "message"],
+            "description": "One refused value of a rejected sync item (not a request error: those are Error).",
             "properties": {"code": {"type": "string", "description": "Item code, when the error concerns one."},
                            "field": {"type": "string", "description": "Form field or JSON member the error is about."},
                            "message": {"type": "string"}},
@@ -248,7 +151,7 @@ def _base_schemas() -> dict[str, Any]:
                     "id": {"type": "integer"}, "name": {"type": "string"}, "year": {"type": "integer"},
                     "period": {"type": "string"}, "deadline": {"type": "string", "format": "date"}}},
                 "planned_date": {"type": "string", "format": "date", "nullable": True},
-                "status": {"type": "string", "enum": ["planned", "in_progress", "merging", "final"]},
+                "status": {"type": "string", "enum": list(VISIT_STATES)},
                 "template": {"type": "string", "description": "key@version"},
                 "submission_uuid": {"type": "string",
                                     "description": "The uuid to submit this visit's checklist under."},
@@ -282,7 +185,7 @@ def _base_schemas() -> dict[str, Any]:
     }
 
 
-def _base_paths() -> dict[str, Any]:
+def paths() -> dict[str, Any]:
     return {
         "/api/v1/session": {
             "post": {
@@ -380,12 +283,6 @@ def _base_paths() -> dict[str, Any]:
                     "413": {"$ref": "#/components/responses/TooLarge"},
                     "415": {"$ref": "#/components/responses/UnsupportedType"},
                 },
-            },
-        },
-        "/api/v1/openapi.json": {
-            "get": {
-                "summary": "This document", "operationId": "openapi", "security": [], "tags": ["meta"],
-                "responses": {"200": _json({"type": "object"}, "The OpenAPI 3 document.")},
             },
         },
     }

@@ -24,6 +24,7 @@ from .. import access
 from ..api import JSONBodyError, Problem, parse_json
 from ..core.text import text_problem
 from ..extensions import db
+from ..web import current_language
 from . import services
 from .strings import JS_STRINGS
 
@@ -190,7 +191,7 @@ def outbox_upload():
                 flash(str(error), "error")
                 status = 400
             else:
-                lang = str(get_locale() or "vi")
+                lang = current_language()
                 author, rows = services.store_outbox_file(current_user, dict(data, submissions=clean), lang)
                 rows += refused_rows(data.get("submissions", []), refused, author)
                 db.session.commit()

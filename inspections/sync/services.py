@@ -29,6 +29,8 @@ from sqlalchemy.sql.expression import BindParameter
 
 from .. import access, checklist
 from ..checklists.services import core_template_by_id
+from ..core import lifecycle
+from ..core.lifecycle import VisitState, is_final
 from ..extensions import db
 from ..models import (
     Campaign,
@@ -72,14 +74,8 @@ def _iso(value) -> Optional[str]:
 
 def assigned_visits(user: User) -> list[Visit]:
     """The visits the user fills in: their teams' visits (leads and inspectors only), not archived."""
-    if not access.can(user, "fieldwork.use"):
-        return []
-    stmt = (access.visible_visits(user, select(Visit))
-            .where(Visit.archived_at.is_(None))
-            .options(selectinload(Visit.unit),
-                     selectinload(Visit.team).selectinload(Team.campaign).selectinload(Campaign.template))
-            .order_by(Visit.planned_date, Visit.id))
-    return list(db.session.scalars(stmt))
+    return access.assigned_visits(
+        user, selectinload(Visit.team).selectinload(Team.campaign).selectinload(Campaign.template))
 
 
 def _url_if(endpoint: str, **values) -> Optional[str]:
@@ -440,7 +436,7 @@ def _batch_facts(user: User, visit_ids: list[int], uuids: list[str]) -> tuple[di
                                         Submission.uuid.in_(bindparam("uuids", expanding=True))))
             .where(Visit.id.in_(bindparam("visit_ids", expanding=True)))
         )
-    may_fill = user.role in ("lead", "inspector")
+    may_fill = access.can(user, "fieldwork.use")
     visits: dict[int, _VisitFacts] = {}
     known: dict[str, _Known] = {}
     for (visit_id, status, archived_at, kind, template_id, key, version, template_hash, member,
@@ -569,7 +565,7 @@ def _store_lean(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], l
         row: dict[str, Any] = {"uuid": data.uuid, "visit_id": data.visit_id, "inspector_id": user.id,
                "template_id": visit.template_id, "revision": data.revision, "state": data.state,
                "answers": encoded[0], "notes": encoded[1], "content_hash": encoded[2],
-               "client_saved_at": data.client_saved_at, "late": visit.status == "final", "now": now}
+               "client_saved_at": data.client_saved_at, "late": is_final(visit), "now": now}
         if data.uuid in known:
             row["submission_id"] = known[data.uuid].id
             updates.append((index, row))
@@ -596,23 +592,14 @@ def _store_lean(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], l
         stored_visits.add(row["visit_id"])
     if revisions:
         db.session.execute(history, revisions)
-    planned = sorted(v for v in stored_visits if facts[v].status == "planned")
+    planned = sorted(v for v in stored_visits if facts[v].status == VisitState.PLANNED)
     if planned:
-        _mark_in_progress(planned)
+        lifecycle.mark_in_progress(planned)
     for index in sorted(later, key=lambda i: (_visit_order(parsed[i][1]), i)):
         data = parsed[index][1]
         assert data is not None  # only well-formed items are put off until later
         results[index] = store_one(user, data, lang)
     return [r for r in results if r is not None]
-
-
-def _mark_in_progress(visit_ids: list[int]) -> None:
-    """planned -> in_progress for the visits that got their first checklist (one UPDATE; see
-    inspections.submissions._mark_in_progress for why it is conditional)."""
-    db.session.execute(
-        update(Visit).where(Visit.id.in_(visit_ids), Visit.status == "planned")
-        .values(status="in_progress", version=Visit.version + 1)
-        .execution_options(synchronize_session=False))
 
 
 # --- uploaded outbox files ------------------------------------------------------------------
@@ -672,9 +659,7 @@ def may_upload_for(uploader: User, author: User, visit: Optional[Visit]) -> bool
         return True
     if visit is None:
         return False
-    if uploader.role in access.MANAGERS:
-        return True
-    return uploader.role == "lead" and access.is_team_lead(uploader, visit.team)
+    return access.can(uploader, "outbox.upload_for", visit)
 
 
 def store_outbox_file(uploader: User, data: dict[str, Any], lang: str) -> tuple[Optional[User], list[UploadRow]]:

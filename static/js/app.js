@@ -223,8 +223,9 @@
             }
             if (response.status === 401) return { ok: false, kind: 'auth' };
             if (response.status >= 500 || response.status === 429) return { ok: false, kind: 'server', status: response.status };
-            var body = response.body || {};
-            return { ok: false, kind: 'rejected', errors: [{ code: file.item_code || '', field: file.item_code || body.field || '',
+            var body = response.body || {};  // the one error shape: {error, message, fields: [{item, field, message}]}
+            var at = (Array.isArray(body.fields) && body.fields[0]) || {};
+            return { ok: false, kind: 'rejected', errors: [{ code: at.item || file.item_code || '', field: file.item_code || at.field || '',
                                                             message: (file.filename ? file.filename + ': ' : '') + (body.message || response.status) }] };
           });
         });

@@ -1,8 +1,8 @@
 """Who may open the offline feature's pages (blueprints `sync` and `sync_api`).
 
 ROUTES: GET endpoint -> role -> "ok" | "forbidden" (403/404), or "public" (answers without login:
-the service worker, the manifest, the offline fallback page, the scripts' strings and the API
-document must load before anyone logs in, and the installability check fetches them).
+the service worker, the manifest, the offline fallback page and the scripts' strings must load
+before anyone logs in (the API document is the api package's, see api.py), and the installability check fetches them).
 Ids are team 1's (lead1 leads it, inspector1 is in it).
 """
 
@@ -19,7 +19,6 @@ ROUTES = {
     "sync_api.bootstrap": EVERYONE,
     # staff read any template; lead1 and inspector1 read the one their campaign uses
     "sync_api.template_version": EVERYONE,
-    "sync_api.openapi_document": "public",
 }
 
 PARAMS = {

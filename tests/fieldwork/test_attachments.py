@@ -65,7 +65,8 @@ def test_a_jpg_that_is_really_text_is_refused(app, login, visits):
     client = login("inspector1")
     response = upload(client, visits["SYT"], b"just some text pretending", "anh.jpg")
     assert response.status_code == 415
-    assert "JPEG" in response.get_json()["message"] and response.get_json()["field"] == "A1_file"
+    assert "JPEG" in response.get_json()["message"] and response.get_json()["fields"] == [
+        {"item": "A1_file", "field": "A1_file", "message": response.get_json()["message"]}]
     with app.app_context():
         assert db.session.scalar(select(Attachment)) is None
 

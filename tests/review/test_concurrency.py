@@ -83,8 +83,9 @@ def test_a_save_that_raced_past_the_check_still_loses_cleanly(app, demo, submit,
             other.execute(update(Visit).where(Visit.id == visit_id).values(version=v + 1))
         with pytest.raises(services.StaleVersion) as caught:
             services.resolve_item(visit, lead, v, services.ResolveRequest("A1", "enter", value="partial"))
-        assert caught.value.current_version == v + 1
-        db.session.rollback()
+        db.session.rollback()  # the service only flushes: whoever answers the error rolls back
+        caught.value.after_rollback()  # and then reads the current version
+        assert caught.value.current_version == v + 1 and caught.value.extra["version"] == v + 1
         assert db.session.scalar(select(Resolution.id)) is None
         assert db.session.scalar(select(AuditEvent.id)) is None
 

@@ -96,7 +96,7 @@ def test_reopen_needs_a_reason_and_is_audited(app, login, submit, version, visit
     no_reason = lead.post(f"/review/visits/{visit_id}/reopen", data={"version": version(visit_id), "reason": " "})
     assert no_reason.status_code == 422 and 'id="reopen-reason"' in page_text(no_reason)
     assert lead.post(f"/api/v1/visits/{visit_id}/reopen", json={
-        "version": version(visit_id)}).get_json()["errors"][0]["field"] == "reason"
+        "version": version(visit_id)}).get_json()["fields"][0]["field"] == "reason"
     response = lead.post(f"/api/v1/visits/{visit_id}/reopen", json={
         "version": version(visit_id), "reason": "The unit sent the missing payroll"})
     assert response.status_code == 200 and response.get_json()["visit"]["status"] == "merging"

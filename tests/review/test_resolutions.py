@@ -109,9 +109,12 @@ def test_api_resolutions_pick_enter_and_per_field_errors(app, login, submit, ver
     invalid = client.post(url, json={"version": v + 1, "item_code": "H1", "source": "entered", "value": "lots"})
     assert invalid.status_code == 422
     error = invalid.get_json()
-    assert error["error"] == "invalid" and error["errors"][0]["field"] == "H1" and error["errors"][0]["message"]
+    assert error["error"] == "invalid" and error["fields"][0]["field"] == "H1" and error["fields"][0]["message"]
+    assert error["fields"][0]["item"] == "H1"  # each refused value names its item and its field
+    half = client.post(url, json={"version": v + 1, "item_code": "C1", "source": "entered", "value": {"male": 1}})
+    assert (half.get_json()["fields"][0]["item"], half.get_json()["fields"][0]["field"]) == ("C1", "C1.female")
     assert client.post(url, json={"version": v + 1, "item_code": "C1", "source": "entered",
-                                  "value": {"male": 1}}).get_json()["errors"][0]["field"] == "C1.female"
+                                  "value": {"male": 1}}).get_json()["fields"][0]["field"] == "C1.female"
 
     entered = client.post(url, json={"version": v + 1, "item_code": "H1", "source": "entered", "value": 5_500_000})
     assert entered.status_code == 200 and resolution(app, visit_id, "H1").value == 5_500_000

@@ -80,7 +80,7 @@ def test_api_send_back_and_approve(app, login, submit, version, visit_id):
     assert bad.status_code == 422
     unknown = lead.post(f"/api/v1/visits/{visit_id}/send-back", json={
         "version": version(visit_id), "submission_id": 424242, "comments": [{"comment": "x"}]})
-    assert unknown.status_code == 422 and unknown.get_json()["errors"][0]["field"] == "submission_id"
+    assert unknown.status_code == 422 and unknown.get_json()["fields"][0]["field"] == "submission_id"
 
     approved = lead.post(f"/api/v1/visits/{visit_id}/approve", json={
         "version": version(visit_id), "submission_id": submission_id})

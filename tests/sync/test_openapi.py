@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from inspections.api import openapi as api_openapi
 from inspections.sync import openapi
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is a dev dependency (requirements-dev.txt)")
@@ -38,35 +39,72 @@ def test_the_sync_and_session_endpoints_are_described(client):
 
 
 def test_every_api_route_of_the_app_is_described(app, client):
-    """Features with JSON routes describe them with inspections.sync.openapi.register_paths()."""
+    """Features with JSON routes describe them (openapi_paths() of the module, see inspections.api.openapi)."""
     described = documented(client.get("/api/v1/openapi.json").get_json())
     # the attachment route's argument is named attachment_uuid in Flask, {uuid} in the document
     routes = {(p.replace("{attachment_uuid}", "{uuid}"), m) for p, m in app_routes(app)}
     missing = sorted(routes - described)
-    assert not missing, f"/api/v1 routes missing from the OpenAPI document (use register_paths): {missing}"
+    assert not missing, (
+        f"/api/v1 routes missing from the OpenAPI document (add them to the module's openapi_paths()): {missing}")
 
 
-def test_other_features_can_register_paths(client):
+def test_other_features_can_describe_paths(app, client):
     path = "/api/v1/visits/{visit_id}/example"
     item = {"get": {"summary": "example", "parameters": [
         {"name": "visit_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
         "responses": {"200": {"description": "ok",
                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Example"}}}},
                       "401": {"$ref": "#/components/responses/Unauthorized"}}}}
-    try:
-        openapi.register_paths({path: item}, schemas={"Example": {"type": "object"}})
-        openapi.register_paths({path: item})  # the same again is fine (a module imported twice)
-        document = client.get("/api/v1/openapi.json").get_json()
-        assert document["paths"][path] == item and "Example" in document["components"]["schemas"]
-        with pytest.raises(ValueError):
-            openapi.register_paths({"/api/v1/bootstrap": item})  # never overwrite another's path
-        with pytest.raises(ValueError):
-            openapi.register_paths({"/visits/1": item})
-        with pytest.raises(ValueError):
-            openapi.register_paths({}, schemas={"Error": {}})
-    finally:
-        openapi._registered_paths.pop(path, None)
-        openapi._registered_schemas.pop("Example", None)
+    api_openapi.describe(app, {path: item}, schemas={"Example": {"type": "object"}})
+    api_openapi.describe(app, {path: item})  # the same again is fine
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["paths"][path] == item and "Example" in document["components"]["schemas"]
+    other = dict(item, summary="another")
+    with pytest.raises(ValueError):
+        api_openapi.describe(app, {"/api/v1/bootstrap": other})  # never overwrite another's path
+    with pytest.raises(ValueError):
+        api_openapi.describe(app, {"/visits/1": item})
+    with pytest.raises(ValueError):
+        api_openapi.describe(app, {}, schemas={"Error": {}})
+    assert path not in api_openapi.document(make_plain_app())["paths"]  # per app, not per process
+
+
+def make_plain_app():
+    import tempfile
+
+    from inspections import create_app
+
+    folder = tempfile.mkdtemp(prefix="openapi-")
+    return create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/x.db",
+                       "UPLOAD_DIR": folder})
+
+
+def test_importing_an_api_module_describes_nothing():
+    """The document is assembled in create_app from the registered blueprints, not on import."""
+    assert not hasattr(openapi, "register_paths") and not hasattr(openapi, "_registered_paths")
+    assert "/api/v1/visits/{visit_id}/merge" in api_openapi.document(make_plain_app())["paths"]
+
+
+def test_every_error_answer_is_the_one_error_body(client):
+    """Every 4xx/5xx of every operation refers to the Error component (directly or through a
+    shared response), and the shared responses all are Error."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    shared = document["components"]["responses"]
+    error = {"$ref": "#/components/schemas/Error"}
+    assert all(r["content"]["application/json"]["schema"] == error for r in shared.values())
+    seen = 0
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation["responses"].items():
+                if int(status) < 400:
+                    continue
+                seen += 1
+                if "$ref" in response:
+                    assert response["$ref"].split("/")[-1] in shared, (path, method, status)
+                else:
+                    assert response["content"]["application/json"]["schema"] == error, (path, method, status)
+    assert seen > 20
+    assert document["components"]["schemas"]["Error"]["required"] == ["error", "message", "fields"]
 
 
 # --- schemathesis against the document --------------------------------------------------------------
@@ -84,14 +122,13 @@ def _document() -> dict:
     folder = tempfile.mkdtemp(prefix="openapi-")
     doc_app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/x.db",
                           "UPLOAD_DIR": folder})
-    with doc_app.app_context():
-        return openapi.document()
+    return api_openapi.document(doc_app)
 
 
 schema = schemathesis.openapi.from_dict(_document())
 # The session, CSRF and sync endpoints (this feature's) and the other features' registered paths
 # are two tests, so that a failure says whose endpoint it is.
-OWN_PATHS = sorted(openapi._base_paths())
+OWN_PATHS = sorted(list(openapi.paths()) + list(api_openapi.paths()))
 own_schema = schema.include(path=OWN_PATHS)
 others_schema = schema.exclude(path=OWN_PATHS)
 CHECKS = [st_checks.not_a_server_error, openapi_checks.status_code_conformance,

@@ -15,7 +15,7 @@ from inspections.extensions import db
 from inspections.models import Attachment, Submission, User
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, TEST_PASSWORD
 
-from .conftest import PNG
+from .conftest import PNG, new_uuid
 
 pytestmark = pytest.mark.browser
 
@@ -235,3 +235,39 @@ def test_chromium_reports_the_app_installable(live_server, browser, tmp_path):
         assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
     finally:
         context.close()
+
+
+def test_entries_queued_before_the_error_contract_still_drain(live_server, demo, visits, page):
+    """Outbox entries an earlier app.js stored on a phone (the same record shape, one of them
+    already rejected once with the old per-item errors) are sent after the upgrade; a file the
+    server refuses is reported from the one error body ({error, message, fields: [{item, field}]})
+    with the item it belongs to."""
+    base = live_server.url
+    log_in(page, base)
+    page.goto(base + "/sync")
+    page.wait_for_function("() => !!window.InspectionsOffline", timeout=WAIT)
+    good, with_file, file_uuid = new_uuid(), new_uuid(), new_uuid()
+    entry = {"user": "inspector1", "template": "gender_equality@2", "revision": 1,
+             "answers": {"A1": "yes", "C1": {"male": 60, "female": 40}}, "notes": {"A1": "Bản giấy"},
+             "state": "submitted", "client_saved_at": "2026-11-20T09:30:00Z", "queued_at": 1,
+             "status": "pending", "reason": None, "files": [], "title": "", "url": ""}
+    old = [dict(entry, uuid=good, visit_id=visits["SYT"],
+                errors=[{"code": "C1", "field": "C1.female", "message": "an earlier answer"}]),
+           dict(entry, uuid=with_file, visit_id=visits["STC"], errors=[], files=[file_uuid], queued_at=2)]
+    result = page.evaluate("""async ([entries, file]) => {
+        const core = window.InspectionsOffline;
+        for (const e of entries) await core.put('outbox', e);
+        await core.put('files', Object.assign(file, {blob: new Blob(['just some text'], {type: 'image/jpeg'})}));
+        const outcome = await core.drain();
+        return {outcome, outbox: await core.getAll('outbox')};
+    }""", [old, {"uuid": file_uuid, "user": "inspector1", "visit_id": visits["STC"], "item_code": "A1_file",
+                 "filename": "anh.jpg", "type": "image/jpeg", "uploaded": False}])
+    assert result["outcome"]["status"] == "done" and result["outcome"]["sent"] == 1
+    [left] = result["outbox"]
+    assert left["uuid"] == with_file and left["status"] == "rejected" and left["reason"] == "attachment"
+    [error] = left["errors"]
+    assert error["code"] == "A1_file" and error["field"] == "A1_file"
+    assert error["message"].startswith("anh.jpg: ") and "JPEG" in error["message"]
+    [row] = stored_submissions(live_server, visits["SYT"])
+    assert row["uuid"] == good and row["answers"]["C1"] == {"male": 60, "female": 40}
+    assert stored_submissions(live_server, visits["STC"]) == []
