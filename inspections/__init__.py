@@ -152,7 +152,7 @@ def register_extensions(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(directories)
     babel.init_app(app, locale_selector=i18n.select_locale)
 
-    from .auth.sessions import load_user
+    from .core.sessions import load_user
 
     login_manager.user_loader(load_user)
 

@@ -125,7 +125,7 @@ class User(UserMixin, Model):
     agency_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agency.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Part of the id every session and remember cookie carries (see auth/sessions.py): a new
+    # Part of the id every session and remember cookie carries (see core/sessions.py): a new
     # value ends every session of the user at once, on every device.
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: new_session_token())
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
@@ -149,8 +149,8 @@ class User(UserMixin, Model):
         self.session_token = new_session_token()
 
     def get_id(self) -> str:
-        """Flask-Login stores this at log-in: a fresh id per log-in (see auth/sessions.py)."""
-        from .auth.sessions import session_id
+        """Flask-Login stores this at log-in: a fresh id per log-in (see core/sessions.py)."""
+        from .core.sessions import session_id
 
         return session_id(self)
 

@@ -6,9 +6,9 @@ from flask_wtf.csrf import generate_csrf
 
 from .. import json_error
 from ..api import read_json_object
+from ..core import sessions
 from ..core.errors import FieldError
 from ..extensions import csrf, db
-from . import sessions
 from .routes import lockout_message
 from .services import authenticate
 

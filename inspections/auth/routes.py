@@ -3,9 +3,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core import sessions
 from ..extensions import db
 from ..main.routes import local_target
-from . import sessions
 from .forms import LoginForm
 from .services import authenticate, usable_text
 

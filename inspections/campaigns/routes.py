@@ -30,7 +30,7 @@ from werkzeug.exceptions import Conflict
 
 from .. import access
 from ..access import require, role_required
-from ..auth import sessions
+from ..core import sessions
 from ..extensions import db
 from ..models import Agency, Campaign, Team, Unit, User, Visit
 from ..web import current_language
