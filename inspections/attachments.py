@@ -12,7 +12,8 @@ The rules:
 - idempotent by uuid + sha256: the same uuid with the same bytes returns the stored attachment
   (created False); the same uuid with other bytes is refused (kind "conflict");
 - only someone who may fill in the visit's checklist may attach evidence to it; everyone who
-  may see the visit may read its evidence.
+  may see the visit may read its evidence. Evidence of a remedy report (inspections.remedies,
+  through `store_file`) has no visit: it is read by whoever may see the report's recommendation.
 
 Functions here only add and flush; the caller commits once per request.
 """
@@ -191,27 +192,44 @@ def store_attachment(user: User, *, attachment_uuid: str, data: bytes, filename:
     if item_code and item_code not in _file_item_codes(visit):
         raise AttachmentError("item_code", _("Item %(code)s does not take evidence files.", code=item_code[:40]), "item")
 
+    return store_file(user, attachment_uuid=canonical, data=data, filename=filename, visit=visit,
+                      item_code=item_code)
+
+
+def store_file(user: User, *, attachment_uuid: str, data: bytes, filename: str,
+               visit: Optional[Visit], item_code: str = "",
+               remedy_report_id: Optional[int] = None) -> tuple[Attachment, bool]:
+    """The storage rules without the checklist's permission check: size, type from the content,
+    storage by uuid, idempotency by uuid + sha256. The caller has decided the user may attach
+    the file (store_attachment for a visit's checklist; inspections.remedies for a remedy report,
+    whose files belong to the report, with no visit).
+    """
+    canonical = normalize_uuid(attachment_uuid)
+    if canonical is None:
+        raise AttachmentError("uuid", _("The file id is not valid."), "uuid")
+    field = item_code or "file"
     limit = max_upload_bytes()
     if not data:
-        raise AttachmentError(item_code or "file", _("The file is empty."), "empty")
+        raise AttachmentError(field, _("The file is empty."), "empty")
     if len(data) > limit:
-        raise AttachmentError(item_code or "file", _(
+        raise AttachmentError(field, _(
             "The file is %(size)s; the limit is %(limit)s per file. Take the photo at a lower resolution or split the scan.",
             size=size_label(len(data)), limit=size_label(limit)), "too_large")
     mime = sniff_mime(data)
     if mime is None:
-        raise AttachmentError(item_code or "file", _(
+        raise AttachmentError(field, _(
             "Only JPEG or PNG photos and PDF documents can be attached; this file is none of these."), "type")
     digest = hashlib.sha256(data).hexdigest()
+    visit_id = visit.id if visit is not None else None
 
     existing = find_attachment(canonical)
     if existing is not None:
-        return _resend(user, existing, visit, digest, item_code, data), False
+        return _resend(user, existing, visit_id, digest, item_code, data, remedy_report_id), False
 
     attachment = Attachment(
-        uuid=canonical, visit_id=visit.id, item_code=item_code, uploaded_by_id=user.id,
+        uuid=canonical, visit_id=visit_id, item_code=item_code, uploaded_by_id=user.id,
         filename=clean_filename(filename, mime), mime=mime, size=len(data), sha256=digest,
-        storage_key=f"{canonical[:2]}/{canonical}",
+        storage_key=f"{canonical[:2]}/{canonical}", remedy_report_id=remedy_report_id,
     )
     try:
         with db.session.begin_nested():
@@ -222,15 +240,16 @@ def store_attachment(user: User, *, attachment_uuid: str, data: bytes, filename:
         raced = find_attachment(canonical)
         if raced is None:
             raise
-        return _resend(user, raced, visit, digest, item_code, data), False
+        return _resend(user, raced, visit_id, digest, item_code, data, remedy_report_id), False
     _write_file(attachment.storage_key, data)
     return attachment, True
 
 
-def _resend(user: User, existing: Attachment, visit: Visit, digest: str, item_code: str,
-            data: bytes) -> Attachment:
+def _resend(user: User, existing: Attachment, visit_id: Optional[int], digest: str, item_code: str,
+            data: bytes, remedy_report_id: Optional[int] = None) -> Attachment:
     """A uuid already stored: the same file again returns it; anything else is refused."""
-    if existing.uploaded_by_id != user.id or existing.visit_id != visit.id:
+    if (existing.uploaded_by_id != user.id or existing.visit_id != visit_id
+            or existing.remedy_report_id != remedy_report_id):
         raise AttachmentError("uuid", _("This file id belongs to another file."), "uuid_taken")
     if existing.sha256 != digest:
         raise AttachmentError(item_code or "file", _(
@@ -248,6 +267,11 @@ def can_read_attachment(user: Any, attachment: Attachment) -> bool:
         return False
     if attachment.uploaded_by_id == user.id:
         return True
+    if attachment.remedy_report_id is not None:  # evidence of a remedy report: who may see it
+        from .models import RemedyReport
+
+        report = db.session.get(RemedyReport, attachment.remedy_report_id)
+        return report is not None and access.can(user, "recommendation.view", report.recommendation)
     if attachment.visit_id is None:
         return access.can(user, "visits.view_all")
     visit = db.session.get(Visit, attachment.visit_id)

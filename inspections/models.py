@@ -70,6 +70,11 @@ VISIT_STATES = ("planned", "in_progress", "merging", "final")
 SUBMISSION_STATES = ("draft", "submitted")
 REVIEW_STATES = ("received", "has_issues", "approved")
 TEAM_ROLES = ("lead", "deputy", "member", "secretary")
+#: A recommendation's remedy status as stored: chưa khắc phục, đã báo cáo (a remedy report
+#: awaits review), đã khắc phục. "Overdue" (quá hạn) is derived: the deadline has passed and the
+#: status is not remedied (see inspections.remedies.services.display_status).
+REMEDY_STATUSES = ("open", "reported", "remedied")
+REMEDY_REPORT_STATES = ("submitted", "accepted", "returned")
 
 
 def _enum_check(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -351,6 +356,9 @@ class Attachment(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(100))
+    # Evidence of a remedy report (the unit's, after the visit): visit_id stays empty so the
+    # file never joins the visit's checklist evidence; who may read it follows the report.
+    remedy_report_id: Mapped[Optional[int]] = mapped_column(ForeignKey("remedy_report.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     uploaded_by: Mapped[User] = relationship()
@@ -425,17 +433,55 @@ class Shortcoming(db.Model):
 
 
 class Recommendation(db.Model):
-    """A team recommendation (kiến nghị): who must act and by when (thời hạn khắc phục)."""
+    """A team recommendation (kiến nghị): who must act and by when (thời hạn khắc phục).
+
+    `remedy_status` follows the remedy flow (inspections/remedies): the unit's remedy report
+    makes it "reported"; the lead or a coordinator accepting it makes it "remedied", returning
+    it makes it "open" again. Nobody edits it directly.
+    """
 
     __tablename__ = "recommendation"
+    __table_args__ = (_enum_check("remedy_status", REMEDY_STATUSES),)
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
     section: Mapped[str] = mapped_column(String(10), default="")
     text: Mapped[str] = mapped_column(Text)
     responsible: Mapped[str] = mapped_column(String(300), default="")
     remedy_deadline: Mapped[Optional[date]] = mapped_column(Date)
-    remedy_status: Mapped[str] = mapped_column(String(20), default="open")  # open | done
+    remedy_status: Mapped[str] = mapped_column(String(20), default="open")  # REMEDY_STATUSES
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+    visit: Mapped[Visit] = relationship()
+    remedy_reports: Mapped[list["RemedyReport"]] = relationship(
+        back_populates="recommendation", order_by="RemedyReport.id")
+
+
+class RemedyReport(db.Model):
+    """The inspected unit's report on what it did about one recommendation (báo cáo khắc phục).
+
+    Submitted by the unit's representative; the lead of the visit's team or a coordinator
+    accepts it (the recommendation is remedied) or returns it with a comment (open again, the
+    unit may send another). `late`: sent after the remedy deadline.
+    """
+
+    __tablename__ = "remedy_report"
+    __table_args__ = (_enum_check("state", REMEDY_REPORT_STATES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendation.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    done_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20), default="submitted")
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="remedy_reports")
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    reviewer: Mapped[Optional[User]] = relationship(foreign_keys=[reviewer_id])
+    evidence: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
 
 
 class OrganisationSetting(db.Model):

@@ -33,7 +33,8 @@ from ..extensions import db
 from ..models import Campaign, Visit
 from . import queries
 from .queries import VisitFilter
-from .texts import workbook_texts
+from ..campaigns.services import local_today
+from .texts import remedy_word, workbook_texts
 from .xlsx import EXCEL_MAX_ROWS, Book, Column, Frame, Signatures, TableSheet, sheet_title
 
 COMPLIANCE_FORMULA = "compliance()"
@@ -504,6 +505,7 @@ class _Consolidation:
             return
         flt = self.included_filter()
         number = 0
+        today = local_today()
         rows = queries.findings(flt)
         for (visit_id, section), group in groupby(rows, key=lambda r: (r.visit_id, r.section)):
             shortcomings, recommendations = [], []
@@ -525,7 +527,7 @@ class _Consolidation:
                     recommendation.text if recommendation else None,
                     recommendation.responsible or None if recommendation else None,
                     recommendation.remedy_deadline if recommendation else None,
-                    t.remedy_states.get(recommendation.remedy_status, recommendation.remedy_status)
+                    remedy_word(t, recommendation.remedy_status, recommendation.remedy_deadline, today)
                     if recommendation else None,
                 ])
         if number == 0:

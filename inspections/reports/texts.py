@@ -7,7 +7,9 @@ department reads. Workbooks are written in Vietnamese whatever the user's interf
 """
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
+from typing import Any, Optional
 
 from flask_babel import pgettext
 
@@ -69,7 +71,11 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
     t.sources = {"agreed": pgettext("workbook", "Agreed"), "picked": pgettext("workbook", "Picked by the lead"),
                  "entered": pgettext("workbook", "Entered by the lead"), "single": pgettext("workbook", "One inspector")}
     t.cause_kinds = {"internal": pgettext("workbook", "Internal"), "external": pgettext("workbook", "External")}
-    t.remedy_states = {"open": pgettext("workbook", "Not yet remedied"), "done": pgettext("workbook", "Remedied")}
+    # The remedy flow's statuses (inspections/remedies); "overdue" is derived on the day of the export.
+    t.remedy_states = {"open": pgettext("workbook", "Not yet remedied"),
+                       "reported": pgettext("workbook", "Reported"),
+                       "remedied": pgettext("workbook", "Remedied"),
+                       "overdue": pgettext("workbook", "Overdue")}
     t.province_total = pgettext("workbook", "Province-wide total")
     t.scope_total = pgettext("workbook", "Total")
     # columns
@@ -185,3 +191,12 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
     t.no_evidence = pgettext("workbook", "No evidence file was uploaded.")
     t.no_communication_items = pgettext("workbook", "The checklist has no communication items (E1, E2).")
     return t
+
+
+def remedy_word(t: Any, stored: Optional[str], deadline: Optional[date], today: date) -> str:
+    """A recommendation's remedy status as the workbook writes it (chưa khắc phục, đã báo cáo,
+    đã khắc phục, quá hạn), from the remedy flow (inspections/remedies)."""
+    from ..remedies.services import status_for
+
+    status = status_for(stored, deadline, today)
+    return t.remedy_states.get(status, status)

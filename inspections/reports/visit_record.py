@@ -22,7 +22,8 @@ from ..models import (Attachment, Recommendation, Resolution, Shortcoming, User,
                       VisitReport)
 from . import queries
 from .consolidated import provisional_values
-from .texts import workbook_texts
+from ..campaigns.services import local_today
+from .texts import remedy_word, workbook_texts
 from .xlsx import EXCEL_MAX_ROWS, Book, Column, Frame, Signatures, TableSheet
 
 FORM_NUMBER = "BB"  # after the organisation's form prefix: KTBĐG-BB
@@ -208,9 +209,10 @@ class _VisitRecord:
         rows = db.session.scalars(
             select(Recommendation).where(Recommendation.visit_id == self.visit.id)
             .order_by(Recommendation.section, Recommendation.position, Recommendation.id)).all()
+        today = local_today()
         for number, row in enumerate(rows, 1):
             sheet.row([number, row.section or None, row.text, row.responsible or None,
-                       row.remedy_deadline, t.remedy_states.get(row.remedy_status, row.remedy_status)])
+                       row.remedy_deadline, remedy_word(t, row.remedy_status, row.remedy_deadline, today)])
         if not rows:
             sheet.free_row([None, None, t.no_findings], style="note")
 

@@ -47,6 +47,9 @@ def audit_action_label(action: str) -> str:
         "recommendation.delete": _("Deleted a recommendation"),
         "visit.finalize": _("Finalized the visit"),
         "visit.reopen": _("Reopened the visit"),
+        "remedy.submit": _("The unit sent a remedy report"),
+        "remedy.accept": _("Accepted a remedy report"),
+        "remedy.return": _("Returned a remedy report"),
     }
     return labels.get(action, action)
 
