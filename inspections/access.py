@@ -14,12 +14,16 @@ from flask_login import current_user
 from sqlalchemy import Select, or_, select
 
 from .extensions import db
-from .models import Submission, Team, TeamMember, User, Visit
+from .models import SelfReport, Submission, Team, TeamMember, User, Visit
 
 MANAGERS = frozenset({"admin", "coordinator"})
 # The accounts a coordinator may create and look after while building teams; admin and
 # coordinator accounts (and promoting anyone to them) stay the admin's.
-FIELD_ROLES = frozenset({"lead", "inspector"})
+FIELD_ROLES = frozenset({"lead", "inspector", "unit"})
+#: A unit's representative (đại diện đơn vị được kiểm tra): bound to one unit (User.unit_id), sees
+#: that unit's visits of every campaign and nothing else; never the inspectors' answers, notes or
+#: names before a visit is final.
+UNIT_ROLE = "unit"
 
 # action -> roles allowed regardless of team (object-free actions)
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -34,7 +38,15 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "fieldwork.use": frozenset({"lead", "inspector"}),
     "review.use": frozenset({"admin", "coordinator", "lead"}),
     "team.reports_any": frozenset({"admin", "coordinator", "lead"}),  # the workbook downloads page
+    "unit.portal": frozenset({UNIT_ROLE}),  # the unit's own pages (its visits, its reports)
+    "self_reports.follow": frozenset({"admin", "coordinator"}),  # missing/overdue reports on the dashboard
 }
+
+
+def is_unit_rep(user: Any, unit_id: Optional[int]) -> bool:
+    """True for an active representative of that unit."""
+    return (getattr(user, "role", None) == UNIT_ROLE and user.unit_id is not None
+            and unit_id is not None and user.unit_id == unit_id)
 
 
 def team_ids_of(user: User) -> set[int]:
@@ -58,6 +70,8 @@ def visible_visits(user: User, stmt: Optional[Select] = None) -> Select:
     stmt = stmt if stmt is not None else select(Visit)
     if user.role in MANAGERS:
         return stmt
+    if user.role == UNIT_ROLE:
+        return stmt.where(Visit.unit_id == user.unit_id) if user.unit_id is not None else stmt.where(False)
     led = select(Team.id).where(Team.lead_id == user.id)
     member = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
     return stmt.where(or_(Visit.team_id.in_(led), Visit.team_id.in_(member)))
@@ -72,15 +86,24 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return role in ROLE_ACTIONS[action]
     if isinstance(obj, Submission):
         if action == "submission.view":
-            return obj.inspector_id == user.id or can(user, "visit.view", obj.visit)
+            return obj.inspector_id == user.id or can(user, "visit.view_work", obj.visit)
         if action == "submission.edit":
             return obj.inspector_id == user.id and can(user, "visit.fill", obj.visit)
         return False
+    if isinstance(obj, SelfReport):
+        obj = obj.visit  # a unit's report goes with its visit (the self_report.* actions below)
     if isinstance(obj, Visit):
+        if role == UNIT_ROLE:
+            return _unit_can(user, action, obj)
         team = obj.team
         in_team = team.id in team_ids_of(user)
         if action == "visit.view":
             return role in MANAGERS or in_team
+        if action in ("visit.view_work", "visit.view_record", "self_report.view"):
+            # the inspectors' answers, notes and names; the record; the unit's report
+            return role in MANAGERS or in_team
+        if action in ("self_report.manage", "visit.invite_unit"):  # due date, lock; invite a rep
+            return role in MANAGERS or (role == "lead" and is_team_lead(user, team))
         if action == "visit.fill":  # fill in one's own checklist
             return role in ("lead", "inspector") and in_team and obj.archived_at is None
         if action in ("visit.merge", "visit.finalize", "visit.reopen", "visit.send_back"):
@@ -101,6 +124,24 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     return False
 
 
+def self_report_open(visit: Visit) -> bool:
+    """The unit may still write its report: the visit has not started and nobody locked it."""
+    return visit.status == "planned" and visit.self_report_locked_at is None and visit.archived_at is None
+
+
+def _unit_can(user: User, action: str, visit: Visit) -> bool:
+    """What a unit's representative may do with a visit: only their own unit's."""
+    if not is_unit_rep(user, visit.unit_id):
+        return False
+    if action in ("visit.view", "self_report.view"):
+        return True
+    if action == "self_report.edit":
+        return self_report_open(visit)
+    if action == "visit.view_record":  # the final record, once the team signed it
+        return visit.status == "final"
+    return False  # visit.view_work (inspectors' answers, notes, names), fill, merge, ...
+
+
 def require(action: str, obj: Any = None) -> None:
     """Send anonymous users to log in; 404 for objects the user may not see (no leaking of ids), else 403."""
     if can(current_user, action, obj):
@@ -109,8 +150,8 @@ def require(action: str, obj: Any = None) -> None:
         from flask import current_app
 
         abort(current_app.login_manager.unauthorized())
-    if obj is not None and isinstance(obj, (Visit, Submission)):
-        view_action = "visit.view" if isinstance(obj, Visit) else "submission.view"
+    if obj is not None and isinstance(obj, (Visit, Submission, SelfReport)):
+        view_action = "submission.view" if isinstance(obj, Submission) else "visit.view"
         if not can(current_user, view_action, obj):
             abort(404)
     abort(403)
