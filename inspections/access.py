@@ -14,12 +14,16 @@ from flask_login import current_user
 from sqlalchemy import Select, or_, select
 
 from .extensions import db
-from .models import Recommendation, RemedyReport, Submission, Team, TeamMember, User, Visit
+from .models import Recommendation, RemedyReport, SelfReport, Submission, Team, TeamMember, User, Visit
 
 MANAGERS = frozenset({"admin", "coordinator"})
 # The accounts a coordinator may create and look after while building teams; admin and
 # coordinator accounts (and promoting anyone to them) stay the admin's.
-FIELD_ROLES = frozenset({"lead", "inspector"})
+FIELD_ROLES = frozenset({"lead", "inspector", "unit"})
+#: A unit's representative (đại diện đơn vị được kiểm tra): bound to one unit (User.unit_id), sees
+#: that unit's visits of every campaign and nothing else; never the inspectors' answers, notes or
+#: names before a visit is final.
+UNIT_ROLE = "unit"
 
 # action -> roles allowed regardless of team (object-free actions)
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -34,9 +38,17 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "fieldwork.use": frozenset({"lead", "inspector"}),
     "review.use": frozenset({"admin", "coordinator", "lead"}),
     "team.reports_any": frozenset({"admin", "coordinator", "lead"}),  # the workbook downloads page
+    "unit.portal": frozenset({UNIT_ROLE}),  # the unit's own pages (its visits, its reports)
+    "self_reports.follow": frozenset({"admin", "coordinator"}),  # missing/overdue reports on the dashboard
     # The remedies page and GET /api/v1/recommendations (each lists what the user may see).
-    "remedies.use": frozenset({"admin", "coordinator", "lead", "inspector", "unit"}),
+    "remedies.use": frozenset({"admin", "coordinator", "lead", "inspector", UNIT_ROLE}),
 }
+
+
+def is_unit_rep(user: Any, unit_id: Optional[int]) -> bool:
+    """True for an active representative of that unit."""
+    return (getattr(user, "role", None) == UNIT_ROLE and user.unit_id is not None
+            and unit_id is not None and user.unit_id == unit_id)
 
 
 def team_ids_of(user: User) -> set[int]:
@@ -60,6 +72,8 @@ def visible_visits(user: User, stmt: Optional[Select] = None) -> Select:
     stmt = stmt if stmt is not None else select(Visit)
     if user.role in MANAGERS:
         return stmt
+    if user.role == UNIT_ROLE:
+        return stmt.where(Visit.unit_id == user.unit_id) if user.unit_id is not None else stmt.where(False)
     led = select(Team.id).where(Team.lead_id == user.id)
     member = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
     return stmt.where(or_(Visit.team_id.in_(led), Visit.team_id.in_(member)))
@@ -74,21 +88,30 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return role in ROLE_ACTIONS[action]
     if isinstance(obj, Submission):
         if action == "submission.view":
-            return obj.inspector_id == user.id or can(user, "visit.view", obj.visit)
+            return obj.inspector_id == user.id or can(user, "visit.view_work", obj.visit)
         if action == "submission.edit":
             return obj.inspector_id == user.id and can(user, "visit.fill", obj.visit)
         return False
+    if isinstance(obj, SelfReport):
+        obj = obj.visit  # a unit's report goes with its visit (the self_report.* actions below)
     if isinstance(obj, RemedyReport):
-        obj = obj.recommendation  # a report is seen and reviewed with its recommendation
+        obj = obj.recommendation  # a remedy report is seen and reviewed with its recommendation
     if isinstance(obj, Recommendation):
         return _can_recommendation(user, action, obj)
     if isinstance(obj, Visit):
+        if action == "visit.conclusions":  # after the visit: the record's conclusions, the unit too
+            return _can_read_conclusions(user, obj)
+        if role == UNIT_ROLE:
+            return _unit_can(user, action, obj)
         team = obj.team
         in_team = team.id in team_ids_of(user)
         if action == "visit.view":
             return role in MANAGERS or in_team
-        if action == "visit.conclusions":  # after the visit: the record's conclusions, for the unit too
-            return _can_read_conclusions(user, obj)
+        if action in ("visit.view_work", "visit.view_record", "self_report.view"):
+            # the inspectors' answers, notes and names; the record; the unit's report
+            return role in MANAGERS or in_team
+        if action in ("self_report.manage", "visit.invite_unit"):  # due date, lock; invite a rep
+            return role in MANAGERS or (role == "lead" and is_team_lead(user, team))
         if action == "visit.fill":  # fill in one's own checklist
             return role in ("lead", "inspector") and in_team and obj.archived_at is None
         if action in ("visit.merge", "visit.finalize", "visit.reopen", "visit.send_back"):
@@ -109,17 +132,37 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     return False
 
 
-def is_unit_rep_of(user: User, visit: Visit) -> bool:
-    """The representative of the visit's inspected unit."""
-    return user.role == "unit" and getattr(user, "unit_id", None) == visit.unit_id
+def self_report_open(visit: Visit) -> bool:
+    """The unit may still write its report: the visit has not started and nobody locked it."""
+    return visit.status == "planned" and visit.self_report_locked_at is None and visit.archived_at is None
+
+
+def _unit_can(user: User, action: str, visit: Visit) -> bool:
+    """What a unit's representative may do with a visit: only their own unit's."""
+    if not is_unit_rep(user, visit.unit_id):
+        return False
+    if action in ("visit.view", "self_report.view"):
+        return True
+    if action == "self_report.edit":
+        return self_report_open(visit)
+    if action == "visit.view_record":  # the final record, once the team signed it
+        return visit.status == "final"
+    return False  # visit.view_work (inspectors' answers, notes, names), fill, merge, ...
+
+
+def _can_read_conclusions(user: User, visit: Visit) -> bool:
+    """A final visit's conclusions and recommendations: its unit's rep and whoever sees the visit."""
+    if visit.status != "final" or visit.archived_at is not None:
+        return False
+    return is_unit_rep(user, visit.unit_id) or can(user, "visit.view_record", visit)
 
 
 def _can_recommendation(user: User, action: str, rec: Recommendation) -> bool:
     """Remedies after the visit (inspections/remedies): only once the visit is final.
 
-    recommendation.view: the unit's rep, and whoever may see the visit; remedy.report: the
-    unit's rep; remedy.review (accept or return a remedy report): the lead of the visit's team
-    and coordinators.
+    recommendation.view: the unit's rep, and whoever may see the visit's record; remedy.report:
+    the unit's rep; remedy.review (accept or return a remedy report): the lead of the visit's
+    team and coordinators.
     """
     visit = rec.visit
     if visit.status != "final" or visit.archived_at is not None:
@@ -127,17 +170,10 @@ def _can_recommendation(user: User, action: str, rec: Recommendation) -> bool:
     if action == "recommendation.view":
         return _can_read_conclusions(user, visit)
     if action == "remedy.report":
-        return is_unit_rep_of(user, visit)
+        return is_unit_rep(user, visit.unit_id)
     if action == "remedy.review":
         return user.role in MANAGERS or (user.role == "lead" and is_team_lead(user, visit.team))
     return False
-
-
-def _can_read_conclusions(user: User, visit: Visit) -> bool:
-    """A final visit's conclusions and recommendations: its unit's rep and whoever sees the visit."""
-    if visit.status != "final" or visit.archived_at is not None:
-        return False
-    return is_unit_rep_of(user, visit) or (user.role != "unit" and can(user, "visit.view", visit))
 
 
 def visible_recommendations(user: User, stmt: Optional[Select] = None) -> Select:
@@ -146,13 +182,7 @@ def visible_recommendations(user: User, stmt: Optional[Select] = None) -> Select
     stmt = stmt if stmt is not None else select(Recommendation)
     stmt = stmt.join(Visit, Recommendation.visit_id == Visit.id).where(
         Visit.status == "final", Visit.archived_at.is_(None))
-    if user.role in MANAGERS:
-        return stmt
-    if user.role == "unit":
-        return stmt.where(Visit.unit_id == getattr(user, "unit_id", None))
-    led = select(Team.id).where(Team.lead_id == user.id)
-    member = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
-    return stmt.where(or_(Visit.team_id.in_(led), Visit.team_id.in_(member)))
+    return visible_visits(user, stmt)
 
 
 def require(action: str, obj: Any = None) -> None:
@@ -163,9 +193,9 @@ def require(action: str, obj: Any = None) -> None:
         from flask import current_app
 
         abort(current_app.login_manager.unauthorized())
-    if obj is not None and isinstance(obj, (Visit, Submission, Recommendation, RemedyReport)):
-        view_action = ("visit.view" if isinstance(obj, Visit) else "submission.view"
-                       if isinstance(obj, Submission) else "recommendation.view")
+    if obj is not None and isinstance(obj, (Visit, Submission, SelfReport, Recommendation, RemedyReport)):
+        view_action = ("submission.view" if isinstance(obj, Submission) else "recommendation.view"
+                       if isinstance(obj, (Recommendation, RemedyReport)) else "visit.view")
         if not can(current_user, view_action, obj):
             abort(404)
     abort(403)

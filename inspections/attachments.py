@@ -275,7 +275,11 @@ def can_read_attachment(user: Any, attachment: Attachment) -> bool:
     if attachment.visit_id is None:
         return access.can(user, "visits.view_all")
     visit = db.session.get(Visit, attachment.visit_id)
-    return visit is not None and access.can(user, "visit.view", visit)
+    if visit is None:
+        return False
+    if attachment.self_report_id is not None:  # evidence of the unit's own report
+        return access.can(user, "self_report.view", visit)
+    return access.can(user, "visit.view_work", visit)  # an inspector's evidence
 
 
 def link_to_submission(submission, uuids: Iterable[str]) -> None:

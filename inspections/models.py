@@ -57,7 +57,8 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-ROLES = ("admin", "coordinator", "lead", "inspector")
+ROLES = ("admin", "coordinator", "lead", "inspector", "unit")
+#: The unit role (đại diện đơn vị được kiểm tra) is bound to one Unit through User.unit_id.
 #: Every kind a stored unit may have. "district" (UBND cấp huyện) is kept only so that units of
 #: campaigns before the 2025 reform stay readable; new units take one of NEW_UNIT_KINDS.
 UNIT_KINDS = ("department", "district", "commune")
@@ -122,6 +123,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(20))
     agency_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agency.id"), index=True)
+    # The unit a `unit` account represents (None for every other role).
+    unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     # Part of the id every session and remember cookie carries (see auth/sessions.py): a new
@@ -132,10 +135,20 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     agency: Mapped[Optional[Agency]] = relationship(back_populates="users")
+    unit: Mapped[Optional[Unit]] = relationship(foreign_keys=[unit_id])
 
     @property
     def is_active(self) -> bool:  # Flask-Login: archived users cannot log in
-        return self.is_active_account
+        return self.may_log_in
+
+    @property
+    def may_log_in(self) -> bool:
+        """An active account; a unit's representative also needs a unit that is not archived."""
+        if not self.is_active_account:
+            return False
+        if self.role == "unit":
+            return self.unit is not None and self.unit.archived_at is None
+        return True
 
     def set_password(self, password: str) -> None:
         """A new password also ends every session: whoever knew the old one is logged out."""
@@ -270,6 +283,10 @@ class Visit(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     finalized_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     finalized_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    # The unit's own report: due this day (None: five days before planned_date), closed early
+    # when the lead or a coordinator locks it.
+    self_report_due: Mapped[Optional[date]] = mapped_column(Date)
+    self_report_locked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -349,6 +366,7 @@ class Attachment(db.Model):
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     visit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("visit.id"), index=True)
     submission_id: Mapped[Optional[int]] = mapped_column(ForeignKey("submission.id"), index=True)
+    self_report_id: Mapped[Optional[int]] = mapped_column(ForeignKey("self_report.id"), index=True)
     item_code: Mapped[str] = mapped_column(String(40), default="")
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255), default="")
@@ -362,6 +380,78 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     uploaded_by: Mapped[User] = relationship()
+
+
+SELF_REPORT_STATES = ("draft", "submitted")
+
+
+class SelfReport(db.Model):
+    """The inspected unit's own report for one visit (báo cáo của đơn vị), before the team comes.
+
+    Same idempotency as a Submission: `revision` grows with every change; every stored revision
+    is kept in SelfReportRevision.
+    """
+
+    __tablename__ = "self_report"
+    __table_args__ = (_enum_check("state", SELF_REPORT_STATES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), unique=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    notes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    submitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    visit: Mapped[Visit] = relationship()
+    updated_by: Mapped[Optional[User]] = relationship()
+    revisions: Mapped[list["SelfReportRevision"]] = relationship(
+        back_populates="self_report", order_by="SelfReportRevision.revision"
+    )
+
+
+class SelfReportRevision(db.Model):
+    """An immutable copy of every revision of a unit's report."""
+
+    __tablename__ = "self_report_revision"
+    __table_args__ = (UniqueConstraint("self_report_id", "revision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    self_report_id: Mapped[int] = mapped_column(ForeignKey("self_report.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    notes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    saved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    self_report: Mapped[SelfReport] = relationship(back_populates="revisions")
+
+
+class UnitInvite(db.Model):
+    """A one-time link that lets a unit's representative set a password (and so get an account).
+
+    Only a digest of the token is stored; the account is created when the link is used.
+    """
+
+    __tablename__ = "unit_invite"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    visit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("visit.id"), index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+
+    unit: Mapped[Unit] = relationship()
+    visit: Mapped[Optional[Visit]] = relationship()
 
 
 class ReviewComment(db.Model):

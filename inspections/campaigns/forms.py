@@ -31,7 +31,7 @@ ON_TIME_LABELS = {"on_or_before": _l("On or before the deadline day"),
                   "before": _l("Strictly before the deadline day")}
 PERIOD_LABELS = {"mid_year": _l("Mid-year"), "annual": _l("Annual")}
 ROLE_LABELS = {"admin": _l("Admin"), "coordinator": _l("Coordinator (department staff)"), "lead": _l("Lead"),
-               "inspector": _l("Inspector")}
+               "inspector": _l("Inspector"), "unit": _l("Inspected unit's representative")}
 TEAM_ROLE_LABELS = {"lead": _l("Team lead"), "deputy": _l("Deputy lead"), "member": _l("Member"),
                     "secretary": _l("Secretary")}
 STATE_LABELS = {"planned": _l("Planned"), "in_progress": _l("In progress"), "merging": _l("Merging"),

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = "c7_remedies"
-down_revision = "c5_jobs"  # TEMP: c6_unit once the unit branch is merged
+down_revision = "c6_unit"
 branch_labels = None
 depends_on = None
 
