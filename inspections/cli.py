@@ -53,7 +53,7 @@ def seed_demo_command(password: str, year: int | None, allow_production: bool) -
     """Load a demo province (idempotent) and print the logins."""
     from flask import current_app
 
-    from .demo import seed_demo
+    from .demo import seed_after_visit, seed_demo
 
     if current_app.config.get("ENV_NAME") == "production" and not allow_production:
         raise click.ClickException(
@@ -64,6 +64,7 @@ def seed_demo_command(password: str, year: int | None, allow_production: bool) -
     if len(password) < 8:
         raise click.BadParameter("at least 8 characters", param_hint="--password")
     users = seed_demo(password, year)
+    users += seed_after_visit(password, year)  # a final visit with remedies (inspections/remedies)
     db.session.commit()
     click.echo("Demo data loaded. Log in with any of these (password: %s):" % password)
     for user in users:

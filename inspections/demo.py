@@ -4,14 +4,15 @@ Loading is idempotent: everything is looked up by its code or username first.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from . import checklist, organisation
 from .checklists.services import store_target_set, store_template
 from .extensions import db
-from .models import Agency, Campaign, OrganisationSetting, Team, TeamMember, Unit, User, Visit
+from .models import (Agency, Campaign, OrganisationSetting, Recommendation, RemedyReport, Shortcoming, Team,
+                     TeamMember, Unit, User, Visit, VisitReport, utcnow)
 
 AGENCIES = [
     ("SNV", "Sở Nội vụ", "Sở Nội vụ"),
@@ -114,3 +115,62 @@ def seed_demo(password: str, year: int | None = None) -> list[User]:
             _get_or_create(Visit, {"team_id": team.id, "unit_id": units[code].id},
                            planned_date=date(year, 11, 17 + day + index), status="planned")
     return [users[u[0]] for u in USERS]
+
+
+# After the visit (inspections/remedies): team 2's visit of this unit is final, with two
+# recommendations: one whose remedy report the unit has sent (awaiting the lead's review) and
+# one past its deadline with nothing reported (overdue). REMEDY_REP reports for the unit.
+REMEDY_UNIT = "SKHCN"
+REMEDY_REP = ("donvi-skhcn", "Ngô Thị Thanh (Sở KH&CN)")
+REMEDY_RECOMMENDATIONS = [
+    ("C", "Bổ sung nữ vào quy hoạch lãnh đạo cấp phòng giai đoạn 2026-2031.", "Giám đốc Sở", 30),
+    ("D", "Ban hành kế hoạch truyền thông về bình đẳng giới năm sau và báo cáo kết quả.", "Văn phòng Sở", -7),
+]
+
+
+def seed_after_visit(password: str, year: int | None = None, today: date | None = None) -> list[User]:
+    """Make the demo show the path after the visit (call after seed_demo; idempotent).
+
+    Returns the unit's representative. The caller commits.
+    """
+    from .access import UNIT_ROLE
+
+    year = year or date.today().year
+    today = today or date.today()
+    unit = db.session.scalar(select(Unit).where(Unit.code == REMEDY_UNIT))
+    visit = db.session.scalar(select(Visit).join(Team).join(Campaign).where(
+        Visit.unit_id == unit.id, Campaign.name == CAMPAIGN_NAME.format(year=year)))
+    lead = visit.team.lead
+    username, full_name = REMEDY_REP
+    rep = db.session.scalar(select(User).where(User.username == username))
+    if rep is None:
+        rep = User(username=username, full_name=full_name, role=UNIT_ROLE, unit_id=unit.id)
+        db.session.add(rep)
+    rep.set_password(password)
+    db.session.flush()
+    if visit.status != "final":
+        visit.status = "final"
+        visit.record_number = visit.record_number or "07"
+        visit.finalized_at = utcnow()
+        visit.finalized_by_id = lead.id
+    _get_or_create(VisitReport, {"visit_id": visit.id},
+                   achievements="Sở đã ban hành kế hoạch bình đẳng giới hằng năm và bố trí kinh phí.",
+                   conclusion="Sở thực hiện cơ bản đầy đủ các quy định về bình đẳng giới; còn hạn chế về "
+                              "tỷ lệ nữ lãnh đạo cấp phòng và công tác truyền thông.",
+                   updated_by_id=lead.id)
+    _get_or_create(Shortcoming, {"visit_id": visit.id, "text": "Tỷ lệ nữ lãnh đạo cấp phòng còn thấp."},
+                   section="C", cause_kind="internal", cause="Chưa có kế hoạch tạo nguồn cán bộ nữ.", position=1)
+    for position, (section, text, responsible, days) in enumerate(REMEDY_RECOMMENDATIONS, 1):
+        _get_or_create(Recommendation, {"visit_id": visit.id, "text": text}, section=section,
+                       responsible=responsible, remedy_deadline=today + timedelta(days=days),
+                       remedy_status="open", position=position)
+    first = db.session.scalar(select(Recommendation).where(
+        Recommendation.visit_id == visit.id, Recommendation.text == REMEDY_RECOMMENDATIONS[0][1]))
+    if not first.remedy_reports:
+        db.session.add(RemedyReport(
+            recommendation_id=first.id, author_id=rep.id, state="submitted", late=False, review_comment="",
+            text="Sở đã phê duyệt quy hoạch bổ sung 3 cán bộ nữ vào nguồn lãnh đạo cấp phòng.",
+            done_on=today - timedelta(days=2)))
+        first.remedy_status = "reported"
+    db.session.flush()
+    return [rep]
