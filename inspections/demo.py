@@ -60,6 +60,20 @@ TEAMS = [
      ["SXD", "SKHCN", "XA-HP", "PHUONG-TL", "DK-AT", "XA-MS"]),
 ]
 
+# The unit whose own report is already submitted in the demo, and what it declared.
+SUBMITTED_REPORT_UNIT = "SYT"
+SUBMITTED_REPORT = {
+    "A1": "yes", "A1_date": "{year}-01-20", "A2": "yes", "A2_date": "{year}-02-10",
+    "B4_meetings": 4, "C1": {"male": 120, "female": 180}, "C2": {"male": 9, "female": 6},
+    "E1_meetings": 6, "E1_talks": 3, "H1": 150000000,
+}
+
+
+def rep_username(unit_code: str) -> str:
+    """The demo representative of a unit: rep-<unit code>."""
+    return f"rep-{unit_code}"
+
+
 DEMO_PROVINCE = "Hòa An"  # a made-up province
 
 CAMPAIGN_NAME = "Kiểm tra liên ngành công tác bình đẳng giới và vì sự tiến bộ của phụ nữ năm {year}"
@@ -113,4 +127,37 @@ def seed_demo(password: str, year: int | None = None) -> list[User]:
         for day, code in enumerate(unit_codes):
             _get_or_create(Visit, {"team_id": team.id, "unit_id": units[code].id},
                            planned_date=date(year, 11, 17 + day + index), status="planned")
-    return [users[u[0]] for u in USERS]
+    reps = _seed_representatives(units, password)
+    _seed_submitted_report(campaign, units[SUBMITTED_REPORT_UNIT], reps[SUBMITTED_REPORT_UNIT], year)
+    return [users[u[0]] for u in USERS] + [reps[code] for code, *_rest in UNITS]
+
+
+def _seed_representatives(units: dict[str, Unit], password: str) -> dict[str, User]:
+    """A representative (role unit) for every demo unit, with the demo password."""
+    reps = {}
+    for code, name, _kind, _parent in UNITS:
+        username = rep_username(code)
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(username=username, full_name=f"Đại diện {name}", role="unit", unit_id=units[code].id)
+            db.session.add(user)
+        user.set_password(password)
+        reps[code] = user
+    db.session.flush()
+    return reps
+
+
+def _seed_submitted_report(campaign: Campaign, unit: Unit, rep: User, year: int) -> None:
+    """The unit's own report of its visit, submitted by its representative (once)."""
+    from .unit import services as unit_services
+
+    visit = db.session.scalar(select(Visit).join(Team).where(Team.campaign_id == campaign.id,
+                                                            Visit.unit_id == unit.id))
+    if visit is None or unit_services.find_report(visit) is not None or visit.status != "planned":
+        return
+    answers = {code: value.format(year=year) if isinstance(value, str) else value
+               for code, value in SUBMITTED_REPORT.items()}
+    result = unit_services.save_report(rep, visit, answers=answers, notes={
+        "C1": "Số liệu theo báo cáo nhân sự ngày 30/9."}, state="submitted", revision=1, lang="vi")
+    if not result.stored:
+        raise RuntimeError(f"the demo report of {unit.code} was refused: {result.status} {result.errors}")
