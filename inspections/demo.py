@@ -158,6 +158,6 @@ def _seed_submitted_report(campaign: Campaign, unit: Unit, rep: User, year: int)
     answers = {code: value.format(year=year) if isinstance(value, str) else value
                for code, value in SUBMITTED_REPORT.items()}
     result = unit_services.save_report(rep, visit, answers=answers, notes={
-        "C1": "Số liệu theo báo cáo nhân sự ngày 30/9."}, state="submitted", revision=1, lang="vi")
+        "C1": "Số liệu theo báo cáo nhân sự ngày 30/9."}, state="submitted", revision=1, lang="vi", audited=False)
     if not result.stored:
         raise RuntimeError(f"the demo report of {unit.code} was refused: {result.status} {result.errors}")

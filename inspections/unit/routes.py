@@ -139,7 +139,8 @@ def report(visit_id: int):
     visit = db.get_or_404(Visit, visit_id)
     if visit.archived_at is not None or not access.can(current_user, "self_report.view", visit):
         abort(404)
-    if not access.can(current_user, "unit.portal"):
+    if not access.can(current_user, "unit.portal"):  # the team lead and coordinators follow it there
+        access.require("self_report.manage" if request.method == "GET" else "self_report.edit", visit)
         return redirect(url_for("unit.manage", visit_id=visit.id))
     lang = current_lang()
     template = services.template_of(visit)

@@ -217,11 +217,12 @@ def _clean_notes(notes: Mapping[str, Any]) -> dict[str, str]:
 
 
 def save_report(user: User, visit: Visit, *, answers: dict[str, Any], notes: dict[str, Any], state: str,
-                revision: Optional[int], lang: str, drop_invalid: bool = False) -> SaveResult:
+                revision: Optional[int], lang: str, drop_invalid: bool = False,
+                audited: bool = True) -> SaveResult:
     """Store a revision of the unit's report.
 
     `revision` is the client's counter (the API); None means "the next one" (the HTML form,
-    which checks its base revision itself). With `drop_invalid` (a draft from the form) answers
+    which checks its base revision itself). `audited=False` only for loading data (the demo). With `drop_invalid` (a draft from the form) answers
     with a problem are left out and reported; otherwise any problem refuses the whole save.
     """
     report = find_report(visit)
@@ -275,8 +276,9 @@ def save_report(user: User, visit: Visit, *, answers: dict[str, Any], notes: dic
     db.session.add(SelfReportRevision(self_report_id=report.id, revision=revision, state=state, answers=answers,
                                       notes=notes, content_hash=new_hash, saved_by_id=user.id, saved_at=now))
     db.session.flush()
-    audit.record("self_report.submitted" if submitting else "self_report.saved", report, actor=user,
-                 visit_id=visit.id, before=before, after={"revision": revision, "state": state})
+    if audited:
+        audit.record("self_report.submitted" if submitting else "self_report.saved", report, actor=user,
+                     visit_id=visit.id, before=before, after={"revision": revision, "state": state})
     return SaveResult("created" if created else "updated", report, errors, revision=revision)
 
 
