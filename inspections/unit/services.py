@@ -359,26 +359,52 @@ def discrepancies(visit: Visit, lang: str = "vi", *, values: Optional[Mapping[st
     """Items the unit declared whose value after the team's check (the final values of a final
     visit, the provisional merge before) differs from the declaration. Evidence files and items
     nobody verified are not compared."""
-    from ..review.merge import canonical, is_answered
     from ..review.values import resolutions_of, visit_values
-    from ..review.view import format_value
 
     answers, notes = declared(visit)
     if not answers:
         return []
-    lang = language(lang)
-    template = template_of(visit)
     verified = dict(values) if values is not None else visit_values(visit)
-    resolutions = resolutions_of(visit.id)
+    lead_notes = {code: r.note for code, r in resolutions_of(visit.id).items() if r.note}
+    return compare(template_of(visit), visit.unit.kind, answers, notes, verified, lang, lead_notes)
+
+
+def compare(template, unit_kind: str, answers: Mapping[str, Any], notes: Mapping[str, Any],
+            verified: Mapping[str, Any], lang: str = "vi",
+            lead_notes: Optional[Mapping[str, str]] = None) -> list[Discrepancy]:
+    """The discrepancies between declared `answers` and `verified` values, in checklist order;
+    the note is the lead's on the decision, else the unit's own."""
+    from ..review.merge import canonical, is_answered
+    from ..review.view import format_value
+
+    lang = language(lang)
+    lead_notes = lead_notes or {}
     out = []
-    for item in report_items(template, visit.unit.kind):
+    for item in report_items(template, unit_kind):
         if item.type == "file":
             continue
         said, found = answers.get(item.code), verified.get(item.code)
         if not is_answered(said) or not is_answered(found) or canonical(said) == canonical(found):
             continue
-        resolution = resolutions.get(item.code)
-        note = (resolution.note if resolution is not None else "") or str(notes.get(item.code, "") or "")
+        note = lead_notes.get(item.code) or str(notes.get(item.code, "") or "")
         out.append(Discrepancy(item.code, item.label(lang), said, found, format_value(item, said, lang),
                                format_value(item, found, lang), note))
+    return out
+
+
+def declared_by_visit_ids(visit_ids: Iterable[int]) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
+    """visit id -> (answers, notes) of each unit's last submitted report (the workbook, in one query)."""
+    ids = list(visit_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(SelfReport.visit_id, SelfReportRevision.revision, SelfReportRevision.answers,
+               SelfReportRevision.notes)
+        .join(SelfReportRevision, SelfReportRevision.self_report_id == SelfReport.id)
+        .where(SelfReport.visit_id.in_(ids), SelfReportRevision.state == "submitted")
+        .order_by(SelfReport.visit_id, SelfReportRevision.revision)
+    ).all()
+    out: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for visit_id, _revision, answers, notes in rows:
+        out[visit_id] = (dict(answers or {}), dict(notes or {}))  # the last one wins
     return out
