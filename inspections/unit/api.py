@@ -56,8 +56,8 @@ def _field(field: str, message: str):
 @login_required
 def put_report(visit_id: int):
     """Store a revision of the unit's report (its representative only)."""
+    data: dict[str, Any] = read_json_object()  # a malformed body is a 400 whoever sends it
     visit = load_visit(visit_id, "self_report.edit")
-    data: dict[str, Any] = read_json_object()
     answers, notes, state, revision = (data.get("answers"), data.get("notes", {}), data.get("state"),
                                        data.get("revision"))
     if not isinstance(answers, dict):

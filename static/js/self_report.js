@@ -24,7 +24,8 @@
     timer = null;
     if (running) { dirty = true; return running; }
     dirty = false;
-    running = fetch(form.action, { method: "POST", body: body("draft"), credentials: "same-origin",
+    // form.action would be the buttons named "action" (named form controls shadow the property)
+    running = fetch(form.getAttribute("action"), { method: "POST", body: body("draft"), credentials: "same-origin",
                                    headers: { "Accept": "application/json", "X-CSRFToken": token } })
       .then(function (response) {
         return response.json().catch(function () { return null; }).then(function (answer) {
