@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify
+from flask import Blueprint, abort, jsonify, request
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
@@ -40,10 +40,14 @@ def load_visit(visit_id: int, action: str) -> Visit:
     return visit
 
 
-@bp.get("/visits/<int:visit_id>/self-report")
+@bp.route("/visits/<int:visit_id>/self-report", methods=["GET", "PUT"])
 @login_required
-def get_report(visit_id: int):
-    """The unit's report of one visit (its rep, the team, coordinators)."""
+def self_report(visit_id: int):
+    """GET: the unit's report of one visit (its rep, the team, coordinators); PUT: store a
+    revision (its rep). One rule for both methods, so an id the database cannot hold is a 404
+    for either."""
+    if request.method == "PUT":
+        return put_report(visit_id)
     visit = load_visit(visit_id, "self_report.view")
     return jsonify(services.report_json(visit, services.find_report(visit)))
 
@@ -52,8 +56,6 @@ def _field(field: str, message: str):
     return json_error(400, "bad_request", message, field=field)
 
 
-@bp.put("/visits/<int:visit_id>/self-report")
-@login_required
 def put_report(visit_id: int):
     """Store a revision of the unit's report (its representative only)."""
     data: dict[str, Any] = read_json_object()  # a malformed body is a 400 whoever sends it

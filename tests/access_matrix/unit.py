@@ -19,7 +19,7 @@ ROUTES = {
     "unit.report": READERS,
     "unit.manage": FOLLOWERS,
     "unit.accept_invite": "public_link",
-    "unit_api.get_report": API_READERS,
+    "unit_api.self_report": API_READERS,  # GET; its PUT is in POST_ROUTES
 }
 
 PARAMS = {"unit.accept_invite": {"token": "x" * 43}}
@@ -28,7 +28,7 @@ PUBLIC_WRITES = {"unit.accept_invite"}
 POST_ROUTES = {
     "unit.report": REP_ONLY,
     "unit.upload": REP_ONLY,
-    "unit_api.put_report": REP_ONLY,
+    "unit_api.self_report": REP_ONLY,
     "unit.schedule": FOLLOWERS,
     "unit.invite": FOLLOWERS,
 }

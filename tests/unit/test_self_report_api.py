@@ -151,3 +151,15 @@ def test_openapi_describes_the_self_report(client, demo):
     assert set(path) == {"get", "put"}
     assert "SelfReport" in document["components"]["schemas"]
     assert set(document["components"]["schemas"]["SelfReportInput"]["required"]) == {"answers", "state", "revision"}
+
+
+def test_the_demo_has_a_rep_per_unit_and_one_report_submitted(app, demo):
+    from inspections.demo import UNITS
+    from inspections.models import User
+
+    with app.app_context():
+        reps = db.session.scalars(db.select(User).where(User.role == "unit")).all()
+        assert sorted(u.username for u in reps) == sorted(f"rep-{code}" for code, *_rest in UNITS)
+        assert all(u.unit.code == u.username[4:] for u in reps)
+        reports = db.session.scalars(db.select(SelfReport)).all()
+        assert [(r.visit.unit.code, r.state) for r in reports] == [("SYT", "submitted")]
