@@ -208,9 +208,10 @@ def register_blueprints(app: Flask) -> None:
     from .reports import routes as reports
     from .review import api as review_api, routes as review
     from .sync import api as sync_api, routes as sync
+    from .unit import api as unit_api, routes as unit
 
     for module in (main, auth, auth_api, checklists, campaigns, fieldwork, sync, sync_api,
-                   review, review_api, reports, remedies, remedies_api):
+                   review, review_api, reports, unit, unit_api, remedies, remedies_api):
         app.register_blueprint(module.bp)
 
 

@@ -177,27 +177,32 @@ def _file_item_codes(visit: Visit) -> set[str]:
 
 
 def store_attachment(user: User, *, attachment_uuid: str, data: bytes, filename: str,
-                     visit: Visit, item_code: str) -> tuple[Attachment, bool]:
+                     visit: Visit, item_code: str, self_report: Any = None) -> tuple[Attachment, bool]:
     """Check and store one evidence file; returns (attachment, created).
 
     Raises AttachmentError for anything the user must fix (see the module docstring).
     An empty `item_code` leaves the file unattached to an item (the sync API may not know it yet).
+    With `self_report` (the unit's own report of `visit`) the file is evidence of that report,
+    stored by the unit's representative.
     """
     canonical = normalize_uuid(attachment_uuid)
     if canonical is None:
         raise AttachmentError("uuid", _("The file id is not valid."), "uuid")
-    if visit is None or not access.can(user, "visit.fill", visit):
+    if self_report is not None:
+        if visit is None or self_report.visit_id != visit.id or not access.can(user, "self_report.edit", visit):
+            raise AttachmentError("visit_id", _("The unit's report of this visit is closed."), "forbidden")
+    elif visit is None or not access.can(user, "visit.fill", visit):
         raise AttachmentError("visit_id", _("You are not assigned to this visit."), "forbidden")
     item_code = (item_code or "").strip()
     if item_code and item_code not in _file_item_codes(visit):
         raise AttachmentError("item_code", _("Item %(code)s does not take evidence files.", code=item_code[:40]), "item")
 
     return store_file(user, attachment_uuid=canonical, data=data, filename=filename, visit=visit,
-                      item_code=item_code)
+                      item_code=item_code, self_report=self_report)
 
 
 def store_file(user: User, *, attachment_uuid: str, data: bytes, filename: str,
-               visit: Optional[Visit], item_code: str = "",
+               visit: Optional[Visit], item_code: str = "", self_report: Any = None,
                remedy_report_id: Optional[int] = None) -> tuple[Attachment, bool]:
     """The storage rules without the checklist's permission check: size, type from the content,
     storage by uuid, idempotency by uuid + sha256. The caller has decided the user may attach
@@ -228,6 +233,7 @@ def store_file(user: User, *, attachment_uuid: str, data: bytes, filename: str,
 
     attachment = Attachment(
         uuid=canonical, visit_id=visit_id, item_code=item_code, uploaded_by_id=user.id,
+        self_report_id=self_report.id if self_report is not None else None,
         filename=clean_filename(filename, mime), mime=mime, size=len(data), sha256=digest,
         storage_key=f"{canonical[:2]}/{canonical}", remedy_report_id=remedy_report_id,
     )

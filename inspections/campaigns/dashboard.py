@@ -46,6 +46,8 @@ class Dashboard:
     overdue: int = 0
     not_visited: list[VisitRow] = field(default_factory=list)
     archived_teams: list[Team] = field(default_factory=list)  # coordinators only, to restore them
+    # planned visits whose unit has not submitted its own report: [{"visit", "status"}], overdue first
+    self_reports: list[dict] = field(default_factory=list)
     # Recommendations of final visits whose remedy deadline has passed, not remedied (quá hạn).
     overdue_remedies: list[Recommendation] = field(default_factory=list)
 
@@ -103,8 +105,15 @@ def build(user: User, campaign: Campaign, today: date) -> Optional[Dashboard]:
         total=len(rows), overdue=sum(1 for r in rows if r.overdue),
         not_visited=[r for r in rows if r.visit.status == "planned"],
         archived_teams=[t for t in campaign.teams if t.archived_at is not None] if manager else [],
+        self_reports=self_report_follow_up(visits, today),
         overdue_remedies=overdue_remedies,
     )
+
+
+def self_report_follow_up(visits: list[Visit], today: date) -> list[dict]:
+    from ..unit.services import follow_up_rows
+
+    return follow_up_rows(visits, today)
 
 
 def overdue_remedies_of(user: User, team_ids: list[int], today: date) -> list[Recommendation]:

@@ -103,6 +103,8 @@ class UserForm(DeskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
                        validators=[InputRequired(message=_l("This field is required."))])
     agency_id = SelectField(_l("Agency"), coerce=optional_int)
+    unit_code = StringField(_l("Unit code (for an inspected unit's representative)"),
+                            validators=[Optional(), Length(max=40)])
     # hide_value=False: a form sent back with an error keeps what the admin typed
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)],
                              widget=PasswordInput(hide_value=False))

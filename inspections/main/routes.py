@@ -16,7 +16,10 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def home():
-    """One page per role: the visits an inspector or lead works on, the campaigns for staff."""
+    """One page per role: the visits an inspector or lead works on, the campaigns for staff,
+    the unit's own pages for its representative."""
+    if access.can(current_user, "unit.portal") and "unit.home" in current_app.view_functions:
+        return redirect(url_for("unit.home"))
     visits = db.session.scalars(
         access.visible_visits(current_user, select(Visit))
         .where(Visit.archived_at.is_(None))

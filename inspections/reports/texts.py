@@ -48,6 +48,7 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
     t.sheet_communication = pgettext("workbook", "7 Communication")
     t.sheet_evidence = pgettext("workbook", "8 Evidence")
     t.sheet_data = pgettext("workbook", "9 Detailed data")
+    t.sheet_reconcile = pgettext("workbook", "Reconciliation of figures")
     # sheet titles
     t.title_general = pgettext("workbook", "GENERAL INFORMATION ON THE INTER-AGENCY INSPECTION OF GENDER-EQUALITY WORK")
     t.title_units = pgettext("workbook", "LIST OF INSPECTED UNITS")
@@ -57,6 +58,10 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
     t.title_findings = pgettext("workbook", "SHORTCOMINGS AND RECOMMENDATIONS")
     t.title_communication = pgettext("workbook", "COMMUNICATION ON GENDER EQUALITY AND GENDER-BASED VIOLENCE")
     t.title_evidence = pgettext("workbook", "EVIDENCE")
+    t.title_reconcile = pgettext("workbook", "FIGURES REPORTED BY THE UNITS AGAINST THE TEAMS' CHECK")
+    t.col_declared = pgettext("workbook", "Reported by the unit")
+    t.col_verified = pgettext("workbook", "Verified by the team")
+    t.col_note = pgettext("workbook", "Note")
     # periods, scope, states
     t.periods = {"mid_year": pgettext("workbook", "First six months"), "annual": pgettext("workbook", "Year")}
     t.period_line = pgettext("workbook", "Reporting period: %(period)s %(year)s")
@@ -189,6 +194,7 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
     t.no_rows = pgettext("workbook", "No data: %(reason)s")
     t.no_findings = pgettext("workbook", "No shortcoming or recommendation was recorded.")
     t.no_evidence = pgettext("workbook", "No evidence file was uploaded.")
+    t.no_discrepancies = pgettext("workbook", "No figure reported by a unit differs from the team's check.")
     t.no_communication_items = pgettext("workbook", "The checklist has no communication items (E1, E2).")
     return t
 

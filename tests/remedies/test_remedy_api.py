@@ -25,9 +25,9 @@ def count(app, model) -> int:
 
 def test_each_role_lists_only_its_scope(app, remedies, login):
     expected = {
-        "donvi-skhcn": {remedies.reported, remedies.overdue},  # its own unit
-        "donvi-sxd": set(),  # another unit, same team
-        "donvi-syt": set(),  # a unit of the other team
+        "rep-SKHCN": {remedies.reported, remedies.overdue},  # its own unit
+        "rep-SXD": set(),  # another unit, same team
+        "rep-SYT": set(),  # a unit of the other team
         "lead2": {remedies.reported, remedies.overdue},  # the team's lead
         "inspector3": {remedies.reported, remedies.overdue},  # the team's inspector
         "lead1": set(),  # another team's lead
@@ -61,7 +61,7 @@ def test_statuses_and_filters(app, remedies, login):
 
 
 def test_the_unit_reports_late_and_the_lead_accepts(app, remedies, login):
-    rep, lead = login("donvi-skhcn"), login("lead2")
+    rep, lead = login("rep-SKHCN"), login("lead2")
     url = f"/api/v1/recommendations/{remedies.overdue}"
     response = rep.post(url + "/remedy-reports", json={"text": "Đã ban hành kế hoạch truyền thông",
                                                        "done_on": date.today().isoformat()})
@@ -90,7 +90,7 @@ def test_the_unit_reports_late_and_the_lead_accepts(app, remedies, login):
 
 
 def test_return_needs_a_comment_and_opens_the_recommendation_again(app, remedies, login):
-    rep, coordinator = login("donvi-skhcn"), login("coordinator")
+    rep, coordinator = login("rep-SKHCN"), login("coordinator")
     url = f"/api/v1/recommendations/{remedies.reported}"
     for body in ({}, {"comment": "   "}, {"comment": 5}):
         refused = coordinator.post(url + "/return", json=body)
@@ -113,7 +113,7 @@ def test_return_needs_a_comment_and_opens_the_recommendation_again(app, remedies
 
 
 def test_bad_reports_name_the_field_and_write_nothing(app, remedies, login):
-    rep = login("donvi-skhcn")
+    rep = login("rep-SKHCN")
     url = f"/api/v1/recommendations/{remedies.overdue}/remedy-reports"
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
     cases = [({}, {"text", "done_on"}), ({"text": "x", "done_on": "someday"}, {"done_on"}),
@@ -135,7 +135,7 @@ def test_who_may_do_what(app, remedies, login):
     report = f"/api/v1/recommendations/{remedies.overdue}/remedy-reports"
     accept = f"/api/v1/recommendations/{remedies.reported}/accept"
     body = {"text": "x", "done_on": "2026-11-30"}
-    for username in ("donvi-sxd", "donvi-syt", "lead1", "inspector1"):  # cannot see it: 404
+    for username in ("rep-SXD", "rep-SYT", "lead1", "inspector1"):  # cannot see it: 404
         client = login(username)
         assert client.post(report, json=body).status_code == 404, username
         assert client.post(accept, json={}).status_code == 404, username
@@ -143,7 +143,7 @@ def test_who_may_do_what(app, remedies, login):
     for username in ("lead2", "inspector3", "coordinator"):  # sees it, is not the unit: 403
         assert login(username).post(report, json=body).status_code == 403, username
     assert login("inspector3").post(accept, json={}).status_code == 403  # a member, not the lead
-    assert login("donvi-skhcn").post(accept, json={}).status_code == 403  # the unit never reviews
+    assert login("rep-SKHCN").post(accept, json={}).status_code == 403  # the unit never reviews
     assert login("coordinator").post("/api/v1/recommendations/99999/accept", json={}).status_code == 404
     assert count(app, AuditEvent) == 0
 
@@ -156,7 +156,7 @@ def test_nothing_before_the_visit_is_final(app, remedies, login):
         visit = db.session.get(Visit, remedies.visit_id)
         visit.status = "merging"
         db.session.commit()
-    rep = login("donvi-skhcn")
+    rep = login("rep-SKHCN")
     assert listed(rep) == [] and listed(login("coordinator")) == []
     response = rep.post(f"/api/v1/recommendations/{remedies.overdue}/remedy-reports",
                         json={"text": "x", "done_on": "2026-11-30"})
@@ -166,7 +166,7 @@ def test_nothing_before_the_visit_is_final(app, remedies, login):
 
 
 def test_evidence_travels_in_a_multipart_report(app, remedies, login):
-    rep = login("donvi-skhcn")
+    rep = login("rep-SKHCN")
     url = f"/api/v1/recommendations/{remedies.overdue}/remedy-reports"
     import io
 
@@ -194,6 +194,6 @@ def test_evidence_travels_in_a_multipart_report(app, remedies, login):
     assert login("lead2").get(file_url).status_code == 200
     assert rep.get(f"/attachments/{files[1]['uuid']}").data == PDF  # the checklist route asks the same rule
     assert login("coordinator").get(file_url).status_code == 200
-    for username in ("donvi-sxd", "lead1", "inspector1"):
+    for username in ("rep-SXD", "lead1", "inspector1"):
         assert login(username).get(file_url).status_code == 404, username
         assert login(username).get(f"/attachments/{files[1]['uuid']}").status_code == 404, username

@@ -31,7 +31,7 @@ def test_the_rep_reports_the_coordinator_accepts_the_workbook_says_remedied(
         live_server, remedies, page, browser, tmp_path):
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    log_in(page, live_server, "donvi-skhcn")
+    log_in(page, live_server, "rep-SKHCN")
     page.click("#remedies-link a")
     page.wait_for_url(live_server.url + "/remedies/")
     row = page.locator(f'[data-recommendation-id="{remedies.overdue}"]')

@@ -21,7 +21,7 @@ def text_of(response) -> str:
 
 
 def test_the_rep_reads_the_final_record_and_sends_a_report_with_evidence(app, remedies, login):
-    rep = login("donvi-skhcn")
+    rep = login("rep-SKHCN")
     index = text_of(rep.get("/remedies/"))
     assert "Khắc phục sau kiểm tra" in index and "Sở Khoa học và Công nghệ" in index
     assert f'data-recommendation-id="{remedies.overdue}" data-status="overdue"' in index
@@ -57,7 +57,7 @@ def test_the_lead_returns_then_accepts_in_the_browser_forms(app, remedies, login
     assert lead.post(url + "/return", data={"comment": "Thiếu quyết định"}).status_code == 302
     with app.app_context():
         assert db.session.get(Recommendation, remedies.reported).remedy_status == "open"
-    rep = login("donvi-skhcn")
+    rep = login("rep-SKHCN")
     assert "Thiếu quyết định" in text_of(rep.get(url))
     assert rep.post(url + "/report", data={"text": "Kèm quyết định", "done_on": "2026-11-30"},
                     content_type="multipart/form-data").status_code == 302
@@ -69,7 +69,7 @@ def test_the_lead_returns_then_accepts_in_the_browser_forms(app, remedies, login
 
 
 def test_pages_refuse_other_units_and_teams(app, remedies, login):
-    for username in ("donvi-sxd", "donvi-syt", "lead1", "inspector1"):
+    for username in ("rep-SXD", "rep-SYT", "lead1", "inspector1"):
         client = login(username)
         assert client.get(f"/remedies/visits/{remedies.visit_id}").status_code == 404, username
         assert client.get(f"/remedies/recommendations/{remedies.overdue}").status_code == 404, username
@@ -77,7 +77,7 @@ def test_pages_refuse_other_units_and_teams(app, remedies, login):
                            data={"text": "x", "done_on": "2026-11-30"}).status_code == 404, username
         assert "Sở Khoa học và Công nghệ" not in text_of(client.get("/remedies/"))
     assert login("inspector3").post(f"/remedies/recommendations/{remedies.reported}/accept").status_code == 403
-    assert login("donvi-skhcn").get(f"/review/visits/{remedies.visit_id}/audit").status_code in (403, 404)
+    assert login("rep-SKHCN").get(f"/review/visits/{remedies.visit_id}/audit").status_code in (403, 404)
     with app.app_context():
         assert db.session.scalar(select(AuditEvent.id)) is None
 
@@ -133,7 +133,7 @@ def test_the_word_conclusions_still_show_the_deadlines(app, remedies, login):
 
 
 def test_the_audit_trail_reads_the_remedy_steps_in_both_languages(app, remedies, login):
-    rep, lead = login("donvi-skhcn"), login("lead2")
+    rep, lead = login("rep-SKHCN"), login("lead2")
     rep.post(f"/api/v1/recommendations/{remedies.overdue}/remedy-reports",
              data={"text": "Đã ban hành kế hoạch", "done_on": "2026-11-30",
                    "evidence": [(io.BytesIO(PNG), "quyết định.png")]}, content_type="multipart/form-data")
