@@ -19,22 +19,23 @@ pytestmark = pytest.mark.browser
 HEADER_ROW = 7
 
 
-def log_in(page, live_server, username):
+def log_in(page, live_server, username, home="/"):
     page.goto(live_server.url + "/login")
     page.fill("#username", username)
     page.fill("#password", TEST_PASSWORD)
     page.click("button[type=submit].primary")
-    page.wait_for_url(live_server.url + "/")
+    page.wait_for_url(live_server.url + home)
 
 
 def test_the_rep_reports_the_coordinator_accepts_the_workbook_says_remedied(
         live_server, remedies, page, browser, tmp_path):
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
-    log_in(page, live_server, "rep-SKHCN")
-    page.click("#remedies-link a")
-    page.wait_for_url(live_server.url + "/remedies/")
-    row = page.locator(f'[data-recommendation-id="{remedies.overdue}"]')
+    log_in(page, live_server, "rep-SKHCN", home="/unit/")  # a rep's home is the unit's page
+    page.click(f'[data-visit-id="{remedies.visit_id}"] a.remedies-link')
+    page.wait_for_url(f"{live_server.url}/remedies/visits/{remedies.visit_id}")
+    assert "còn hạn chế về tỷ lệ nữ lãnh đạo" in page.locator("#conclusion").inner_text()
+    row = page.locator(f'#recommendations [data-recommendation-id="{remedies.overdue}"]')
     assert "Quá hạn" in row.inner_text()
     row.locator("a").click()
     page.wait_for_url(f"{live_server.url}/remedies/recommendations/{remedies.overdue}")
