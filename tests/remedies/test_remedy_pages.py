@@ -179,7 +179,7 @@ def test_the_migration_maps_done_to_remedied_and_back(tmp_path, database):
             seed_demo("pass-123-abc", year=2026)
             db.session.commit()
             visit_id = db.session.scalars(db.select(Visit.id).order_by(Visit.id)).first()
-            db.session.remove()
+            db.session.remove()  # no transaction left open while the schema changes
             downgrade(revision="c6_unit")
             insert = text("INSERT INTO recommendation (visit_id, section, text, responsible, remedy_status,"
                           " position) VALUES (:v, '', :t, '', :s, :p)")
@@ -188,6 +188,7 @@ def test_the_migration_maps_done_to_remedied_and_back(tmp_path, database):
             db.session.commit()
             upgrade()
             rows = dict(db.session.execute(text("SELECT text, remedy_status FROM recommendation")).all())
+            db.session.commit()  # end the read: PostgreSQL's ALTER TABLE waits for open transactions
             assert rows == {"open": "open", "done": "remedied"}
             db.session.execute(text("UPDATE recommendation SET remedy_status = 'reported' WHERE text = 'open'"))
             db.session.commit()
@@ -200,6 +201,7 @@ def test_the_migration_maps_done_to_remedied_and_back(tmp_path, database):
                 assert "check" in str(error).lower() or "constraint" in str(error).lower()
             downgrade(revision="c6_unit")
             rows = dict(db.session.execute(text("SELECT text, remedy_status FROM recommendation")).all())
+            db.session.commit()
             assert rows == {"open": "open", "done": "done"}
             upgrade()
             db.session.remove()
