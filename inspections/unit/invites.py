@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from .. import audit
 from ..core.text import text_error
@@ -40,9 +40,11 @@ class FieldProblem:
 def check_username(username: str) -> Optional[FieldProblem]:
     if not USERNAME_RE.match(username or ""):
         return FieldProblem("username", _("The username takes 3 to 80 letters, digits, dots, dashes or underscores."))
-    taken = db.session.scalar(select(User.id).where(User.username == username))
+    # usernames are unique whatever their case (as on the users page)
+    taken = db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower()).limit(1))
     pending = db.session.scalar(select(UnitInvite.id).where(
-        UnitInvite.username == username, UnitInvite.used_at.is_(None), UnitInvite.expires_at > utcnow()))
+        func.lower(UnitInvite.username) == username.lower(), UnitInvite.used_at.is_(None),
+        UnitInvite.expires_at > utcnow()).limit(1))
     if taken is not None or pending is not None:
         return FieldProblem("username", _("The username %(name)s is already taken.", name=username))
     return None
@@ -107,7 +109,8 @@ def accept(invite: UnitInvite, password: str, confirm: str,
                                                    count=MAX_PASSWORD)))
     elif password != confirm:
         problems.append(FieldProblem("confirm", _("The two passwords differ.")))
-    if db.session.scalar(select(User.id).where(User.username == invite.username)) is not None:
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == invite.username.lower()).limit(1)) \
+            is not None:
         problems.append(FieldProblem("username", _("The username %(name)s is already taken.", name=invite.username)))
     if problems:
         return None, problems

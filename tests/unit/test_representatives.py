@@ -81,6 +81,7 @@ def test_who_may_invite_and_bad_input_names_the_field(login, visits):
     assert taken.status_code == 422 and 'data-field="username"' in taken.get_data(as_text=True)
     bad = invite(coordinator, visits["SGDDT"], username="a b")
     assert bad.status_code == 422
+    assert invite(coordinator, visits["SGDDT"], username="Inspector1").status_code == 422  # case aside, taken
     assert invite(coordinator, visits["SGDDT"], username="dd-sgddt-2").status_code == 200
 
 
