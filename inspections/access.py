@@ -14,14 +14,18 @@ from flask_login import current_user
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from .core.lifecycle import is_final
+from .core.lifecycle import VisitState, is_final
 from .extensions import db, login_manager
-from .models import Submission, Team, TeamMember, User, Visit
+from .models import Recommendation, RemedyReport, SelfReport, Submission, Team, TeamMember, User, Visit
 
 MANAGERS = frozenset({"admin", "coordinator"})
 # The accounts a coordinator may create and look after while building teams; admin and
 # coordinator accounts (and promoting anyone to them) stay the admin's.
-FIELD_ROLES = frozenset({"lead", "inspector"})
+FIELD_ROLES = frozenset({"lead", "inspector", "unit"})
+#: A unit's representative (đại diện đơn vị được kiểm tra): bound to one unit (User.unit_id), sees
+#: that unit's visits of every campaign and nothing else; never the inspectors' answers, notes or
+#: names before a visit is final.
+UNIT_ROLE = "unit"
 
 # action -> roles allowed regardless of team (object-free actions)
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -39,12 +43,25 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     # What an account may be in a team (asked of the account put in the team, and on the
     # home page: "my team's visits" for those who lead, "my visits" for the others).
     "teams.lead": frozenset({"lead"}),
-    "teams.join": FIELD_ROLES,
+    "teams.join": frozenset({"lead", "inspector"}),
+    "unit.portal": frozenset({UNIT_ROLE}),  # the unit's own pages (its visits, its reports)
+    "self_reports.follow": frozenset({"admin", "coordinator"}),  # missing/overdue reports on the dashboard
+    # The remedies page and GET /api/v1/recommendations (each lists what the user may see).
+    "remedies.use": frozenset({"admin", "coordinator", "lead", "inspector", UNIT_ROLE}),
 }
 
 # The action whose refusal means "you may not even know this object exists": require() answers
 # 404 instead of 403 when this one is refused too (no leaking of ids).
-SEE_ACTIONS: dict[type, str] = {Visit: "visit.view", Submission: "submission.view"}
+SEE_ACTIONS: dict[type, str] = {
+    Visit: "visit.view", Submission: "submission.view", SelfReport: "visit.view",
+    Recommendation: "recommendation.view", RemedyReport: "recommendation.view",
+}
+
+
+def is_unit_rep(user: Any, unit_id: Optional[int]) -> bool:
+    """True for an active representative of that unit."""
+    return (getattr(user, "role", None) == UNIT_ROLE and user.unit_id is not None
+            and unit_id is not None and user.unit_id == unit_id)
 
 
 def team_ids_of(user: User) -> set[int]:
@@ -68,6 +85,8 @@ def visible_visits(user: User, stmt: Optional[Select] = None) -> Select:
     stmt = stmt if stmt is not None else select(Visit)
     if user.role in MANAGERS:
         return stmt
+    if user.role == UNIT_ROLE:
+        return stmt.where(Visit.unit_id == user.unit_id) if user.unit_id is not None else stmt.where(False)
     led = select(Team.id).where(Team.lead_id == user.id)
     member = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
     return stmt.where(or_(Visit.team_id.in_(led), Visit.team_id.in_(member)))
@@ -105,15 +124,30 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return role in ROLE_ACTIONS[action]
     if isinstance(obj, Submission):
         if action == "submission.view":
-            return obj.inspector_id == user.id or can(user, "visit.view", obj.visit)
+            return obj.inspector_id == user.id or can(user, "visit.view_work", obj.visit)
         if action == "submission.edit":
             return obj.inspector_id == user.id and can(user, "visit.fill", obj.visit)
         return False
+    if isinstance(obj, SelfReport):
+        obj = obj.visit  # a unit's report goes with its visit (the self_report.* actions below)
+    if isinstance(obj, RemedyReport):
+        obj = obj.recommendation  # a remedy report is seen and reviewed with its recommendation
+    if isinstance(obj, Recommendation):
+        return _can_recommendation(user, action, obj)
     if isinstance(obj, Visit):
+        if action == "visit.conclusions":  # after the visit: the record's conclusions, the unit too
+            return _can_read_conclusions(user, obj)
+        if role == UNIT_ROLE:
+            return _unit_can(user, action, obj)
         team = obj.team
         in_team = team.id in team_ids_of(user)
         if action == "visit.view":
             return role in MANAGERS or in_team
+        if action in ("visit.view_work", "visit.view_record", "self_report.view"):
+            # the inspectors' answers, notes and names; the record; the unit's report
+            return role in MANAGERS or in_team
+        if action in ("self_report.manage", "visit.invite_unit"):  # due date, lock; invite a rep
+            return role in MANAGERS or (role == "lead" and is_team_lead(user, team))
         if action == "visit.fill":  # fill in one's own checklist
             return role in ("lead", "inspector") and in_team and obj.archived_at is None
         if action in ("visit.merge", "visit.finalize", "visit.reopen", "visit.send_back"):
@@ -140,6 +174,59 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
             return role in MANAGERS or (role == "lead" and is_team_lead(user, obj))
         return False
     return False
+
+
+def self_report_open(visit: Visit) -> bool:
+    """The unit may still write its report: the visit has not started and nobody locked it."""
+    return visit.status == "planned" and visit.self_report_locked_at is None and visit.archived_at is None
+
+
+def _unit_can(user: User, action: str, visit: Visit) -> bool:
+    """What a unit's representative may do with a visit: only their own unit's."""
+    if not is_unit_rep(user, visit.unit_id):
+        return False
+    if action in ("visit.view", "self_report.view"):
+        return True
+    if action == "self_report.edit":
+        return self_report_open(visit)
+    if action == "visit.view_record":  # the final record, once the team signed it
+        return is_final(visit.status)
+    return False  # visit.view_work (inspectors' answers, notes, names), fill, merge, ...
+
+
+def _can_read_conclusions(user: User, visit: Visit) -> bool:
+    """A final visit's conclusions and recommendations: its unit's rep and whoever sees the visit."""
+    if not is_final(visit.status) or visit.archived_at is not None:
+        return False
+    return is_unit_rep(user, visit.unit_id) or can(user, "visit.view_record", visit)
+
+
+def _can_recommendation(user: User, action: str, rec: Recommendation) -> bool:
+    """Remedies after the visit (inspections/remedies): only once the visit is final.
+
+    recommendation.view: the unit's rep, and whoever may see the visit's record; remedy.report:
+    the unit's rep; remedy.review (accept or return a remedy report): the lead of the visit's
+    team and coordinators.
+    """
+    visit = rec.visit
+    if not is_final(visit.status) or visit.archived_at is not None:
+        return False
+    if action == "recommendation.view":
+        return _can_read_conclusions(user, visit)
+    if action == "remedy.report":
+        return is_unit_rep(user, visit.unit_id)
+    if action == "remedy.review":
+        return user.role in MANAGERS or (user.role == "lead" and is_team_lead(user, visit.team))
+    return False
+
+
+def visible_recommendations(user: User, stmt: Optional[Select] = None) -> Select:
+    """Restrict a `select(Recommendation)` to what `user` may see: recommendations of final
+    visits; a unit's rep its own unit's, a team member their teams', coordinators all."""
+    stmt = stmt if stmt is not None else select(Recommendation)
+    stmt = stmt.join(Visit, Recommendation.visit_id == Visit.id).where(
+        Visit.status == VisitState.FINAL.value, Visit.archived_at.is_(None))
+    return visible_visits(user, stmt)
 
 
 def require(action: str, obj: Any = None) -> None:

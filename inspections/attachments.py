@@ -12,7 +12,8 @@ The rules:
 - idempotent by uuid + sha256: the same uuid with the same bytes returns the stored attachment
   (created False); the same uuid with other bytes is refused (kind "conflict");
 - only someone who may fill in the visit's checklist may attach evidence to it; everyone who
-  may see the visit may read its evidence.
+  may see the visit may read its evidence. Evidence of a remedy report (inspections.remedies,
+  through `store_file`) has no visit: it is read by whoever may see the report's recommendation.
 
 Functions here only add and flush; the caller commits once per request.
 """
@@ -174,45 +175,68 @@ def _file_item_codes(visit: Visit) -> set[str]:
 
 
 def store_attachment(user: User, *, attachment_uuid: str, data: bytes, filename: str,
-                     visit: Optional[Visit], item_code: str) -> tuple[Attachment, bool]:
+                     visit: Optional[Visit], item_code: str, self_report: Any = None) -> tuple[Attachment, bool]:
     """Check and store one evidence file; returns (attachment, created).
 
     Raises AttachmentError for anything the user must fix (see the module docstring).
     An empty `item_code` leaves the file unattached to an item (the sync API may not know it yet).
+    With `self_report` (the unit's own report of `visit`) the file is evidence of that report,
+    stored by the unit's representative.
     """
     canonical = normalize_uuid(attachment_uuid)
     if canonical is None:
         raise AttachmentError("uuid", _("The file id is not valid."), "uuid")
-    if visit is None or not access.can(user, "visit.fill", visit):
+    if self_report is not None:
+        if visit is None or self_report.visit_id != visit.id or not access.can(user, "self_report.edit", visit):
+            raise AttachmentError("visit_id", _("The unit's report of this visit is closed."), "forbidden")
+    elif visit is None or not access.can(user, "visit.fill", visit):
         raise AttachmentError("visit_id", _("You are not assigned to this visit."), "forbidden")
     item_code = (item_code or "").strip()
     if item_code and item_code not in _file_item_codes(visit):
         raise AttachmentError("item_code", _("Item %(code)s does not take evidence files.", code=item_code[:40]),
                               "item", item=item_code[:40])
 
+    return store_file(user, attachment_uuid=canonical, data=data, filename=filename, visit=visit,
+                      item_code=item_code, self_report=self_report)
+
+
+def store_file(user: User, *, attachment_uuid: str, data: bytes, filename: str,
+               visit: Optional[Visit], item_code: str = "", self_report: Any = None,
+               remedy_report_id: Optional[int] = None) -> tuple[Attachment, bool]:
+    """The storage rules without the checklist's permission check: size, type from the content,
+    storage by uuid, idempotency by uuid + sha256. The caller has decided the user may attach
+    the file (store_attachment for a visit's checklist; inspections.remedies for a remedy report,
+    whose files belong to the report, with no visit).
+    """
+    canonical = normalize_uuid(attachment_uuid)
+    if canonical is None:
+        raise AttachmentError("uuid", _("The file id is not valid."), "uuid")
+    field = item_code or "file"
     limit = max_upload_bytes()
     if not data:
-        raise AttachmentError(item_code or "file", _("The file is empty."), "empty", item=item_code)
+        raise AttachmentError(field, _("The file is empty."), "empty", item=item_code)
     if len(data) > limit:
-        raise AttachmentError(item_code or "file", _(
+        raise AttachmentError(field, _(
             "The file is %(size)s; the limit is %(limit)s per file. "
             "Take the photo at a lower resolution or split the scan.",
             size=size_label(len(data)), limit=size_label(limit)), "too_large", item=item_code)
     mime = sniff_mime(data)
     if mime is None:
-        raise AttachmentError(item_code or "file", _(
+        raise AttachmentError(field, _(
             "Only JPEG or PNG photos and PDF documents can be attached; this file is none of these."), "type",
             item=item_code)
     digest = hashlib.sha256(data).hexdigest()
+    visit_id = visit.id if visit is not None else None
 
     existing = find_attachment(canonical)
     if existing is not None:
-        return _resend(user, existing, visit, digest, item_code, data), False
+        return _resend(user, existing, visit_id, digest, item_code, data, remedy_report_id), False
 
     attachment = Attachment(
-        uuid=canonical, visit_id=visit.id, item_code=item_code, uploaded_by_id=user.id,
+        uuid=canonical, visit_id=visit_id, item_code=item_code, uploaded_by_id=user.id,
+        self_report_id=self_report.id if self_report is not None else None,
         filename=clean_filename(filename, mime), mime=mime, size=len(data), sha256=digest,
-        storage_key=f"{canonical[:2]}/{canonical}",
+        storage_key=f"{canonical[:2]}/{canonical}", remedy_report_id=remedy_report_id,
     )
     try:
         with db.session.begin_nested():
@@ -223,15 +247,16 @@ def store_attachment(user: User, *, attachment_uuid: str, data: bytes, filename:
         raced = find_attachment(canonical)
         if raced is None:
             raise
-        return _resend(user, raced, visit, digest, item_code, data), False
+        return _resend(user, raced, visit_id, digest, item_code, data, remedy_report_id), False
     _write_file(attachment.storage_key, data)
     return attachment, True
 
 
-def _resend(user: User, existing: Attachment, visit: Visit, digest: str, item_code: str,
-            data: bytes) -> Attachment:
+def _resend(user: User, existing: Attachment, visit_id: Optional[int], digest: str, item_code: str,
+            data: bytes, remedy_report_id: Optional[int] = None) -> Attachment:
     """A uuid already stored: the same file again returns it; anything else is refused."""
-    if existing.uploaded_by_id != user.id or existing.visit_id != visit.id:
+    if (existing.uploaded_by_id != user.id or existing.visit_id != visit_id
+            or existing.remedy_report_id != remedy_report_id):
         raise AttachmentError("uuid", _("This file id belongs to another file."), "uuid_taken")
     if existing.sha256 != digest:
         raise AttachmentError(item_code or "file", _(
@@ -249,10 +274,19 @@ def can_read_attachment(user: Any, attachment: Attachment) -> bool:
         return False
     if attachment.uploaded_by_id == user.id:
         return True
+    if attachment.remedy_report_id is not None:  # evidence of a remedy report: who may see it
+        from .models import RemedyReport
+
+        report = db.session.get(RemedyReport, attachment.remedy_report_id)
+        return report is not None and access.can(user, "recommendation.view", report.recommendation)
     if attachment.visit_id is None:
         return access.can(user, "visits.view_all")
     visit = db.session.get(Visit, attachment.visit_id)
-    return visit is not None and access.can(user, "visit.view", visit)
+    if visit is None:
+        return False
+    if attachment.self_report_id is not None:  # evidence of the unit's own report
+        return access.can(user, "self_report.view", visit)
+    return access.can(user, "visit.view_work", visit)  # an inspector's evidence
 
 
 def link_to_submission(submission, uuids: Iterable[str]) -> None:

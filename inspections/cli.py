@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
-from .models import ROLES, Agency, User
+from .models import ROLES, Agency, Unit, User
 
 DEMO_PASSWORD = "demo1234"
 
@@ -53,7 +53,7 @@ def seed_demo_command(password: str, year: int | None, allow_production: bool) -
     """Load a demo province (idempotent) and print the logins."""
     from flask import current_app
 
-    from .demo import seed_demo
+    from .demo import seed_after_visit, seed_demo
 
     if current_app.config.get("ENV_NAME") == "production" and not allow_production:
         raise click.ClickException(
@@ -64,6 +64,7 @@ def seed_demo_command(password: str, year: int | None, allow_production: bool) -
     if len(password) < 8:
         raise click.BadParameter("at least 8 characters", param_hint="--password")
     users = seed_demo(password, year)
+    users += seed_after_visit(password, year)  # a final visit with remedies (inspections/remedies)
     db.session.commit()
     click.echo("Demo data loaded. Log in with any of these (password: %s):" % password)
     for user in users:
@@ -76,11 +77,25 @@ def seed_demo_command(password: str, year: int | None, allow_production: bool) -
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--full-name", default="")
 @click.option("--agency", "agency_code", default=None, help="Agency code (see the agencies page).")
+@click.option("--unit", "unit_code", default=None,
+              help="Unit code (see the units page); required with --role unit.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_user_command(username: str, role: str, full_name: str, agency_code: str | None, password: str) -> None:
+def create_user_command(username: str, role: str, full_name: str, agency_code: str | None,
+                        unit_code: str | None, password: str) -> None:
     """Create a user (or reset the password and role of an existing one)."""
     if len(password) < 8:
         raise click.BadParameter("at least 8 characters", param_hint="--password")
+    unit = None
+    if role == "unit":
+        if not unit_code:
+            raise click.BadParameter("a unit's representative needs the unit's code", param_hint="--unit")
+        unit = db.session.scalar(select(Unit).where(Unit.code == unit_code))
+        if unit is None:
+            raise click.BadParameter(f"no unit with code {unit_code!r}", param_hint="--unit")
+        if unit.archived_at is not None:
+            raise click.BadParameter(f"unit {unit_code!r} is archived", param_hint="--unit")
+    elif unit_code:
+        raise click.BadParameter("only --role unit takes a unit", param_hint="--unit")
     agency = None
     if agency_code:
         agency = db.session.scalar(select(Agency).where(Agency.code == agency_code))
@@ -92,6 +107,7 @@ def create_user_command(username: str, role: str, full_name: str, agency_code: s
         user = User(username=username)
         db.session.add(user)
     user.role = role
+    user.unit_id = unit.id if unit is not None else None
     user.full_name = full_name or user.full_name or ""
     if agency is not None:
         user.agency_id = agency.id

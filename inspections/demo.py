@@ -4,15 +4,30 @@ Loading is idempotent: everything is looked up by its code or username first.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from . import checklist, organisation
 from .checklists.services import store_target_set, store_template
-from .core.lifecycle import VisitState
+from .core import lifecycle
+from .core.lifecycle import Event, is_final
 from .extensions import db
-from .models import Agency, Campaign, OrganisationSetting, Team, TeamMember, Unit, User, Visit
+from .models import (
+    Agency,
+    Campaign,
+    OrganisationSetting,
+    Recommendation,
+    RemedyReport,
+    Shortcoming,
+    Team,
+    TeamMember,
+    Unit,
+    User,
+    Visit,
+    VisitReport,
+    utcnow,
+)
 
 AGENCIES = [
     ("SNV", "Sở Nội vụ", "Sở Nội vụ"),
@@ -60,6 +75,20 @@ TEAMS = [
     ("Đoàn kiểm tra liên ngành số 2", "126/QĐ-SNV", "lead2", ["inspector3", "inspector4"],
      ["SXD", "SKHCN", "XA-HP", "PHUONG-TL", "DK-AT", "XA-MS"]),
 ]
+
+# The unit whose own report is already submitted in the demo, and what it declared.
+SUBMITTED_REPORT_UNIT = "SYT"
+SUBMITTED_REPORT = {
+    "A1": "yes", "A1_date": "{year}-01-20", "A2": "yes", "A2_date": "{year}-02-10",
+    "B4_meetings": 4, "C1": {"male": 120, "female": 180}, "C2": {"male": 9, "female": 6},
+    "E1_meetings": 6, "E1_talks": 3, "H1": 150000000,
+}
+
+
+def rep_username(unit_code: str) -> str:
+    """The demo representative of a unit: rep-<unit code>."""
+    return f"rep-{unit_code}"
+
 
 DEMO_PROVINCE = "Hòa An"  # a made-up province
 
@@ -113,5 +142,99 @@ def seed_demo(password: str, year: int | None = None) -> list[User]:
             _get_or_create(TeamMember, {"team_id": team.id, "user_id": users[username].id}, team_role=team_role)
         for day, code in enumerate(unit_codes):
             _get_or_create(Visit, {"team_id": team.id, "unit_id": units[code].id},
-                           planned_date=date(year, 11, 17 + day + index), status=VisitState.PLANNED.value)
-    return [users[u[0]] for u in USERS]
+                           planned_date=date(year, 11, 17 + day + index), status="planned")
+    reps = _seed_representatives(units, password)
+    _seed_submitted_report(campaign, units[SUBMITTED_REPORT_UNIT], reps[SUBMITTED_REPORT_UNIT], year)
+    return [users[u[0]] for u in USERS] + [reps[code] for code, *_rest in UNITS]
+
+
+def _seed_representatives(units: dict[str, Unit], password: str) -> dict[str, User]:
+    """A representative (role unit) for every demo unit, with the demo password."""
+    reps = {}
+    for code, name, _kind, _parent in UNITS:
+        username = rep_username(code)
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(username=username, full_name=f"Đại diện {name}", role="unit", unit_id=units[code].id)
+            db.session.add(user)
+        user.set_password(password)
+        reps[code] = user
+    db.session.flush()
+    return reps
+
+
+def _seed_submitted_report(campaign: Campaign, unit: Unit, rep: User, year: int) -> None:
+    """The unit's own report of its visit, submitted by its representative (once)."""
+    from .unit import services as unit_services
+
+    visit = db.session.scalar(select(Visit).join(Team).where(Team.campaign_id == campaign.id,
+                                                            Visit.unit_id == unit.id))
+    if visit is None or unit_services.find_report(visit) is not None or visit.status != "planned":
+        return
+    answers = {code: value.format(year=year) if isinstance(value, str) else value
+               for code, value in SUBMITTED_REPORT.items()}
+    result = unit_services.save_report(rep, visit, answers=answers, notes={
+        "C1": "Số liệu theo báo cáo nhân sự ngày 30/9."}, state="submitted", revision=1, lang="vi", audited=False)
+    if not result.stored:
+        raise RuntimeError(f"the demo report of {unit.code} was refused: {result.status} {result.errors}")
+
+
+
+# After the visit (inspections/remedies): team 2's visit of this unit is final, with two
+# recommendations: one whose remedy report the unit has sent (awaiting the lead's review) and
+# one past its deadline with nothing reported (overdue), reported on by the unit's demo rep.
+REMEDY_UNIT = "SKHCN"
+REMEDY_RECOMMENDATIONS = [
+    ("C", "Bổ sung nữ vào quy hoạch lãnh đạo cấp phòng giai đoạn 2026-2031.", "Giám đốc Sở", 30),
+    ("D", "Ban hành kế hoạch truyền thông về bình đẳng giới năm sau và báo cáo kết quả.", "Văn phòng Sở", -7),
+]
+
+
+def seed_after_visit(password: str, year: int | None = None, today: date | None = None) -> list[User]:
+    """Make the demo show the path after the visit (call after seed_demo; idempotent).
+
+    Returns the users it had to create (none once seed_demo made the unit's rep). The caller commits.
+    """
+    from .access import UNIT_ROLE
+
+    year = year or date.today().year
+    today = today or date.today()
+    unit = db.session.scalar(select(Unit).where(Unit.code == REMEDY_UNIT))
+    visit = db.session.scalar(select(Visit).join(Team).join(Campaign).where(
+        Visit.unit_id == unit.id, Campaign.name == CAMPAIGN_NAME.format(year=year)))
+    lead = visit.team.lead
+    # The unit's representative of seed_demo (rep-SKHCN); made here only if it is missing.
+    rep = db.session.scalar(select(User).where(User.username == rep_username(REMEDY_UNIT)))
+    created = rep is None
+    if created:
+        rep = User(username=rep_username(REMEDY_UNIT), full_name=f"Đại diện {unit.name}", role=UNIT_ROLE,
+                   unit_id=unit.id)
+        db.session.add(rep)
+        rep.set_password(password)
+        db.session.flush()
+    if not is_final(visit.status):
+        lifecycle.apply(visit, Event.FINALIZE)
+        visit.record_number = visit.record_number or "07"
+        visit.finalized_at = utcnow()
+        visit.finalized_by_id = lead.id
+    _get_or_create(VisitReport, {"visit_id": visit.id},
+                   achievements="Sở đã ban hành kế hoạch bình đẳng giới hằng năm và bố trí kinh phí.",
+                   conclusion="Sở thực hiện cơ bản đầy đủ các quy định về bình đẳng giới; còn hạn chế về "
+                              "tỷ lệ nữ lãnh đạo cấp phòng và công tác truyền thông.",
+                   updated_by_id=lead.id)
+    _get_or_create(Shortcoming, {"visit_id": visit.id, "text": "Tỷ lệ nữ lãnh đạo cấp phòng còn thấp."},
+                   section="C", cause_kind="internal", cause="Chưa có kế hoạch tạo nguồn cán bộ nữ.", position=1)
+    for position, (section, text, responsible, days) in enumerate(REMEDY_RECOMMENDATIONS, 1):
+        _get_or_create(Recommendation, {"visit_id": visit.id, "text": text}, section=section,
+                       responsible=responsible, remedy_deadline=today + timedelta(days=days),
+                       remedy_status="open", position=position)
+    first = db.session.scalar(select(Recommendation).where(
+        Recommendation.visit_id == visit.id, Recommendation.text == REMEDY_RECOMMENDATIONS[0][1]))
+    if not first.remedy_reports:
+        db.session.add(RemedyReport(
+            recommendation_id=first.id, author_id=rep.id, state="submitted", late=False, review_comment="",
+            text="Sở đã phê duyệt quy hoạch bổ sung 3 cán bộ nữ vào nguồn lãnh đạo cấp phòng.",
+            done_on=today - timedelta(days=2)))
+        first.remedy_status = "reported"
+    db.session.flush()
+    return [rep] if created else []

@@ -63,7 +63,8 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-ROLES = ("admin", "coordinator", "lead", "inspector")
+ROLES = ("admin", "coordinator", "lead", "inspector", "unit")
+#: The unit role (đại diện đơn vị được kiểm tra) is bound to one Unit through User.unit_id.
 #: Every kind a stored unit may have. "district" (UBND cấp huyện) is kept only so that units of
 #: campaigns before the 2025 reform stay readable; new units take one of NEW_UNIT_KINDS.
 UNIT_KINDS = ("department", "district", "commune")
@@ -76,6 +77,11 @@ VISIT_STATES = lifecycle.STATES  # planned, in_progress, merging, final
 SUBMISSION_STATES = ("draft", "submitted")
 REVIEW_STATES = ("received", "has_issues", "approved")
 TEAM_ROLES = ("lead", "deputy", "member", "secretary")
+#: A recommendation's remedy status as stored: chưa khắc phục, đã báo cáo (a remedy report
+#: awaits review), đã khắc phục. "Overdue" (quá hạn) is derived: the deadline has passed and the
+#: status is not remedied (see inspections.remedies.services.display_status).
+REMEDY_STATUSES = ("open", "reported", "remedied")
+REMEDY_REPORT_STATES = ("submitted", "accepted", "returned")
 
 
 def _enum_check(column: str, values: tuple[str, ...]) -> CheckConstraint:
@@ -123,6 +129,8 @@ class User(UserMixin, Model):
     email: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(20))
     agency_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agency.id"), index=True)
+    # The unit a `unit` account represents (None for every other role).
+    unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     # Part of the id every session and remember cookie carries (see core/sessions.py): a new
@@ -133,10 +141,20 @@ class User(UserMixin, Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     agency: Mapped[Optional[Agency]] = relationship(back_populates="users")
+    unit: Mapped[Optional[Unit]] = relationship(foreign_keys=[unit_id])
 
     @property
     def is_active(self) -> bool:  # Flask-Login: archived users cannot log in
-        return self.is_active_account
+        return self.may_log_in
+
+    @property
+    def may_log_in(self) -> bool:
+        """An active account; a unit's representative also needs a unit that is not archived."""
+        if not self.is_active_account:
+            return False
+        if self.role == "unit":
+            return self.unit is not None and self.unit.archived_at is None
+        return True
 
     def set_password(self, password: str) -> None:
         """A new password also ends every session: whoever knew the old one is logged out."""
@@ -271,6 +289,10 @@ class Visit(Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     finalized_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     finalized_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    # The unit's own report: due this day (None: five days before planned_date), closed early
+    # when the lead or a coordinator locks it.
+    self_report_due: Mapped[Optional[date]] = mapped_column(Date)
+    self_report_locked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -350,6 +372,7 @@ class Attachment(Model):
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     visit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("visit.id"), index=True)
     submission_id: Mapped[Optional[int]] = mapped_column(ForeignKey("submission.id"), index=True)
+    self_report_id: Mapped[Optional[int]] = mapped_column(ForeignKey("self_report.id"), index=True)
     item_code: Mapped[str] = mapped_column(String(40), default="")
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255), default="")
@@ -357,9 +380,84 @@ class Attachment(Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(100))
+    # Evidence of a remedy report (the unit's, after the visit): visit_id stays empty so the
+    # file never joins the visit's checklist evidence; who may read it follows the report.
+    remedy_report_id: Mapped[Optional[int]] = mapped_column(ForeignKey("remedy_report.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     uploaded_by: Mapped[User] = relationship()
+
+
+SELF_REPORT_STATES = ("draft", "submitted")
+
+
+class SelfReport(Model):
+    """The inspected unit's own report for one visit (báo cáo của đơn vị), before the team comes.
+
+    Same idempotency as a Submission: `revision` grows with every change; every stored revision
+    is kept in SelfReportRevision.
+    """
+
+    __tablename__ = "self_report"
+    __table_args__ = (_enum_check("state", SELF_REPORT_STATES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), unique=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    notes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    submitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    visit: Mapped[Visit] = relationship()
+    updated_by: Mapped[Optional[User]] = relationship()
+    revisions: Mapped[list["SelfReportRevision"]] = relationship(
+        back_populates="self_report", order_by="SelfReportRevision.revision"
+    )
+
+
+class SelfReportRevision(Model):
+    """An immutable copy of every revision of a unit's report."""
+
+    __tablename__ = "self_report_revision"
+    __table_args__ = (UniqueConstraint("self_report_id", "revision"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    self_report_id: Mapped[int] = mapped_column(ForeignKey("self_report.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    notes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    saved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    self_report: Mapped[SelfReport] = relationship(back_populates="revisions")
+
+
+class UnitInvite(Model):
+    """A one-time link that lets a unit's representative set a password (and so get an account).
+
+    Only a digest of the token is stored; the account is created when the link is used.
+    """
+
+    __tablename__ = "unit_invite"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    visit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("visit.id"), index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+
+    unit: Mapped[Unit] = relationship()
+    visit: Mapped[Optional[Visit]] = relationship()
 
 
 class ReviewComment(Model):
@@ -431,17 +529,55 @@ class Shortcoming(Model):
 
 
 class Recommendation(Model):
-    """A team recommendation (kiến nghị): who must act and by when (thời hạn khắc phục)."""
+    """A team recommendation (kiến nghị): who must act and by when (thời hạn khắc phục).
+
+    `remedy_status` follows the remedy flow (inspections/remedies): the unit's remedy report
+    makes it "reported"; the lead or a coordinator accepting it makes it "remedied", returning
+    it makes it "open" again. Nobody edits it directly.
+    """
 
     __tablename__ = "recommendation"
+    __table_args__ = (_enum_check("remedy_status", REMEDY_STATUSES),)
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
     section: Mapped[str] = mapped_column(String(10), default="")
     text: Mapped[str] = mapped_column(Text)
     responsible: Mapped[str] = mapped_column(String(300), default="")
     remedy_deadline: Mapped[Optional[date]] = mapped_column(Date)
-    remedy_status: Mapped[str] = mapped_column(String(20), default="open")  # open | done
+    remedy_status: Mapped[str] = mapped_column(String(20), default="open")  # REMEDY_STATUSES
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+    visit: Mapped[Visit] = relationship()
+    remedy_reports: Mapped[list["RemedyReport"]] = relationship(
+        back_populates="recommendation", order_by="RemedyReport.id")
+
+
+class RemedyReport(Model):
+    """The inspected unit's report on what it did about one recommendation (báo cáo khắc phục).
+
+    Submitted by the unit's representative; the lead of the visit's team or a coordinator
+    accepts it (the recommendation is remedied) or returns it with a comment (open again, the
+    unit may send another). `late`: sent after the remedy deadline.
+    """
+
+    __tablename__ = "remedy_report"
+    __table_args__ = (_enum_check("state", REMEDY_REPORT_STATES),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendation.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    done_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20), default="submitted")
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviewer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"), index=True)
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="remedy_reports")
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    reviewer: Mapped[Optional[User]] = relationship(foreign_keys=[reviewer_id])
+    evidence: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
 
 
 class OrganisationSetting(Model):

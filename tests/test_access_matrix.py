@@ -1,7 +1,9 @@
 """Every route × every role, built from the app's URL map so new routes are covered automatically.
 
 Each feature declares what each role should get for its GET routes in tests/access_matrix/<feature>.py
-(ROUTES: endpoint -> {role: "ok" | "forbidden" | "skip: reason"}); a route missing from every
+(ROUTES: endpoint -> {role: "ok" | "forbidden" | "skip: reason"}, or "public", or "public_link" for a
+page opened by a link that carries its own token, with any answer but a log-in); the unit role is
+"forbidden" wherever a declaration leaves it out; a route missing from every
 declaration fails `test_every_route_is_declared`. URL arguments are filled with the demo province's
 team-1 objects (lead1 leads team 1, inspector1 is in it; lead2 and inspector3 are in team 2).
 """
@@ -19,8 +21,12 @@ from inspections.extensions import db
 from inspections.models import Agency, Campaign, Team, User, Visit
 from tests.conftest import AuthActions
 
-ROLES_AS = {"admin": "admin", "coordinator": "coordinator", "lead": "lead1", "inspector": "inspector1"}
-EVERYONE = {"admin": "ok", "coordinator": "ok", "lead": "ok", "inspector": "ok"}
+ROLES_AS = {"admin": "admin", "coordinator": "coordinator", "lead": "lead1", "inspector": "inspector1",
+            "unit": "rep-SYT"}
+EVERYONE = {"admin": "ok", "coordinator": "ok", "lead": "ok", "inspector": "ok", "unit": "ok"}
+# The inspected unit's representative (rep-SYT, of team 1's first visit) is refused every route a
+# feature does not open to it: a declaration without a "unit" entry means "forbidden" for it.
+UNIT_DEFAULT = "forbidden"
 
 # Core routes (not owned by a feature). "public" routes answer without login.
 CORE_ROUTES = {
@@ -107,6 +113,8 @@ def test_anonymous_users_are_sent_to_login_or_get_401(app, demo):
         response = client.get(url)
         if ROUTES.get(rule.endpoint) == "public":
             assert response.status_code < 400, (url, response.status_code)
+        elif ROUTES.get(rule.endpoint) == "public_link":
+            assert response.status_code < 500 and not is_login_redirect(response), (url, response.status_code)
         elif url.startswith("/api/"):
             assert response.status_code == 401, (url, response.status_code)
             assert response.is_json and response.get_json()["error"] == "not_authenticated"
@@ -137,9 +145,9 @@ def test_each_role_gets_what_the_matrix_says(app, demo, role):
     failures = []
     for rule in get_rules(app):
         expected = ROUTES.get(rule.endpoint)
-        if expected == "public" or expected is None:
+        if expected in ("public", "public_link") or expected is None:
             continue
-        wanted = expected[role]
+        wanted = expected.get(role, UNIT_DEFAULT) if role == "unit" else expected[role]
         if wanted.startswith("skip"):
             continue
         url = build_url(app, rule, ids)
@@ -153,9 +161,10 @@ def test_each_role_gets_what_the_matrix_says(app, demo, role):
 
 
 def test_other_teams_visits_are_not_found(app, demo):
-    """lead2 and inspector3 (team 2) get 403/404 for every route of a team-1 visit."""
+    """lead2 and inspector3 (team 2), and the representative of another unit (rep-SGDDT), get
+    403/404 for every route of a team-1 visit of SYT."""
     ids = demo_ids(app)
-    for username in ("lead2", "inspector3"):
+    for username in ("lead2", "inspector3", "rep-SGDDT"):
         client = app.test_client()
         AuthActions(client).login(username)
         for rule in get_rules(app):
@@ -179,7 +188,8 @@ def test_roles_refused_a_write_get_403_or_404_and_nothing_is_audited(app, demo, 
     AuthActions(client).login(ROLES_AS[role])
     failures = []
     for rule in write_rules(app):
-        if POST_ROUTES.get(rule.endpoint, {}).get(role) != "forbidden":
+        declared = POST_ROUTES.get(rule.endpoint, {})
+        if rule.endpoint in PUBLIC_WRITES or declared.get(role, UNIT_DEFAULT if role == "unit" else None) != "forbidden":
             continue
         url = build_url(app, rule, ids)
         for method in sorted(rule.methods & {"POST", "PUT", "DELETE", "PATCH"}):

@@ -13,11 +13,12 @@ def counts():
 def test_seed_demo_loads_a_province_and_prints_logins(app, runner):
     result = runner.invoke(args=["seed-demo", "--password", "secret-pass-1", "--year", "2026"])
     assert result.exit_code == 0, result.output
-    for username in ("admin", "coordinator", "lead1", "lead2", "inspector1", "inspector4"):
+    for username in ("admin", "coordinator", "lead1", "lead2", "inspector1", "inspector4", "rep-SYT", "rep-XA-MS"):
         assert username in result.output
     with app.app_context():
         first = counts()
-        assert first["Unit"] == 12 and first["Team"] == 2 and first["Visit"] == 12 and first["User"] == 8
+        # 8 staff and a representative of each of the 12 units
+        assert first["Unit"] == 12 and first["Team"] == 2 and first["Visit"] == 12 and first["User"] == 20
         units = dict(db.session.execute(select(Unit.name, Unit.kind)).all())
         assert set(units.values()) == {"department", "commune"}  # two tiers since 2025: no district
         names = " ".join(units)
@@ -44,7 +45,7 @@ def test_seed_demo_refuses_a_production_configuration_unless_told(make_app):
     allowed = runner.invoke(args=["seed-demo", "--year", "2026", "--allow-production"])
     assert allowed.exit_code == 0, allowed.output
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(User)) == 8
+        assert db.session.scalar(select(func.count()).select_from(User)) == 20  # 8 staff, 12 unit reps
 def test_set_organisation_for_a_new_install(app, runner, monkeypatch):
     from inspections import organisation
 

@@ -95,12 +95,12 @@ def authenticate(username: str, password: str, address: Optional[str]) -> LoginR
             db.session.commit()
             return LoginResult(None, _wait(where, since, maximum, now, window))
 
-    if user is not None and user.is_active_account and usable_text(password) and user.check_password(password):
+    if user is not None and user.may_log_in and usable_text(password) and user.check_password(password):
         db.session.execute(delete(LoginFailure).where(LoginFailure.account == key, LoginFailure.address == address))
         user.last_login_at = now
         db.session.commit()
         return LoginResult(user)
-    if user is None or not user.is_active_account or not usable_text(password):
+    if user is None or not user.may_log_in or not usable_text(password):
         _spend_one_hash(None)
     # A wrong password: this one may have reached a limit; then say so now, as before.
     for maximum, where in scopes:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from .. import access
 from ..core.lifecycle import VisitState
 from ..extensions import db
-from ..models import VISIT_STATES, Campaign, Team, TeamMember, Unit, User, Visit
+from ..models import VISIT_STATES, Campaign, Recommendation, Team, TeamMember, Unit, User, Visit
 from .deadlines import days_left, visit_is_overdue
 
 
@@ -47,6 +47,10 @@ class Dashboard:
     overdue: int = 0
     not_visited: list[VisitRow] = field(default_factory=list)
     archived_teams: list[Team] = field(default_factory=list)  # coordinators only, to restore them
+    # planned visits whose unit has not submitted its own report: [{"visit", "status"}], overdue first
+    self_reports: list[dict] = field(default_factory=list)
+    # Recommendations of final visits whose remedy deadline has passed, not remedied (quá hạn).
+    overdue_remedies: list[Recommendation] = field(default_factory=list)
 
 
 def visible_teams(user: User, campaign: Campaign) -> list[Team]:
@@ -94,10 +98,34 @@ def build(user: User, campaign: Campaign, today: date) -> Optional[Dashboard]:
             select(Unit).where(Unit.archived_at.is_(None), Unit.id.not_in(planned_unit_ids))
             .order_by(Unit.kind, Unit.name)))
 
+    overdue_remedies = overdue_remedies_of(user, team_ids, today)
+
     return Dashboard(
         campaign=campaign, teams=teams, today=today, days_left=days_left(campaign.deadline, today),
         counts=counts, visits=rows, people=people, unplanned_units=unplanned, read_only=not manager,
         total=len(rows), overdue=sum(1 for r in rows if r.overdue),
         not_visited=[r for r in rows if r.visit.status == VisitState.PLANNED],
         archived_teams=[t for t in campaign.teams if t.archived_at is not None] if manager else [],
+        self_reports=self_report_follow_up(visits, today),
+        overdue_remedies=overdue_remedies,
     )
+
+
+def self_report_follow_up(visits: list[Visit], today: date) -> list[dict]:
+    from ..unit.services import follow_up_rows
+
+    return follow_up_rows(visits, today)
+
+
+def overdue_remedies_of(user: User, team_ids: list[int], today: date) -> list[Recommendation]:
+    """The overdue remedies (inspections/remedies) of these teams' final visits, oldest deadline first."""
+    if not team_ids:
+        return []
+    from ..remedies.services import filtered
+
+    stmt = filtered(access.visible_recommendations(user), "overdue", None, today)
+    return list(db.session.scalars(
+        stmt.where(Visit.team_id.in_(team_ids))
+        .options(selectinload(Recommendation.visit).selectinload(Visit.unit),
+                 selectinload(Recommendation.visit).selectinload(Visit.team))
+        .order_by(Recommendation.remedy_deadline, Recommendation.id)))

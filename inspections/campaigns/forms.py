@@ -31,7 +31,7 @@ ON_TIME_LABELS = {"on_or_before": _l("On or before the deadline day"),
                   "before": _l("Strictly before the deadline day")}
 PERIOD_LABELS = {"mid_year": _l("Mid-year"), "annual": _l("Annual")}
 ROLE_LABELS = {"admin": _l("Admin"), "coordinator": _l("Coordinator (department staff)"), "lead": _l("Lead"),
-               "inspector": _l("Inspector")}
+               "inspector": _l("Inspector"), "unit": _l("Inspected unit's representative")}
 TEAM_ROLE_LABELS = {"lead": _l("Team lead"), "deputy": _l("Deputy lead"), "member": _l("Member"),
                     "secretary": _l("Secretary")}
 STATE_LABELS = {"planned": _l("Planned"), "in_progress": _l("In progress"), "merging": _l("Merging"),
@@ -106,6 +106,8 @@ class UserForm(DeskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
                        validators=[InputRequired(message=_l("This field is required."))])
     agency_id = SelectField(_l("Agency"), coerce=optional_int)
+    unit_code = StringField(_l("Unit code (for an inspected unit's representative)"),
+                            validators=[Optional(), Length(max=40)])
     # hide_value=False: a form sent back with an error keeps what the admin typed
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8, max=200)],
                              widget=PasswordInput(hide_value=False))

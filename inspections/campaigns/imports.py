@@ -65,8 +65,11 @@ USER_COLUMNS = [
     Column("username", _l("Username"), True, 80, _l("Letters, digits, dot, dash, underscore")),
     Column("full_name", _l("Full name"), True, 200, ""),
     Column("email", _l("E-mail"), False, 200, ""),
-    Column("role", _l("Role"), True, 40, _l("admin, coordinator, lead or inspector")),
-    Column("agency_code", _l("Agency code"), True, 40, _l("Code of the home agency (see the agencies page)")),
+    Column("role", _l("Role"), True, 40, _l("admin, coordinator, lead, inspector or unit (an inspected unit's representative)")),
+    Column("agency_code", _l("Agency code"), False, 40,
+           _l("Code of the home agency (see the agencies page); not for a unit's representative")),
+    Column("unit_code", _l("Unit code"), False, 40,
+           _l("Only for a unit's representative: the code of the unit (see the units page)")),
 ]
 COLUMNS = {"units": UNIT_COLUMNS, "users": USER_COLUMNS}
 
@@ -83,7 +86,8 @@ DISTRICT_WORDS = {"district", "huyện", "cấp huyện", "quận", "thị xã",
 ROLE_ALIASES = {
     "admin": "admin", "quản trị": "admin", "coordinator": "coordinator", "điều phối": "coordinator",
     "lead": "lead", "trưởng đoàn": "lead", "inspector": "inspector", "thành viên": "inspector",
-    "thành viên đoàn": "inspector",
+    "thành viên đoàn": "inspector", "unit": "unit", "đơn vị": "unit", "đại diện đơn vị": "unit",
+    "đại diện đơn vị được kiểm tra": "unit",
 }
 
 
@@ -353,6 +357,7 @@ def check_user_rows(rows: list[dict[str, Any]]) -> list[RowProblem]:
     _check_common("users", rows, problems)
     existing = {name.lower() for name in db.session.scalars(select(User.username))}
     agencies = {a.code.lower(): a.id for a in db.session.scalars(select(Agency).where(Agency.archived_at.is_(None)))}
+    units = {u.code.lower(): u.id for u in db.session.scalars(select(Unit).where(Unit.archived_at.is_(None)))}
     in_file: dict[str, int] = {}
     for row in rows:
         username = row.get("username", "")
@@ -375,15 +380,29 @@ def check_user_rows(rows: list[dict[str, Any]]) -> list[RowProblem]:
             role = ROLE_ALIASES.get(role_text)
             if role is None:
                 problems.append(RowProblem(row["row"], _label("users", "role"), _(
-                    "Unknown role %(value)s; use admin, coordinator, lead or inspector.", value=row["role"])))
+                    "Unknown role %(value)s; use admin, coordinator, lead, inspector or unit.", value=row["role"])))
             else:
                 row["role"] = role
         agency = row.get("agency_code", "")
+        unit_code = row.get("unit_code", "")
+        representative = row.get("role") == "unit"
         if agency:
             row["agency_code"] = agency.upper()
             if agency.lower() not in agencies:
                 problems.append(RowProblem(row["row"], _label("users", "agency_code"),
                                            _("Unknown agency %(code)s.", code=agency)))
+        elif not representative:
+            problems.append(RowProblem(row["row"], _label("users", "agency_code"), _("Missing value.")))
+        if representative and not unit_code:
+            problems.append(RowProblem(row["row"], _label("users", "unit_code"), _("Missing value.")))
+        elif unit_code and not representative:
+            problems.append(RowProblem(row["row"], _label("users", "unit_code"),
+                                       _("Only an inspected unit's representative takes a unit code.")))
+        elif unit_code:
+            row["unit_code"] = unit_code.upper()
+            if unit_code.lower() not in units:
+                problems.append(RowProblem(row["row"], _label("users", "unit_code"),
+                                           _("There is no unit with the code %(code)s.", code=unit_code)))
         email = row.get("email", "")
         if email and not EMAIL_PATTERN.match(email):
             problems.append(RowProblem(row["row"], _label("users", "email"),
@@ -490,12 +509,15 @@ def _write_units(rows: list[dict[str, Any]]) -> ImportResult:
 
 def _write_users(rows: list[dict[str, Any]]) -> ImportResult:
     agencies = {a.code.lower(): a.id for a in db.session.scalars(select(Agency).where(Agency.archived_at.is_(None)))}
+    units = {u.code.lower(): u.id for u in db.session.scalars(select(Unit).where(Unit.archived_at.is_(None)))}
     created: list[User] = []
     passwords: list[tuple[str, str]] = []
     for row in rows:
         password = new_password()
+        agency_code, unit_code = row.get("agency_code", "").lower(), row.get("unit_code", "").lower()
         user = User(username=row["username"], full_name=row["full_name"], email=row.get("email", ""),
-                    role=row["role"], agency_id=agencies[row["agency_code"].lower()], is_active_account=True)
+                    role=row["role"], agency_id=agencies.get(agency_code) if agency_code else None,
+                    unit_id=units.get(unit_code) if unit_code else None, is_active_account=True)
         user.set_password(password)
         db.session.add(user)
         created.append(user)

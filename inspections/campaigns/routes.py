@@ -575,6 +575,7 @@ def user_edit(user_id: int):
     form.agency_id.choices = options(services.agency_choices(user.agency_id))
     if request.method == "GET":
         form.password.data = ""
+        form.unit_code.data = user.unit.code if user.unit is not None else ""
     if form.validate_on_submit():
         token = user.session_token
         try:

@@ -213,10 +213,29 @@ def username_taken(username: str, own_id: Optional[int] = None) -> bool:
     return db.session.scalar(stmt.limit(1)) is not None
 
 
+def represented_unit_id(role: str, unit_code: Optional[str]) -> Optional[int]:
+    """The unit a `unit` account represents, by its code; FormProblems naming unit_code when the
+    code is missing, unknown or archived, or given for another role."""
+    code = (unit_code or "").strip()
+    if role != "unit":
+        if code:
+            raise FormProblems({"unit_code": _("Only an inspected unit's representative takes a unit code.")})
+        return None
+    if not code:
+        raise FormProblems({"unit_code": _("Give the code of the unit this account represents.")})
+    unit = db.session.scalar(select(Unit).where(func.lower(Unit.code) == code.lower()))
+    if unit is None:
+        raise FormProblems({"unit_code": _("There is no unit with the code %(code)s.", code=code[:40])})
+    if unit.archived_at is not None:
+        raise FormProblems({"unit_code": _("The unit %(code)s is archived.", code=unit.code)})
+    return unit.id
+
+
 def save_user(values: dict[str, Any], user: Optional[User] = None, *, actor: User) -> User:
     clean = {"username": values["username"].strip(), "full_name": values["full_name"].strip(),
              "email": (values.get("email") or "").strip(), "role": values["role"],
-             "agency_id": values.get("agency_id") or None}
+             "agency_id": values.get("agency_id") or None,
+             "unit_id": represented_unit_id(values["role"], values.get("unit_code"))}
     if username_taken(clean["username"], user.id if user else None):
         raise FormProblems({"username": _("The username %(username)s is already taken.", username=clean["username"])})
     if user is not None and user.id == actor.id and clean["role"] != user.role:

@@ -45,7 +45,7 @@ def load_user(value: str) -> Optional["User"]:
     if age > lifetime or age < -300:
         return None
     user = db.session.get(User, user_id)
-    if user is None or not user.is_active_account:
+    if user is None or not user.may_log_in:
         return None
     if not hmac.compare_digest(token.encode("ascii", "replace"), user.session_token.encode("ascii")):
         return None

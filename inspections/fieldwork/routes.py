@@ -125,8 +125,23 @@ def render_checklist(visit: Visit, template, submission, values, errors, lang: s
         max_upload=size_label(max_upload_bytes()), max_upload_bytes=max_upload_bytes(),
         accept=",".join(ALLOWED_MIME), default_uuid=default_uuid(visit.id, current_user.id),
         rules=client_rules(template, unit_kind, lang), text_limit=DEFAULT_MAX_LENGTH,
-        note_limit=services.MAX_NOTE_LENGTH, **display_helpers(),
+        note_limit=services.MAX_NOTE_LENGTH, declared=declared_for_page(visit, template, lang), **display_helpers(),
     ), status
+
+
+def declared_for_page(visit: Visit, template, lang: str) -> dict:
+    """What the unit declared, per item code: {value, text, note} (static/js/declared.js offers
+    each to confirm). Cached with the page, so it shows offline too."""
+    from ..review.view import format_value
+    from ..unit.services import declared, report_items
+
+    answers, notes = declared(visit)
+    out = {}
+    for item in report_items(template, visit.unit.kind):
+        if item.code in answers:
+            out[item.code] = {"value": answers[item.code], "text": format_value(item, answers[item.code], lang),
+                              "note": str(notes.get(item.code, "") or ""), "type": item.type}
+    return out
 
 
 def display_helpers() -> dict:

@@ -15,7 +15,10 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def home():
-    """One page per role: the visits an inspector or lead works on, the campaigns for staff."""
+    """One page per role: the visits an inspector or lead works on, the campaigns for staff,
+    the unit's own pages for its representative."""
+    if access.can(current_user, "unit.portal"):
+        return redirect(url_for("unit.home"))
     visits = access.assigned_visits(current_user)
     campaigns = db.session.scalars(
         select(Campaign).where(Campaign.archived_at.is_(None)).order_by(Campaign.year.desc(), Campaign.id.desc())

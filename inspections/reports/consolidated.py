@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator, Optional
 from flask_babel import force_locale
 from openpyxl.chart import BarChart, Reference
 
+from ..campaigns.services import local_today
 from ..checklist import IndicatorRollup, unit_indicators
 from ..checklist.validation import usable_value
 from ..checklists.services import core_target_set, core_template
@@ -34,7 +35,7 @@ from ..models import Campaign, Visit
 from ..organisation import issuing_body_for
 from . import queries
 from .queries import VisitFilter
-from .texts import workbook_texts
+from .texts import remedy_word, workbook_texts
 from .xlsx import EXCEL_MAX_ROWS, Book, Column, Frame, Signatures, TableSheet, sheet_title
 
 COMPLIANCE_FORMULA = "compliance()"
@@ -42,7 +43,7 @@ COMMUNICATION_KINDS = "E1"   # E1_meetings, E1_talks ... : activities by kind (i
 PARTICIPANTS = "E2"          # participants (mf)
 # The sheet's own number; the organisation's form prefix goes before it (KTBĐG-01).
 FORM_NUMBERS = {"general": "01", "units": "02", "ynp": "03", "gender": "04", "indicators": "05",
-                "findings": "06", "communication": "07", "evidence": "08"}
+                "findings": "06", "communication": "07", "evidence": "08", "reconcile": "10"}
 
 
 @dataclass
@@ -253,17 +254,26 @@ class _Consolidation:
              Column(t.col_item_code, 12), Column(t.col_part, 8), Column(t.col_number, 14),
              Column(t.col_text, 40), Column(t.col_source, 18), Column(t.col_resolved_by, 22),
              Column(t.col_resolved_at, 17, "datetime")])
+        self.reconcile = self.sheet(
+            "reconcile", t.sheet_reconcile, t.title_reconcile,
+            [Column(t.col_no, 6, "int"), Column(t.col_unit, 30), Column(t.col_unit_code, 12),
+             Column(t.col_data, 12), Column(t.col_item_code, 10), Column(t.col_item, 40, "wrap"),
+             Column(t.col_declared, 24, "wrap"), Column(t.col_verified, 24, "wrap"),
+             Column(t.col_note, 36, "wrap")],
+            freeze_columns=2)
+        self.checked: list[tuple] = []  # (visit id, unit name, code, kind, data label, answers): sheet 10
 
         for sheet in (self.units, self.ynp, self.gender, self.findings_sheet,
-                      self.communication, self.evidence, self.data):
+                      self.communication, self.evidence, self.reconcile, self.data):
             sheet.start_table()
         self.main_pass()
         self.write_findings()
         self.write_evidence()
+        self.write_reconcile()
         self.write_indicators()
         self.write_general()
         for sheet in (self.general, self.units, self.ynp, self.gender, self.indicators_sheet,
-                      self.findings_sheet, self.communication, self.evidence, self.data):
+                      self.findings_sheet, self.communication, self.evidence, self.reconcile, self.data):
             sheet.close()
         self.summary.sheets = [ws.title for ws in self.book.workbook.worksheets]
         self.book.save(out)
@@ -319,6 +329,8 @@ class _Consolidation:
             self.write_communication_row(lead, visit.unit_kind, answers, activity_sums,
                                          activity_total, participant_sums)
             self.write_data_rows(visit, team_name, kind_label, data_label, answers, provenance)
+            self.checked.append((visit.visit_id, visit.unit_name, visit.unit_code, visit.unit_kind, data_label,
+                                 {code: answers[code] for code in self.self_report_codes if code in answers}))
 
         self.summary.included = included_count
         if number == 0:
@@ -506,6 +518,7 @@ class _Consolidation:
             return
         flt = self.included_filter()
         number = 0
+        today = local_today()
         rows = queries.findings(flt)
         for (_visit_id, section), group in groupby(rows, key=lambda r: (r.visit_id, r.section)):
             shortcomings: list[Any] = []
@@ -528,7 +541,7 @@ class _Consolidation:
                     recommendation.text if recommendation else None,
                     recommendation.responsible or None if recommendation else None,
                     recommendation.remedy_deadline if recommendation else None,
-                    t.remedy_states.get(recommendation.remedy_status, recommendation.remedy_status)
+                    remedy_word(t, recommendation.remedy_status, recommendation.remedy_deadline, today)
                     if recommendation else None,
                 ])
         if number == 0:
@@ -555,6 +568,37 @@ class _Consolidation:
                        queries.person(row.by_name, row.by_username), row.created_at])
         if number == 0:
             sheet.free_row([None, t.no_evidence], style="note")
+
+    # -- sheet 10: the unit's declared figures against the verified ones ----------------------
+    @property
+    def self_report_codes(self) -> set[str]:
+        if not hasattr(self, "_self_report_codes"):
+            template = self.template
+            self._self_report_codes = ({item.code for item in template.items if item.self_report}
+                                       if template is not None else set())
+        return self._self_report_codes
+
+    def write_reconcile(self) -> None:
+        from ..unit.services import compare, declared_by_visit_ids
+
+        t = self.t
+        sheet = self.reconcile
+        if self.summary.included == 0:
+            sheet.free_row([None, t.no_rows % {"reason": self.empty_reason or t.empty_none_final}],
+                           style="warning")
+            return
+        declared = declared_by_visit_ids(row[0] for row in self.checked)
+        number = 0
+        for visit_id, unit_name, unit_code, unit_kind, data_label, values in self.checked:
+            if visit_id not in declared:
+                continue
+            answers, notes = declared[visit_id]
+            for found in compare(self.template, unit_kind, answers, notes, values, self.lang):
+                number += 1
+                sheet.row([number, unit_name, unit_code, data_label, found.code, found.label,
+                           found.declared_text, found.verified_text, found.note or None])
+        if number == 0:
+            sheet.free_row([None, t.no_discrepancies], style="note")
 
     def included_filter(self) -> VisitFilter:
         flt = self.scope.visit_filter

@@ -7,7 +7,9 @@ department reads. Workbooks are written in Vietnamese whatever the user's interf
 """
 from __future__ import annotations
 
+from datetime import date
 from types import SimpleNamespace
+from typing import Any, Optional
 
 from flask_babel import pgettext
 
@@ -46,6 +48,7 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
     t.sheet_communication = pgettext("workbook", "7 Communication")
     t.sheet_evidence = pgettext("workbook", "8 Evidence")
     t.sheet_data = pgettext("workbook", "9 Detailed data")
+    t.sheet_reconcile = pgettext("workbook", "Reconciliation of figures")
     # sheet titles
     t.title_general = pgettext("workbook", "GENERAL INFORMATION ON THE INTER-AGENCY INSPECTION OF GENDER-EQUALITY WORK")
     t.title_units = pgettext("workbook", "LIST OF INSPECTED UNITS")
@@ -55,6 +58,10 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
     t.title_findings = pgettext("workbook", "SHORTCOMINGS AND RECOMMENDATIONS")
     t.title_communication = pgettext("workbook", "COMMUNICATION ON GENDER EQUALITY AND GENDER-BASED VIOLENCE")
     t.title_evidence = pgettext("workbook", "EVIDENCE")
+    t.title_reconcile = pgettext("workbook", "FIGURES REPORTED BY THE UNITS AGAINST THE TEAMS' CHECK")
+    t.col_declared = pgettext("workbook", "Reported by the unit")
+    t.col_verified = pgettext("workbook", "Verified by the team")
+    t.col_note = pgettext("workbook", "Note")
     # periods, scope, states
     t.periods = {"mid_year": pgettext("workbook", "First six months"), "annual": pgettext("workbook", "Year")}
     t.period_line = pgettext("workbook", "Reporting period: %(period)s %(year)s")
@@ -70,7 +77,11 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
                  "entered": pgettext("workbook", "Entered by the lead"),
                  "single": pgettext("workbook", "One inspector")}
     t.cause_kinds = {"internal": pgettext("workbook", "Internal"), "external": pgettext("workbook", "External")}
-    t.remedy_states = {"open": pgettext("workbook", "Not yet remedied"), "done": pgettext("workbook", "Remedied")}
+    # The remedy flow's statuses (inspections/remedies); "overdue" is derived on the day of the export.
+    t.remedy_states = {"open": pgettext("workbook", "Not yet remedied"),
+                       "reported": pgettext("workbook", "Reported"),
+                       "remedied": pgettext("workbook", "Remedied"),
+                       "overdue": pgettext("workbook", "Overdue")}
     t.province_total = pgettext("workbook", "Province-wide total")
     t.scope_total = pgettext("workbook", "Total")
     # columns
@@ -185,5 +196,15 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
     t.no_rows = pgettext("workbook", "No data: %(reason)s")
     t.no_findings = pgettext("workbook", "No shortcoming or recommendation was recorded.")
     t.no_evidence = pgettext("workbook", "No evidence file was uploaded.")
+    t.no_discrepancies = pgettext("workbook", "No figure reported by a unit differs from the team's check.")
     t.no_communication_items = pgettext("workbook", "The checklist has no communication items (E1, E2).")
     return t
+
+
+def remedy_word(t: Any, stored: Optional[str], deadline: Optional[date], today: date) -> str:
+    """A recommendation's remedy status as the workbook writes it (chưa khắc phục, đã báo cáo,
+    đã khắc phục, quá hạn), from the remedy flow (inspections/remedies)."""
+    from ..remedies.services import status_for
+
+    status = status_for(stored, deadline, today)
+    return t.remedy_states.get(status, status)

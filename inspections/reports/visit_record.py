@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import force_locale, pgettext
 from sqlalchemy import select
 
+from ..campaigns.services import local_today
 from ..checklist import unit_indicators
 from ..checklist.validation import usable_value
 from ..checklists.services import core_target_set, core_template
@@ -21,7 +22,7 @@ from ..models import Attachment, Recommendation, Resolution, Shortcoming, User, 
 from ..organisation import issuing_body_for
 from . import queries
 from .consolidated import provisional_values
-from .texts import workbook_texts
+from .texts import remedy_word, workbook_texts
 from .xlsx import EXCEL_MAX_ROWS, Book, Column, Frame, Signatures, TableSheet
 
 FORM_NUMBER = "BB"  # after the organisation's form prefix: KTBĐG-BB
@@ -207,9 +208,10 @@ class _VisitRecord:
         rows = db.session.scalars(
             select(Recommendation).where(Recommendation.visit_id == self.visit.id)
             .order_by(Recommendation.section, Recommendation.position, Recommendation.id)).all()
+        today = local_today()
         for number, row in enumerate(rows, 1):
             sheet.row([number, row.section or None, row.text, row.responsible or None,
-                       row.remedy_deadline, t.remedy_states.get(row.remedy_status, row.remedy_status)])
+                       row.remedy_deadline, remedy_word(t, row.remedy_status, row.remedy_deadline, today)])
         if not rows:
             sheet.free_row([None, None, t.no_findings], style="note")
 

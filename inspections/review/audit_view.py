@@ -18,7 +18,7 @@ from sqlalchemy import select
 from ..checklist.validation import parse_date
 from ..checklists.services import core_template
 from ..extensions import db
-from ..models import Attachment, AuditEvent, Submission, User
+from ..models import Attachment, AuditEvent, Recommendation, Submission, User
 from . import view as views
 from .merge import is_answered
 
@@ -54,6 +54,14 @@ FIELD_LABELS = {
     "finalized_by_id": _l("Finalized by"),
     "values": _l("Final values"),
     "agreed_values": _l("Agreed values"),
+    # remedy reports (inspections/remedies)
+    "recommendation_id": _l("Recommendation"),
+    "remedy_text": _l("What was done"),
+    "done_on": _l("Done on"),
+    "remedy_state": _l("Remedy report"),
+    "late": _l("Sent after the deadline"),
+    "review_comment": _l("Review comment"),
+    "evidence": _l("Evidence"),
 }
 
 
@@ -80,10 +88,15 @@ class AuditReader:
         user_ids: set[int] = set()
         submission_ids: set[int] = set()
         uuids: set[str] = set()
+        rec_ids: set[int] = set()
         for event in events:
             for data in (event.before, event.after):
                 if isinstance(data, dict):
                     self._collect(data, user_ids, submission_ids, uuids)
+                    if isinstance(data.get("recommendation_id"), int):
+                        rec_ids.add(data["recommendation_id"])
+        self.recommendations = {r.id: r.text for r in db.session.scalars(
+            select(Recommendation).where(Recommendation.id.in_(rec_ids)))} if rec_ids else {}
         self.users = {u.id: u.display_name for u in db.session.scalars(
             select(User).where(User.id.in_(user_ids)))} if user_ids else {}
         self.submissions = {s.id: s.inspector.display_name for s in db.session.scalars(
@@ -97,7 +110,7 @@ class AuditReader:
                 users.add(data[key])
         if isinstance(data.get("source_submission_id"), int):
             submissions.add(data["source_submission_id"])
-        values = [data.get("value")]
+        values = [data.get("value"), data.get("evidence")]
         for key in ("values", "agreed_values"):
             if isinstance(data.get(key), dict):
                 values.extend(data[key].values())
@@ -171,8 +184,16 @@ class AuditReader:
             return self.users.get(value, "—")
         if key in ("resolved_at", "finalized_at"):
             return self.moment(value)
-        if key == "remedy_deadline":
+        if key in ("remedy_deadline", "done_on"):
             return self.day(value)
+        if key == "remedy_state":
+            from ..remedies.services import REPORT_STATE_LABELS
+
+            return self.labelled(REPORT_STATE_LABELS, value)
+        if key == "recommendation_id":
+            return self.recommendations.get(value, "—")
+        if key == "evidence" and isinstance(value, list):
+            return ", ".join(self.files.get(v) or _("a file no longer stored") for v in value) or "—"
         if key == "review_state":
             return self.labelled(views.REVIEW_STATE_LABELS, value)
         if key == "status":

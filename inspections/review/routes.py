@@ -49,6 +49,9 @@ def audit_action_label(action: str) -> str:
         "recommendation.delete": _("Deleted a recommendation"),
         "visit.finalize": _("Finalized the visit"),
         "visit.reopen": _("Reopened the visit"),
+        "remedy.submit": _("The unit sent a remedy report"),
+        "remedy.accept": _("Accepted a remedy report"),
+        "remedy.return": _("Returned a remedy report"),
     }
     return labels.get(action, action)
 
@@ -122,8 +125,26 @@ def render_merge(visit: Visit, *, status: int = 200, item_errors: Optional[dict]
         can_finalize=access.can(current_user, "visit.finalize", visit) and not is_final(visit),
         can_reopen=access.can(current_user, "visit.reopen", visit) and is_final(visit),
         item_errors=item_errors or {}, typed=typed or {}, form_errors=form_errors or {},
-        reasons_refused=reasons_refused, **template_helpers(),
+        reasons_refused=reasons_refused, unit_report=unit_report_panel(visit), **template_helpers(),
     ), status
+
+
+def unit_report_panel(visit: Visit) -> dict:
+    """The unit's own report beside the merge: its state, the declared value of each item and
+    the items whose merged (or final) value differs from it (chênh lệch)."""
+    from ..unit import services as unit_services
+    from .view import format_value
+
+    report = unit_services.find_report(visit)
+    answers, notes = unit_services.declared(visit)
+    template = services.template_of(visit)
+    declared = {item.code: {"text": format_value(item, answers[item.code], lang()),
+                            "note": str(notes.get(item.code, "") or "")}
+                for item in unit_services.report_items(template, visit.unit.kind) if item.code in answers}
+    found = unit_services.discrepancies(visit, lang())
+    return {"status": unit_services.status_of(visit, report), "declared": declared,
+            "discrepancies": {d.code: d for d in found}, "discrepancy_list": found,
+            "manage": access.can(current_user, "self_report.manage", visit)}
 
 
 def typed_fields(visit: Visit) -> list[tuple[str, str, list[str]]]:
@@ -456,7 +477,10 @@ def record(visit_id: int):
         data = views.build_record(visit, "vi")
         helpers = template_helpers()
         helpers["lang"] = "vi"
-        document = render_template("review/_record_document.html", visit=visit, record=data, **helpers)
+        from ..unit.services import discrepancies
+
+        document = render_template("review/_record_document.html", visit=visit, record=data,
+                                   discrepancies=discrepancies(visit, "vi"), **helpers)
     # The page around it (menu, buttons) stays in the user's language; the record, rendered
     # (and escaped) by its own template above, takes the place of the page's marker comment.
     page = render_template("review/record.html", visit=visit, record=data, **template_helpers())

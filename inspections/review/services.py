@@ -53,7 +53,6 @@ from .values import visit_merge
 MAX_TEXT = 10_000
 MAX_COMMENT = 2_000
 CAUSE_KINDS = ("internal", "external")
-REMEDY_STATES = ("open", "done")
 
 
 # --- errors ---------------------------------------------------------------------------------
@@ -641,9 +640,6 @@ def save_recommendation(visit: Visit, user: User, version: int, data: dict[str, 
             deadline = date.fromisoformat(parse_form_date(raw_deadline))
         except ValueError:
             errors.append(field_error("remedy_deadline", _("Not a date (YYYY-MM-DD or DD/MM/YYYY)."), "date"))
-    status = data.get("remedy_status") or "open"
-    if status not in REMEDY_STATES:
-        errors.append(field_error("remedy_status", _("Choose open or done."), "remedy_status"))
     if errors:
         raise InvalidInput(errors)
     before = recommendation_json(row) if row else None
@@ -652,7 +648,7 @@ def save_recommendation(visit: Visit, user: User, version: int, data: dict[str, 
         row = Recommendation(visit_id=visit.id, position=_next_position(Recommendation, visit))
         db.session.add(row)
     row.section, row.text, row.responsible = section, text, responsible
-    row.remedy_deadline, row.remedy_status = deadline, status
+    row.remedy_deadline = deadline  # the remedy status follows the remedy flow (inspections/remedies)
     db.session.flush()
     audit.record("recommendation.update" if before else "recommendation.add", row, before=before,
                  after=recommendation_json(row), visit_id=visit.id, actor=user)
@@ -666,6 +662,9 @@ def delete_finding(visit: Visit, user: User, version: int, kind: str, row_id: An
     model, as_json = ((Shortcoming, shortcoming_json) if kind == "shortcoming"
                       else (Recommendation, recommendation_json))
     row = _finding_row(model, visit, row_id)
+    if kind == "recommendation" and row.remedy_reports:
+        raise NotAllowedNow("has_remedy_reports", _(
+            "The unit has sent remedy reports on this recommendation; it cannot be deleted."))
     before = as_json(row)
     lock_visit(visit, event=Event.MERGE)
     audit.record(f"{kind}.delete", row, before=before, after=None, visit_id=visit.id, actor=user)

@@ -60,7 +60,9 @@ RESOLUTION_SOURCE_LABELS = {
     "entered": _l("entered by the lead"),
 }
 CAUSE_KIND_LABELS = {"internal": _l("Internal cause"), "external": _l("External cause")}
-REMEDY_STATUS_LABELS = {"open": _l("Open"), "done": _l("Remedied")}
+# The remedy flow's statuses (inspections/remedies): set by the unit's report and its review.
+REMEDY_STATUS_LABELS = {"open": _l("Not yet remedied"), "reported": _l("Reported"), "remedied": _l("Remedied"),
+                        "done": _l("Remedied")}
 TEAM_ROLE_LABELS = {
     "lead": _l("Team lead"),
     "deputy": _l("Deputy team lead"),

@@ -144,8 +144,15 @@ def schemas() -> dict[str, Any]:
                          "submission"],
             "properties": {
                 "id": {"type": "integer"},
-                "unit": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
-                                                          "kind": {"type": "string"}}},
+                "unit": {"type": "object", "properties": {"id": {"type": "integer"}, "code": {"type": "string"},
+                                                          "name": {"type": "string"}, "kind": {"type": "string"}}},
+                "declared": {"type": "object", "nullable": True,
+                             "description": "The unit's own report as last submitted (null: none yet): what "
+                                            "the checklist offers to confirm on each self_report item.",
+                             "properties": {"answers": {"type": "object"},
+                                            "notes": {"type": "object", "additionalProperties": {"type": "string"}},
+                                            "revision": {"type": "integer"},
+                                            "submitted_at": {"type": "string", "format": "date-time"}}},
                 "team": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
                 "campaign": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "name": {"type": "string"}, "year": {"type": "integer"},

@@ -109,6 +109,9 @@ def bootstrap(user: User, lang: str) -> dict[str, Any]:
         ):
             comments.setdefault(comment.submission_id, []).append(comment)
 
+    from ..unit.services import declared_for_visits
+
+    declared = declared_for_visits(visits)  # the units' own reports, as last submitted
     templates: dict[str, Any] = {}
     visit_rows = []
     for visit in visits:
@@ -118,7 +121,9 @@ def bootstrap(user: User, lang: str) -> dict[str, Any]:
         submission = own.get(visit.id)
         visit_rows.append({
             "id": visit.id,
-            "unit": {"id": visit.unit.id, "name": visit.unit.name, "kind": visit.unit.kind},
+            "unit": {"id": visit.unit.id, "code": visit.unit.code, "name": visit.unit.name,
+                     "kind": visit.unit.kind},
+            "declared": declared.get(visit.id),
             "team": {"id": visit.team.id, "name": visit.team.name},
             "campaign": {"id": visit.team.campaign.id, "name": visit.team.campaign.name,
                          "year": visit.team.campaign.year, "period": visit.team.campaign.period,

@@ -14,9 +14,10 @@ ROUTES = {
     "sync.manifest": "public",
     "sync.offline_page": "public",
     "sync.strings": "public",
-    "sync.status": EVERYONE,
+    # a unit's representative gets the page and an empty bootstrap (no visit to fill in)
+    "sync.status": dict(EVERYONE, unit=OK),
     "sync.outbox_upload": {"admin": OK, "coordinator": OK, "lead": OK, "inspector": NO},
-    "sync_api.bootstrap": EVERYONE,
+    "sync_api.bootstrap": dict(EVERYONE, unit=OK),
     # staff read any template; lead1 and inspector1 read the one their campaign uses
     "sync_api.template_version": EVERYONE,
 }
@@ -30,6 +31,6 @@ PARAMS = {
 _PER_ITEM = "skip: access is decided per submission/visit in the body (tests/sync, tests/security)"
 POST_ROUTES = {
     "sync.outbox_upload": {"admin": "ok", "coordinator": "ok", "lead": "ok", "inspector": "forbidden"},
-    "sync_api.submissions": {role: _PER_ITEM for role in ("admin", "coordinator", "lead", "inspector")},
-    "sync_api.put_attachment": {role: _PER_ITEM for role in ("admin", "coordinator", "lead", "inspector")},
+    "sync_api.submissions": {role: _PER_ITEM for role in ("admin", "coordinator", "lead", "inspector", "unit")},
+    "sync_api.put_attachment": {role: _PER_ITEM for role in ("admin", "coordinator", "lead", "inspector", "unit")},
 }

@@ -27,7 +27,7 @@ from .conftest import (
 
 SHEETS = ["1 Thông tin chung", "2 Danh sách đơn vị", "3 Tổng hợp theo đơn vị",
           "4 Số liệu tách biệt giới", "5 Chỉ tiêu", "5b Biểu đồ chỉ tiêu", "6 Tồn tại, kiến nghị", "7 Truyền thông",
-          "8 Minh chứng", "9 Dữ liệu chi tiết"]
+          "8 Minh chứng", "9 Dữ liệu chi tiết", "Đối chiếu số liệu"]
 
 
 def finalize_team1(app, answers_by_index: dict[int, dict]) -> list[int]:

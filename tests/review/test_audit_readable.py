@@ -47,7 +47,7 @@ def test_audit_trail_shows_labels_values_and_file_names(app, demo, login, submit
     lead.post("/lang", data={"lang": "en"})
     html = page_text(lead.get(url + "/audit"))
     rec = html.split('data-action="recommendation.add"')[1].split("</li>")[0]
-    assert "Remedy status" in rec and ">Open<" in rec.replace("<ins>", ">").replace("</ins>", "<")
+    assert "Remedy status" in rec and ">Not yet remedied<" in rec.replace("<ins>", ">").replace("</ins>", "<")
     assert "kế hoạch năm 2026.pdf" in html and FILE_UUID not in html
 
 

@@ -1,0 +1,410 @@
+"""The inspected unit's own report (báo cáo của đơn vị): what it declares before the team comes.
+
+The report holds answers to the template's ``self_report`` items only, checked by the same
+validator as the inspectors' checklist (inspections.checklist) and read from the HTML form by
+the same form reader (checklist.form_input, through fieldwork.services). Revisions follow the
+rules of submissions (inspections.submissions):
+
+- revision equal to the stored one, same content      -> unchanged
+- revision equal to the stored one, different content -> rejected, "conflict"
+- revision lower than the stored one                  -> stale, nothing changes
+- revision higher                                     -> stored; every revision is kept
+
+The report is open until the visit starts or the lead (or a coordinator) locks it; it is due
+`DUE_DAYS` days before the planned date unless they set another date. What inspectors see of it
+is the last *submitted* revision (`declared_answers`). Functions here add and flush; the caller
+commits once per request.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Iterable, Mapping, Optional
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import access, audit, checklist
+from ..checklist.messages import language
+from ..checklist.validation import AnswerError
+from ..checklists.services import core_template
+from ..core.text import text_error, text_problem
+from ..extensions import db
+from ..models import SelfReport, SelfReportRevision, User, Visit, utcnow
+from ..submissions import content_hash
+
+DUE_DAYS = 5
+MAX_REVISION = 1_000_000
+STATES = ("draft", "submitted")
+
+
+def template_of(visit: Visit):
+    return core_template(visit.team.campaign.template)
+
+
+def report_items(template, unit_kind: str) -> list:
+    """The items the unit reports itself, in checklist order."""
+    return [item for item in template.items_for(unit_kind) if item.self_report]
+
+
+def report_codes(visit: Visit) -> set[str]:
+    return {item.code for item in report_items(template_of(visit), visit.unit.kind)}
+
+
+def report_sections(template, unit_kind: str) -> list[tuple[Any, list]]:
+    out = []
+    for section, items in template.sections_for(unit_kind):
+        mine = [item for item in items if item.self_report]
+        if mine:
+            out.append((section, mine))
+    return out
+
+
+def find_report(visit: Visit) -> Optional[SelfReport]:
+    return db.session.scalar(select(SelfReport).where(SelfReport.visit_id == visit.id))
+
+
+def reports_of(visit_ids: Iterable[int]) -> dict[int, SelfReport]:
+    ids = list(visit_ids)
+    if not ids:
+        return {}
+    return {r.visit_id: r for r in db.session.scalars(select(SelfReport).where(SelfReport.visit_id.in_(ids)))}
+
+
+def due_date(visit: Visit) -> Optional[date]:
+    """The day the report is due: the date set on the visit, else five days before the visit."""
+    if visit.self_report_due is not None:
+        return visit.self_report_due
+    if visit.planned_date is None:
+        return None
+    return visit.planned_date - timedelta(days=DUE_DAYS)
+
+
+@dataclass
+class ReportStatus:
+    """Where a visit's unit report stands: missing | draft | submitted, overdue or not."""
+
+    state: str
+    due: Optional[date]
+    overdue: bool
+    open: bool
+    locked: bool
+    revision: int = 0
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.state != "submitted"
+
+
+def status_of(visit: Visit, report: Optional[SelfReport], today: Optional[date] = None) -> ReportStatus:
+    today = today or date.today()
+    due = due_date(visit)
+    state = report.state if report is not None and report.revision > 0 else "missing"
+    submitted_once = report is not None and last_submitted(report) is not None
+    overdue = state != "submitted" and not submitted_once and due is not None and today > due
+    return ReportStatus(state=state, due=due, overdue=overdue, open=access.self_report_open(visit),
+                        locked=visit.self_report_locked_at is not None,
+                        revision=report.revision if report is not None else 0)
+
+
+def last_submitted(report: Optional[SelfReport]) -> Optional[SelfReportRevision]:
+    """The last revision the unit submitted (what it declares); None if it never submitted."""
+    if report is None:
+        return None
+    if report.state == "submitted" and report.revision > 0:
+        return db.session.scalar(select(SelfReportRevision).where(
+            SelfReportRevision.self_report_id == report.id, SelfReportRevision.revision == report.revision))
+    return db.session.scalar(select(SelfReportRevision).where(
+        SelfReportRevision.self_report_id == report.id, SelfReportRevision.state == "submitted")
+        .order_by(SelfReportRevision.revision.desc()).limit(1))
+
+
+def declared(visit: Visit) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(answers, notes) the unit declared for the visit: its last submitted revision, or empty."""
+    row = last_submitted(find_report(visit))
+    if row is None:
+        return {}, {}
+    return dict(row.answers or {}), dict(row.notes or {})
+
+
+def declared_for_visits(visits: Iterable[Visit]) -> dict[int, dict[str, Any]]:
+    """visit id -> {"answers", "notes", "revision", "submitted_at"} for visits with a submitted report."""
+    visits = list(visits)
+    reports = reports_of(v.id for v in visits)
+    out: dict[int, dict[str, Any]] = {}
+    for visit_id, report in reports.items():
+        row = last_submitted(report)
+        if row is not None:
+            out[visit_id] = {"answers": dict(row.answers or {}), "notes": dict(row.notes or {}),
+                             "revision": row.revision, "submitted_at": row.saved_at.isoformat()}
+    return out
+
+
+# --- checking --------------------------------------------------------------------------------
+
+def _error(code: str, field_name: str, message: str, kind: str) -> AnswerError:
+    return AnswerError(code, field_name, message, kind)
+
+
+def check_report(visit: Visit, answers: Any, notes: Any, *, submitting: bool, lang: str) -> list[AnswerError]:
+    """Every problem with a unit's report: the checklist's validator on the answers (required
+    items only among the unit's own, when submitting), answers or notes to items the unit does
+    not report, and notes that are not short plain text."""
+    from ..fieldwork.services import MAX_NOTE_LENGTH
+
+    lang = language(lang)
+    template = template_of(visit)
+    unit_kind = visit.unit.kind
+    codes = {item.code for item in report_items(template, unit_kind)}
+    errors: list[AnswerError] = []
+    if not isinstance(answers, Mapping):
+        return checklist.validate_answers(template, unit_kind, answers, lang=lang)
+    problems = checklist.validate_answers(template, unit_kind, answers, lang=lang, require_complete=submitting)
+    for problem in problems:
+        if problem.kind == "required" and problem.code not in codes:
+            continue  # the team answers that item on site
+        errors.append(problem)
+    known = {e.code for e in errors}
+    for code in answers:
+        if isinstance(code, str) and template.has_item(code) and code not in codes and code not in known:
+            errors.append(_error(code, code, _("Item %(code)s is answered by the inspection team, not in the "
+                                               "unit's report.", code=code), "not_self_report"))
+    if not isinstance(notes, Mapping):
+        errors.append(_error("", "notes", _("notes must be an object of item code to text."), "notes"))
+        return errors
+    for code, text in notes.items():
+        name = f"note.{code}"
+        if not isinstance(code, str) or code not in codes:
+            errors.append(_error(str(code)[:40], name, _("Item %(code)s is not in the unit's report.",
+                                                         code=str(code)[:40]), "unknown_item"))
+            continue
+        if not isinstance(text, str):
+            errors.append(_error(code, name, _("The note on %(code)s must be text.", code=code), "note"))
+            continue
+        refused = text_error(text, _("The note on %(code)s", code=code)) if text_problem(text) else None
+        if refused:
+            errors.append(_error(code, name, refused, "text"))
+        elif len(text) > MAX_NOTE_LENGTH:
+            errors.append(_error(code, name, _("The note is too long (%(length)d/%(max)d characters).",
+                                               length=len(text), max=MAX_NOTE_LENGTH), "note_too_long"))
+    return errors
+
+
+# --- storing ---------------------------------------------------------------------------------
+
+@dataclass
+class SaveResult:
+    """What a save did: created | updated | unchanged | stale | conflict | invalid | closed."""
+
+    status: str
+    report: Optional[SelfReport] = None
+    errors: list[AnswerError] = field(default_factory=list)
+    revision: int = 0
+    message: str = ""
+
+    @property
+    def stored(self) -> bool:
+        return self.status in ("created", "updated")
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("created", "updated", "unchanged")
+
+
+def _clean_notes(notes: Mapping[str, Any]) -> dict[str, str]:
+    return {code: text.replace("\r\n", "\n").strip() for code, text in notes.items()
+            if isinstance(text, str) and text.strip()}
+
+
+def save_report(user: User, visit: Visit, *, answers: dict[str, Any], notes: dict[str, Any], state: str,
+                revision: Optional[int], lang: str, drop_invalid: bool = False,
+                audited: bool = True) -> SaveResult:
+    """Store a revision of the unit's report.
+
+    `revision` is the client's counter (the API); None means "the next one" (the HTML form,
+    which checks its base revision itself). `audited=False` only for loading data (the demo). With `drop_invalid` (a draft from the form) answers
+    with a problem are left out and reported; otherwise any problem refuses the whole save.
+    """
+    report = find_report(visit)
+    current = report.revision if report is not None else 0
+    if not access.can(user, "self_report.edit", visit):
+        return SaveResult("closed", report, revision=current, message=_(
+            "The unit's report of this visit is closed: the visit has started or the team lead locked it."))
+    submitting = state == "submitted"
+    errors = check_report(visit, answers, notes, submitting=submitting, lang=lang)
+    if errors and not (drop_invalid and not submitting):
+        return SaveResult("invalid", report, errors, revision=current)
+    answers = dict(answers)
+    skipped = {e.code for e in errors if e.code}
+    for code in skipped:
+        answers.pop(code, None)
+    notes = {code: text for code, text in _clean_notes(notes).items()
+             if not any(e.field == f"note.{code}" for e in errors)}
+
+    new_hash = content_hash(answers, notes, state)
+    if revision is None:
+        if report is not None and report.revision > 0 and report.content_hash == new_hash:
+            return SaveResult("unchanged", report, errors, revision=current)
+        revision = current + 1
+    elif report is not None and report.revision > 0:
+        if revision == report.revision:
+            if report.content_hash == new_hash:
+                return SaveResult("unchanged", report, errors, revision=current)
+            return SaveResult("conflict", report, revision=current, message=_(
+                "Revision %(revision)d was already saved with different content; save it as a new revision.",
+                revision=revision))
+        if revision < report.revision:
+            return SaveResult("stale", report, revision=current, message=_(
+                "The server already has a newer revision (%(revision)d).", revision=current))
+
+    created = report is None
+    if created:
+        report = SelfReport(visit_id=visit.id, revision=0, state="draft", answers={}, notes={}, content_hash="")
+        db.session.add(report)
+    before = {"revision": report.revision, "state": report.state} if not created else None
+    now = utcnow()
+    report.revision = revision
+    report.state = state
+    report.answers = answers
+    report.notes = notes
+    report.content_hash = new_hash
+    report.updated_by_id = user.id
+    report.updated_at = now
+    if submitting:
+        report.submitted_at = now
+    db.session.flush()
+    db.session.add(SelfReportRevision(self_report_id=report.id, revision=revision, state=state, answers=answers,
+                                      notes=notes, content_hash=new_hash, saved_by_id=user.id, saved_at=now))
+    db.session.flush()
+    if audited:
+        audit.record("self_report.submitted" if submitting else "self_report.saved", report, actor=user,
+                     visit_id=visit.id, before=before, after={"revision": revision, "state": state})
+    return SaveResult("created" if created else "updated", report, errors, revision=revision)
+
+
+def report_json(visit: Visit, report: Optional[SelfReport], *, today: Optional[date] = None) -> dict[str, Any]:
+    """The report as the API gives it (the unit's own text: no inspector's work in it)."""
+    status = status_of(visit, report, today)
+    return {
+        "visit_id": visit.id,
+        "unit": {"id": visit.unit.id, "code": visit.unit.code, "name": visit.unit.name},
+        "items": [item.code for item in report_items(template_of(visit), visit.unit.kind)],
+        "revision": report.revision if report is not None else 0,
+        "state": status.state,
+        "answers": dict(report.answers or {}) if report is not None else {},
+        "notes": dict(report.notes or {}) if report is not None else {},
+        "due_date": status.due.isoformat() if status.due else None,
+        "overdue": status.overdue,
+        "open": status.open,
+        "locked": status.locked,
+        "submitted_at": report.submitted_at.isoformat() if report is not None and report.submitted_at else None,
+        "updated_at": report.updated_at.isoformat() if report is not None and report.revision else None,
+    }
+
+
+def revisions_of(report: Optional[SelfReport]) -> list[SelfReportRevision]:
+    if report is None:
+        return []
+    return list(db.session.scalars(select(SelfReportRevision).where(
+        SelfReportRevision.self_report_id == report.id).order_by(SelfReportRevision.revision.desc())))
+
+
+# --- the lead's settings ---------------------------------------------------------------------
+
+def set_schedule(user: User, visit: Visit, *, due: Optional[date], locked: bool) -> None:
+    """The lead or a coordinator sets the due date (None: five days before) and locks or opens."""
+    before = {"due": visit.self_report_due.isoformat() if visit.self_report_due else None,
+              "locked": visit.self_report_locked_at is not None}
+    visit.self_report_due = due
+    if locked and visit.self_report_locked_at is None:
+        visit.self_report_locked_at = utcnow()
+    elif not locked:
+        visit.self_report_locked_at = None
+    after = {"due": due.isoformat() if due else None, "locked": locked}
+    if before != after:
+        audit.record("self_report.schedule", visit, actor=user, visit_id=visit.id, before=before, after=after)
+
+
+def follow_up_rows(visits: Iterable[Visit], today: Optional[date] = None) -> list[dict[str, Any]]:
+    """Planned visits whose unit report is missing or not submitted, overdue first (the dashboard)."""
+    visits = [v for v in visits if v.status == "planned" and v.archived_at is None]
+    reports = reports_of(v.id for v in visits)
+    rows = []
+    for visit in visits:
+        status = status_of(visit, reports.get(visit.id), today)
+        if status.state == "submitted" or last_submitted(reports.get(visit.id)) is not None:
+            continue
+        rows.append({"visit": visit, "status": status})
+    rows.sort(key=lambda r: (not r["status"].overdue, r["status"].due or date.max, r["visit"].id))
+    return rows
+
+
+# --- declared against verified ---------------------------------------------------------------
+
+@dataclass
+class Discrepancy:
+    """A self-report item whose verified (final or merged) value differs from the declared one."""
+
+    code: str
+    label: str
+    declared: Any
+    verified: Any
+    declared_text: str
+    verified_text: str
+    note: str
+
+
+def discrepancies(visit: Visit, lang: str = "vi", *, values: Optional[Mapping[str, Any]] = None
+                  ) -> list[Discrepancy]:
+    """Items the unit declared whose value after the team's check (the final values of a final
+    visit, the provisional merge before) differs from the declaration. Evidence files and items
+    nobody verified are not compared."""
+    from ..review.values import resolutions_of, visit_values
+
+    answers, notes = declared(visit)
+    if not answers:
+        return []
+    verified = dict(values) if values is not None else visit_values(visit)
+    lead_notes = {code: r.note for code, r in resolutions_of(visit.id).items() if r.note}
+    return compare(template_of(visit), visit.unit.kind, answers, notes, verified, lang, lead_notes)
+
+
+def compare(template, unit_kind: str, answers: Mapping[str, Any], notes: Mapping[str, Any],
+            verified: Mapping[str, Any], lang: str = "vi",
+            lead_notes: Optional[Mapping[str, str]] = None) -> list[Discrepancy]:
+    """The discrepancies between declared `answers` and `verified` values, in checklist order;
+    the note is the lead's on the decision, else the unit's own."""
+    from ..review.merge import canonical, is_answered
+    from ..review.view import format_value
+
+    lang = language(lang)
+    lead_notes = lead_notes or {}
+    out = []
+    for item in report_items(template, unit_kind):
+        if item.type == "file":
+            continue
+        said, found = answers.get(item.code), verified.get(item.code)
+        if not is_answered(said) or not is_answered(found) or canonical(said) == canonical(found):
+            continue
+        note = lead_notes.get(item.code) or str(notes.get(item.code, "") or "")
+        out.append(Discrepancy(item.code, item.label(lang), said, found, format_value(item, said, lang),
+                               format_value(item, found, lang), note))
+    return out
+
+
+def declared_by_visit_ids(visit_ids: Iterable[int]) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
+    """visit id -> (answers, notes) of each unit's last submitted report (the workbook, in one query)."""
+    ids = list(visit_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(SelfReport.visit_id, SelfReportRevision.revision, SelfReportRevision.answers,
+               SelfReportRevision.notes)
+        .join(SelfReportRevision, SelfReportRevision.self_report_id == SelfReport.id)
+        .where(SelfReport.visit_id.in_(ids), SelfReportRevision.state == "submitted")
+        .order_by(SelfReport.visit_id, SelfReportRevision.revision)
+    ).all()
+    out: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for visit_id, _revision, answers, notes in rows:
+        out[visit_id] = (dict(answers or {}), dict(notes or {}))  # the last one wins
+    return out
