@@ -97,7 +97,7 @@ def test_json_session_bad_credentials_and_bad_body(client, demo):
     bad = client.post("/api/v1/session", json={"username": "lead1", "password": "x"})
     assert bad.status_code == 401 and bad.get_json()["error"] == "bad_credentials"
     missing = client.post("/api/v1/session", json={"username": "lead1"})
-    assert missing.status_code == 400 and missing.get_json()["fields"] == ["password"]
+    assert missing.status_code == 400 and [f["field"] for f in missing.get_json()["fields"]] == ["password"]
     garbage = client.post("/api/v1/session", data="{not json", content_type="application/json")
     assert garbage.status_code == 400
 

@@ -147,11 +147,13 @@ def parse_version(raw: Any) -> int:
     """The visit version a client sent (form string or JSON number); BadRequest if absent or
     not a version at all (other digits than 0-9, such as "²", or more than fits a version)."""
     if raw is None or raw == "":
-        raise BadRequest(_("The visit version this change is based on is missing."), fields=["version"])
+        message = _("The visit version this change is based on is missing.")
+        raise BadRequest(message, fields=[field_error("version", message, "required")])
     version = parse_id(raw)
     if version is None:
-        raise BadRequest(_("The visit version must be a whole number written with the digits 0-9 "
-                           "(at most %(max)d).", max=MAX_ID), fields=["version"])
+        message = _("The visit version must be a whole number written with the digits 0-9 "
+                    "(at most %(max)d).", max=MAX_ID)
+        raise BadRequest(message, fields=[field_error("version", message, "invalid")])
     return version
 
 
