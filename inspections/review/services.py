@@ -31,7 +31,7 @@ from .. import audit, checklist
 from ..checklist.form_input import parse_form_date
 from ..checklists.services import core_template
 from ..core import lifecycle
-from ..core.errors import DomainError, FieldError
+from ..core.errors import DomainError
 from ..core.ids import MAX_ID, parse_id
 from ..core.lifecycle import Event, is_final
 from ..core.text import text_error
@@ -147,12 +147,12 @@ def parse_version(raw: Any) -> int:
     not a version at all (other digits than 0-9, such as "²", or more than fits a version)."""
     if raw is None or raw == "":
         message = _("The visit version this change is based on is missing.")
-        raise BadRequest(message, fields=[FieldError("version", message)])
+        raise BadRequest(message, fields=[field_error("version", message, "required")])
     version = parse_id(raw)
     if version is None:
         message = _("The visit version must be a whole number written with the digits 0-9 "
                     "(at most %(max)d).", max=MAX_ID)
-        raise BadRequest(message, fields=[FieldError("version", message)])
+        raise BadRequest(message, fields=[field_error("version", message, "invalid")])
     return version
 
 

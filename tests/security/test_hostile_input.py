@@ -210,7 +210,7 @@ def test_a_version_in_odd_digits_is_a_400_that_says_so(app, submitted, version):
     form = client.post(f"/review/visits/{visit_id}/approve", data={"version": version, "submission_id": submission_id})
     assert form.status_code == 400 and "0-9" in form.get_data(as_text=True)
     api = client.post(f"/api/v1/visits/{visit_id}/approve", json={"version": version, "submission_id": submission_id})
-    assert api.status_code == 400 and [f["field"] for f in api.get_json()["fields"]] == ["version"]
+    assert api.status_code == 400 and [(f["item"], f["field"]) for f in api.get_json()["fields"]] == [("", "version")]
     with app.app_context():
         assert db.session.get(Submission, submission_id).review_state == "received"
 
