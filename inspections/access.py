@@ -11,7 +11,7 @@ from typing import Any, Callable, Optional
 
 from flask import abort, g, has_request_context
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from .core.lifecycle import VisitState, is_final
@@ -86,7 +86,7 @@ def visible_visits(user: User, stmt: Optional[Select] = None) -> Select:
     if user.role in MANAGERS:
         return stmt
     if user.role == UNIT_ROLE:
-        return stmt.where(Visit.unit_id == user.unit_id) if user.unit_id is not None else stmt.where(False)
+        return stmt.where(Visit.unit_id == user.unit_id) if user.unit_id is not None else stmt.where(false())
     led = select(Team.id).where(Team.lead_id == user.id)
     member = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
     return stmt.where(or_(Visit.team_id.in_(led), Visit.team_id.in_(member)))

@@ -200,13 +200,17 @@ def seed_after_visit(password: str, year: int | None = None, today: date | None 
     year = year or date.today().year
     today = today or date.today()
     unit = db.session.scalar(select(Unit).where(Unit.code == REMEDY_UNIT))
+    assert unit is not None, "seed_demo made the demo units"
     visit = db.session.scalar(select(Visit).join(Team).join(Campaign).where(
         Visit.unit_id == unit.id, Campaign.name == CAMPAIGN_NAME.format(year=year)))
+    assert visit is not None, "seed_demo made the demo campaign's visits"
     lead = visit.team.lead
+    assert lead is not None, "every demo team has a lead"
     # The unit's representative of seed_demo (rep-SKHCN); made here only if it is missing.
-    rep = db.session.scalar(select(User).where(User.username == rep_username(REMEDY_UNIT)))
-    created = rep is None
-    if created:
+    found = db.session.scalar(select(User).where(User.username == rep_username(REMEDY_UNIT)))
+    created = found is None
+    rep = found
+    if rep is None:
         rep = User(username=rep_username(REMEDY_UNIT), full_name=f"Đại diện {unit.name}", role=UNIT_ROLE,
                    unit_id=unit.id)
         db.session.add(rep)
@@ -230,6 +234,7 @@ def seed_after_visit(password: str, year: int | None = None, today: date | None 
                        remedy_status="open", position=position)
     first = db.session.scalar(select(Recommendation).where(
         Recommendation.visit_id == visit.id, Recommendation.text == REMEDY_RECOMMENDATIONS[0][1]))
+    assert first is not None
     if not first.remedy_reports:
         db.session.add(RemedyReport(
             recommendation_id=first.id, author_id=rep.id, state="submitted", late=False, review_comment="",

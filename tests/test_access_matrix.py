@@ -189,7 +189,8 @@ def test_roles_refused_a_write_get_403_or_404_and_nothing_is_audited(app, demo, 
     failures = []
     for rule in write_rules(app):
         declared = POST_ROUTES.get(rule.endpoint, {})
-        if rule.endpoint in PUBLIC_WRITES or declared.get(role, UNIT_DEFAULT if role == "unit" else None) != "forbidden":
+        default = UNIT_DEFAULT if role == "unit" else None
+        if rule.endpoint in PUBLIC_WRITES or declared.get(role, default) != "forbidden":
             continue
         url = build_url(app, rule, ids)
         for method in sorted(rule.methods & {"POST", "PUT", "DELETE", "PATCH"}):

@@ -267,7 +267,8 @@ OPENAPI_PATHS = {
     }},
 }
 
-def openapi_paths() -> dict[str, dict]:
+
+def openapi_paths() -> dict[str, Any]:
     """Described in the /api/v1 document by create_app (no registration on import)."""
     return OPENAPI_PATHS
 

@@ -121,7 +121,7 @@ def report(rec_id: int):
         db.session.commit()
     except services.RemedyError as error:
         db.session.rollback()
-        rec = db.session.get(Recommendation, rec_id)
+        rec = db.get_or_404(Recommendation, rec_id)
         flash(error.message, "error")
         return _render_recommendation(rec, errors=error.extra.get("errors"), form=data,
                                       status=error.status)
@@ -140,7 +140,7 @@ def _review(rec_id: int, accept: bool):
         db.session.commit()
     except services.RemedyError as error:
         db.session.rollback()
-        rec = db.session.get(Recommendation, rec_id)
+        rec = db.get_or_404(Recommendation, rec_id)
         flash(error.message, "error")
         return _render_recommendation(rec, errors=error.extra.get("errors"), form={"comment": comment or ""},
                                       status=error.status)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, cast
 
 from flask_babel import gettext as _, lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from .. import attachments, audit
 from ..campaigns.services import local_today
@@ -170,10 +170,10 @@ def _audit_report(report: RemedyReport) -> dict[str, Any]:
 
 def _set_status(rec: Recommendation, expected: Iterable[str], new: str) -> bool:
     """Move the recommendation's status only if it is still one of `expected` (atomic)."""
-    result = db.session.execute(
+    result = cast(CursorResult[Any], db.session.execute(
         update(Recommendation).where(Recommendation.id == rec.id,
                                      Recommendation.remedy_status.in_(list(expected)))
-        .values(remedy_status=new).execution_options(synchronize_session=False))
+        .values(remedy_status=new).execution_options(synchronize_session=False)))
     if result.rowcount != 1:
         return False
     db.session.expire(rec, ["remedy_status"])
@@ -234,10 +234,10 @@ def _review(rec: Recommendation, user: User, *, accept: bool, comment: Any) -> R
         raise RemedyError(409, "nothing_to_review", _("No remedy report is awaiting review."))
     before = _audit_report(report)
     state = "accepted" if accept else "returned"
-    result = db.session.execute(
+    result = cast(CursorResult[Any], db.session.execute(
         update(RemedyReport).where(RemedyReport.id == report.id, RemedyReport.state == "submitted")
         .values(state=state, reviewer_id=user.id, review_comment=comment, reviewed_at=utcnow())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     if result.rowcount != 1 or not _set_status(rec, ["reported"], "remedied" if accept else "open"):
         raise RemedyError(409, "conflict", _("Someone else reviewed this report in the meantime."))
     db.session.expire(report)

@@ -11,10 +11,10 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
+from typing import Any, Optional, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from .. import audit
 from ..core.text import text_error
@@ -116,8 +116,8 @@ def accept(invite: UnitInvite, password: str, confirm: str,
         return None, problems
     now = now or utcnow()
     # One UPDATE claims the link: of two tabs sending the form at once only one gets the account.
-    claimed = db.session.execute(update(UnitInvite).where(UnitInvite.id == invite.id, UnitInvite.used_at.is_(None))
-                                 .values(used_at=now)).rowcount
+    claim = update(UnitInvite).where(UnitInvite.id == invite.id, UnitInvite.used_at.is_(None)).values(used_at=now)
+    claimed = cast(CursorResult[Any], db.session.execute(claim)).rowcount  # an UPDATE's result
     if claimed != 1:
         return None, [FieldProblem("", _("This link was already used."))]
     user = User(username=invite.username, full_name=invite.full_name, role="unit", unit_id=invite.unit_id,

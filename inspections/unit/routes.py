@@ -28,6 +28,7 @@ from ..checklist.client_rules import client_rules
 from ..checklist.messages import language
 from ..checklist.schema import DEFAULT_MAX_LENGTH
 from ..checklist.validation import AnswerError
+from ..core.errors import DomainError, FieldError, json_errors
 from ..extensions import db
 from ..fieldwork import forms as field_forms, services as field_services
 from ..fieldwork.routes import display_helpers
@@ -249,30 +250,31 @@ def render_report(visit: Visit, template, row, values, errors, lang: str, *, not
 
 
 @bp.post("/visits/<int:visit_id>/report/attachments")
+@json_errors
 @login_required
 def upload(visit_id: int):
-    """One evidence file of the unit's report (the page's script); JSON like the checklist's."""
+    """One evidence file of the unit's report (the page's script); errors in the one JSON shape."""
     visit = db.session.get(Visit, visit_id)
     if visit is None or visit.archived_at is not None or not access.can(current_user, "self_report.view", visit):
-        return jsonify({"error": "not_found", "field": "visit_id", "message": _("Not found, or not yours to see.")}), 404
+        message = _("Not found, or not yours to see.")
+        raise DomainError(message, code="not_found", status=404, fields=[FieldError("visit_id", message)])
     if not access.can(current_user, "self_report.edit", visit):
-        return jsonify({"error": "forbidden", "field": "visit_id", "message": _(
-            "The unit's report of this visit is closed: the visit has started or the team lead locked it.")}), 403
+        message = _("The unit's report of this visit is closed: the visit has started or the team lead locked it.")
+        raise DomainError(message, code="forbidden", status=403, fields=[FieldError("visit_id", message)])
     storage = request.files.get("file")
     item_code = str(request.form.get("item_code", ""))[:40]
     if storage is None or not storage.filename:
-        return jsonify({"error": "empty", "field": item_code or "file", "message": _("Choose a file to attach.")}), 400
+        message = _("Choose a file to attach.")
+        raise DomainError(message, code="empty", status=400,
+                          fields=[FieldError(item_code or "file", message, item=item_code)])
     if item_code not in services.report_codes(visit):
-        return jsonify({"error": "item", "field": "item_code", "message": _(
-            "Item %(code)s is not in the unit's report.", code=item_code)}), 400
+        message = _("Item %(code)s is not in the unit's report.", code=item_code)
+        raise DomainError(message, code="item", status=400, fields=[FieldError("item_code", message, item=item_code)])
     report = _ensure_report(visit)
-    try:
-        row, created = store_attachment(current_user, attachment_uuid=request.form.get("uuid") or new_uuid(),
-                                        data=storage.read(), filename=storage.filename, visit=visit,
-                                        item_code=item_code, self_report=report)
-    except AttachmentError as exc:
-        db.session.rollback()
-        return jsonify(exc.as_json()), exc.status
+    # An AttachmentError goes to the app's handler: rolled back, answered in the one error shape.
+    row, created = store_attachment(current_user, attachment_uuid=request.form.get("uuid") or new_uuid(),
+                                    data=storage.read(), filename=storage.filename, visit=visit,
+                                    item_code=item_code, self_report=report)
     db.session.commit()
     return jsonify({"uuid": row.uuid, "item_code": row.item_code, "filename": row.filename, "mime": row.mime,
                     "size": row.size, "created": created,
@@ -353,8 +355,8 @@ def accept_invite(token: str):
     row, why = invites.find_usable(token)
     if why:
         return render_template("unit/invite_unusable.html", why=why), 410 if why in ("used", "expired") else 404
-    problems = []
-    if request.method == "POST":
+    problems: list[invites.FieldProblem] = []
+    if request.method == "POST" and row is not None:
         user, problems = invites.accept(row, request.form.get("password", ""), request.form.get("confirm", ""))
         if user is not None:
             db.session.commit()

@@ -28,6 +28,7 @@ from .. import access, audit, checklist
 from ..checklist.messages import language
 from ..checklist.validation import AnswerError
 from ..checklists.services import core_template
+from ..core.lifecycle import VisitState
 from ..core.text import text_error, text_problem
 from ..extensions import db
 from ..models import SelfReport, SelfReportRevision, User, Visit, utcnow
@@ -222,7 +223,8 @@ def save_report(user: User, visit: Visit, *, answers: dict[str, Any], notes: dic
     """Store a revision of the unit's report.
 
     `revision` is the client's counter (the API); None means "the next one" (the HTML form,
-    which checks its base revision itself). `audited=False` only for loading data (the demo). With `drop_invalid` (a draft from the form) answers
+    which checks its base revision itself). `audited=False` only for loading data (the demo).
+    With `drop_invalid` (a draft from the form) answers
     with a problem are left out and reported; otherwise any problem refuses the whole save.
     """
     report = find_report(visit)
@@ -258,7 +260,7 @@ def save_report(user: User, visit: Visit, *, answers: dict[str, Any], notes: dic
                 "The server already has a newer revision (%(revision)d).", revision=current))
 
     created = report is None
-    if created:
+    if report is None:
         report = SelfReport(visit_id=visit.id, revision=0, state="draft", answers={}, notes={}, content_hash="")
         db.session.add(report)
     before = {"revision": report.revision, "state": report.state} if not created else None
@@ -327,9 +329,9 @@ def set_schedule(user: User, visit: Visit, *, due: Optional[date], locked: bool)
 
 def follow_up_rows(visits: Iterable[Visit], today: Optional[date] = None) -> list[dict[str, Any]]:
     """Planned visits whose unit report is missing or not submitted, overdue first (the dashboard)."""
-    visits = [v for v in visits if v.status == "planned" and v.archived_at is None]
+    visits = [v for v in visits if v.status == VisitState.PLANNED and v.archived_at is None]
     reports = reports_of(v.id for v in visits)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for visit in visits:
         status = status_of(visit, reports.get(visit.id), today)
         if status.state == "submitted" or last_submitted(reports.get(visit.id)) is not None:

@@ -105,7 +105,8 @@ def test_return_needs_a_comment_and_opens_the_recommendation_again(app, remedies
     assert body["remedy_report"]["review_comment"] == "Thiếu quyết định phê duyệt"
     resent = rep.post(url + "/remedy-reports", json={"text": "Kèm quyết định", "done_on": "01/12/2026"})
     assert resent.status_code == 201
-    assert [r["state"] for r in resent.get_json()["recommendation"]["remedy_reports"]] == ["submitted", "returned"][::-1]
+    states = [r["state"] for r in resent.get_json()["recommendation"]["remedy_reports"]]
+    assert states == ["returned", "submitted"]
     with app.app_context():
         assert db.session.get(Recommendation, remedies.reported).remedy_status == "reported"
         assert db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all() == [
@@ -185,7 +186,8 @@ def test_evidence_travels_in_a_multipart_report(app, remedies, login):
                   content_type="multipart/form-data")
     assert ok.status_code == 201, ok.get_json()
     files = ok.get_json()["remedy_report"]["evidence"]
-    assert [(f["filename"], f["mime"]) for f in files] == [("ảnh.png", "image/png"), ("kế hoạch.pdf", "application/pdf")]
+    assert [(f["filename"], f["mime"]) for f in files] == [
+        ("ảnh.png", "image/png"), ("kế hoạch.pdf", "application/pdf")]
     with app.app_context():
         stored = db.session.scalars(select(Attachment)).all()
         assert {a.visit_id for a in stored} == {None}  # never among the checklist's evidence

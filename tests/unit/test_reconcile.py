@@ -33,8 +33,8 @@ def test_the_workbook_sheet_lists_each_discrepancy(app, client, demo):
     assert SHEET in book.sheetnames
     ws = book[SHEET]
     titles = header(ws)
-    assert titles[:9] == ["STT", "Đơn vị được kiểm tra", "Mã đơn vị", "Số liệu", "Mã mục", "Nội dung kiểm tra", "Đơn vị báo cáo",
-                          "Đoàn kiểm tra xác định", "Ghi chú"]
+    assert titles[:9] == ["STT", "Đơn vị được kiểm tra", "Mã đơn vị", "Số liệu", "Mã mục", "Nội dung kiểm tra",
+                          "Đơn vị báo cáo", "Đoàn kiểm tra xác định", "Ghi chú"]
     rows = [r for r in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True) if r[0] is not None and r[4]]
     by_code = {r[4]: r for r in rows}
     assert {"C2", "A2", "B4_meetings", "H1"} <= set(by_code)

@@ -67,7 +67,8 @@ def test_the_report_closes_when_the_visit_starts(app, login, visits):
 def test_the_lead_sets_the_due_date_and_locks(app, login, visits):
     lead = login("lead1")
     visit_id = visits["SGDDT"]
-    assert lead.post(f"/unit/visits/{visit_id}/schedule", data={"due_date": "2026-11-10", "locked": "1"}).status_code == 303
+    scheduled = lead.post(f"/unit/visits/{visit_id}/schedule", data={"due_date": "2026-11-10", "locked": "1"})
+    assert scheduled.status_code == 303
     with app.app_context():
         visit = db.session.get(Visit, visit_id)
         assert visit.self_report_due.isoformat() == "2026-11-10" and visit.self_report_locked_at is not None

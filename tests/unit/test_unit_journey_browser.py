@@ -61,8 +61,8 @@ def test_rep_reports_inspector_confirms_offline_lead_sees_discrepancies(live_ser
     try:
         page.wait_for_function("() => document.getElementById('checklist-form').dataset.revision !== '0'",
                                timeout=WAIT)
-    except Exception:
-        raise AssertionError((problems, page.locator("#autosave").inner_text()))
+    except Exception as error:
+        raise AssertionError((problems, page.locator("#autosave").inner_text())) from error
     saved = report_row(live_server, visit_id)
     assert saved is not None and saved["state"] == "draft"
     page.set_input_files("input[type=file][data-upload=A1_file] >> nth=1",
