@@ -178,7 +178,7 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
 
 def self_report_open(visit: Visit) -> bool:
     """The unit may still write its report: the visit has not started and nobody locked it."""
-    return visit.status == "planned" and visit.self_report_locked_at is None and visit.archived_at is None
+    return visit.status == VisitState.PLANNED and visit.self_report_locked_at is None and visit.archived_at is None
 
 
 def _unit_can(user: User, action: str, visit: Visit) -> bool:
@@ -189,7 +189,7 @@ def _unit_can(user: User, action: str, visit: Visit) -> bool:
         return True
     if action == "self_report.edit":
         return self_report_open(visit)
-    if action == "visit.view_record":  # the final record, once the team signed it
+    if action in ("visit.record", "visit.view_record"):  # the final record, once the team signed it
         return is_final(visit.status)
     return False  # visit.view_work (inspectors' answers, notes, names), fill, merge, ...
 
