@@ -50,7 +50,7 @@ def submitted(app, demo, visits):
             user = db.session.get(User, demo[username])
             result = store_submission(user, SubmissionInput(
                 uuid=default_uuid(visit_id, user.id), visit_id=visit_id, revision=1,
-                answers=answers(A1=a1), notes={"A1": "Có kế hoạch số 12/KH"}, state="submitted"), lang="vi")
+                answers=answers(A1=a1, C1={"male": 999999, "female": 999998}, C2={"male": 123456, "female": 654321}), notes={"A1": "Có kế hoạch số 12/KH"}, state="submitted"), lang="vi")
             assert result.stored, result.as_json()
         db.session.commit()
         assert db.session.scalar(select(db.func.count()).select_from(Submission)) == 2
@@ -151,3 +151,18 @@ def test_coordinator_pages_at_1366_have_no_axe_violations(live_server, browser, 
     context.close()
     assert not errors, errors
     assert not report, report
+
+
+def test_printed_record_needs_no_sideways_scrolling_at_360(live_server, browser, submitted):
+    """The record (biên bản) on a phone: its tables may scroll inside their own box, the page does not."""
+    context, page, errors = session(browser, live_server.url, "lead1", PHONE)
+    page.goto(f"{live_server.url}/review/visits/{submitted}/record")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("table").count() >= 1
+    widths = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths
+    page.emulate_media(media="print")
+    widths = page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], ("print", widths)
+    context.close()
+    assert not errors, errors
