@@ -55,6 +55,19 @@
     if (bar) bar.value = done;
   }
 
+  /* Progress is counted once per section after the events of one moment (a restored draft fires
+   * one "change" per field: counting the section each time was quadratic). */
+  var dirtySections = [];
+  function countLater(section) {
+    if (dirtySections.indexOf(section) >= 0) return;
+    if (!dirtySections.length) Promise.resolve().then(function () {
+      var sections = dirtySections;
+      dirtySections = [];
+      sections.forEach(updateSection);
+    });
+    dirtySections.push(section);
+  }
+
   function onEdit(event) {
     var target = event.target;
     var item = target.closest && target.closest(".item");
@@ -67,10 +80,18 @@
     }
     if (item.getAttribute("data-type") === "mf") updateMf(item);
     var section = item.closest(".section");
-    if (section) updateSection(section);
+    if (section) countLater(section);
   }
   form.addEventListener("input", onEdit);
   form.addEventListener("change", onEdit);
+
+  // --- the sticky bar's height, so that focusing scrolls a field or link clear of it (checklist.css)
+  var bar = form.querySelector(".form-actions");
+  if (bar && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      document.documentElement.style.setProperty("--form-actions-height", Math.ceil(bar.getBoundingClientRect().height) + "px");
+    }).observe(bar);
+  }
 
   // --- removing an attachment takes its id out of the answer at once
   form.addEventListener("change", function (event) {
