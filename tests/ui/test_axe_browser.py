@@ -35,9 +35,11 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best
 def axe_violations(page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     page.evaluate(f"window.TAGS = {TAGS!r}")
-    found = page.evaluate("""() => axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', values: TAGS}})
+    found = page.evaluate("""() => axe.run(document,
+          {resultTypes: ['violations'], runOnly: {type: 'tag', values: TAGS}})
         .then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' -- '
-          + v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\\s+/g, ' ')).join(' | ')))""")
+          + v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' '
+            + (n.failureSummary || '').replace(/\\s+/g, ' ')).join(' | ')))""")
     return found
 
 
@@ -50,7 +52,9 @@ def submitted(app, demo, visits):
             user = db.session.get(User, demo[username])
             result = store_submission(user, SubmissionInput(
                 uuid=default_uuid(visit_id, user.id), visit_id=visit_id, revision=1,
-                answers=answers(A1=a1, C1={"male": 999999, "female": 999998}, C2={"male": 123456, "female": 654321}), notes={"A1": "Có kế hoạch số 12/KH"}, state="submitted"), lang="vi")
+                answers=answers(A1=a1, C1={"male": 999999, "female": 999998},
+                                C2={"male": 123456, "female": 654321}),
+                notes={"A1": "Có kế hoạch số 12/KH"}, state="submitted"), lang="vi")
             assert result.stored, result.as_json()
         db.session.commit()
         assert db.session.scalar(select(db.func.count()).select_from(Submission)) == 2
