@@ -26,6 +26,7 @@ from sqlalchemy.orm import selectinload
 from .. import access, json_error
 from ..api import read_json_object
 from ..campaigns.services import local_today
+from ..core.errors import FieldError
 from ..extensions import db
 from ..models import Recommendation, RemedyReport, Team, Visit
 from . import services
@@ -64,14 +65,14 @@ def list_recommendations():
     try:
         status = services.parse_status_filter(request.args.get("status"))
     except ValueError:
-        return json_error(400, "bad_request", _("The filter %(name)s must be one of: %(values)s.",
-                                                 name="status", values=", ".join(services.STATUSES)),
-                          parameter="status")
+        message = _("The filter %(name)s must be one of: %(values)s.",
+                    name="status", values=", ".join(services.STATUSES))
+        return json_error(400, "bad_request", message, [FieldError("status", message)])
     try:
         overdue = services.parse_bool_filter(request.args.get("overdue"))
     except ValueError:
-        return json_error(400, "bad_request", _("The filter %(name)s must be true or false.", name="overdue"),
-                          parameter="overdue")
+        message = _("The filter %(name)s must be true or false.", name="overdue")
+        return json_error(400, "bad_request", message, [FieldError("overdue", message)])
     stmt = access.visible_recommendations(current_user)
     stmt = services.filtered(stmt, status, overdue, today).options(
         selectinload(Recommendation.visit).selectinload(Visit.unit),
@@ -100,12 +101,13 @@ def _refused(error: services.RemedyError):
 @bp.post("/recommendations/<int:rec_id>/remedy-reports")
 @login_required
 def post_remedy_report(rec_id: int):
-    rec = load(rec_id, "remedy.report")
+    # The body is read before access is decided: a malformed body is a 400 for everyone.
     if request.mimetype == "multipart/form-data":
         data: dict[str, Any] = {"text": request.form.get("text"), "done_on": request.form.get("done_on")}
         uploads = [services.Upload(f.filename or "", f.read()) for f in request.files.getlist("evidence")]
     else:
         data, uploads = read_json_object(), []
+    rec = load(rec_id, "remedy.report")
     try:
         report = services.submit_report(rec, current_user, data, uploads)
     except services.RemedyError as error:
@@ -122,8 +124,8 @@ def _review_body() -> dict[str, Any]:
 @bp.post("/recommendations/<int:rec_id>/accept")
 @login_required
 def accept(rec_id: int):
+    data = _review_body()  # read first: a malformed body is a 400 for everyone
     rec = load(rec_id, "remedy.review")
-    data = _review_body()
     try:
         report = services.accept_report(rec, current_user, data.get("comment"))
     except services.RemedyError as error:
@@ -134,8 +136,8 @@ def accept(rec_id: int):
 @bp.post("/recommendations/<int:rec_id>/return")
 @login_required
 def return_report(rec_id: int):
+    data = read_json_object()  # read first: a malformed body is a 400 for everyone
     rec = load(rec_id, "remedy.review")
-    data = read_json_object()
     try:
         report = services.return_report(rec, current_user, data.get("comment"))
     except services.RemedyError as error:

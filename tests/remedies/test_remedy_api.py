@@ -57,7 +57,7 @@ def test_statuses_and_filters(app, remedies, login):
         response = coordinator.get("/api/v1/recommendations" + query)
         assert response.status_code == 400, query
         body = response.get_json()
-        assert body["parameter"] == parameter and parameter in body["message"]
+        assert [f["field"] for f in body["fields"]] == [parameter] and parameter in body["message"]
 
 
 def test_the_unit_reports_late_and_the_lead_accepts(app, remedies, login):

@@ -28,7 +28,7 @@ def fill(rule, ids: dict) -> dict:
         converter = type(rule._converters[name]).__name__
         if name in ids:
             values[name] = ids[name]
-        elif converter in ("IntegerConverter", "NumberConverter"):
+        elif converter in ("IntegerConverter", "NumberConverter", "BoundedIntConverter"):
             values[name] = 1
         elif name.endswith("uuid"):
             values[name] = new_uuid()

@@ -256,9 +256,13 @@ def test_entries_queued_before_the_error_contract_still_drain(live_server, demo,
            dict(entry, uuid=with_file, visit_id=visits["STC"], errors=[], files=[file_uuid], queued_at=2)]
     result = page.evaluate("""async ([entries, file]) => {
         const core = window.InspectionsOffline;
+        const pause = () => new Promise(r => setTimeout(r, 100));
+        // the page's own start-up drain may still run: wait until the outbox is idle
+        while ((await core.drain()).status === 'busy') await pause();
         for (const e of entries) await core.put('outbox', e);
         await core.put('files', Object.assign(file, {blob: new Blob(['just some text'], {type: 'image/jpeg'})}));
-        const outcome = await core.drain();
+        let outcome = await core.drain();
+        while (outcome.status === 'busy') { await pause(); outcome = await core.drain(); }
         return {outcome, outbox: await core.getAll('outbox')};
     }""", [old, {"uuid": file_uuid, "user": "inspector1", "visit_id": visits["STC"], "item_code": "A1_file",
                  "filename": "anh.jpg", "type": "image/jpeg", "uploaded": False}])
