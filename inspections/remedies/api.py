@@ -16,7 +16,7 @@ to review, someone else first) · 413 · 422 {"error": "invalid", "errors": [{fi
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
@@ -121,28 +121,27 @@ def _review_body() -> dict[str, Any]:
     return read_json_object()
 
 
-@bp.post("/recommendations/<int:rec_id>/accept")
-@login_required
-def accept(rec_id: int):
-    data = _review_body()  # read first: a malformed body is a 400 for everyone
+def _review(rec_id: int, data: dict[str, Any], decide: Callable[..., RemedyReport]):
+    """Accept or return the recommendation's report; the body was read first (a malformed body
+    is a 400 for everyone, before access is decided)."""
     rec = load(rec_id, "remedy.review")
     try:
-        report = services.accept_report(rec, current_user, data.get("comment"))
+        report = decide(rec, current_user, data.get("comment"))
     except services.RemedyError as error:
         return _refused(error)
     return _answer(rec, report)
+
+
+@bp.post("/recommendations/<int:rec_id>/accept")
+@login_required
+def accept(rec_id: int):
+    return _review(rec_id, _review_body(), services.accept_report)
 
 
 @bp.post("/recommendations/<int:rec_id>/return")
 @login_required
 def return_report(rec_id: int):
-    data = read_json_object()  # read first: a malformed body is a 400 for everyone
-    rec = load(rec_id, "remedy.review")
-    try:
-        report = services.return_report(rec, current_user, data.get("comment"))
-    except services.RemedyError as error:
-        return _refused(error)
-    return _answer(rec, report)
+    return _review(rec_id, read_json_object(), services.return_report)
 
 
 # --- the OpenAPI document -------------------------------------------------------------------
