@@ -207,13 +207,14 @@ def register_blueprints(app: Flask) -> None:
     from .checklists import routes as checklists
     from .fieldwork import routes as fieldwork
     from .main import routes as main
+    from .registry import routes as registry
     from .remedies import api as remedies_api, routes as remedies
     from .reports import routes as reports
     from .review import api as review_api, routes as review
     from .sync import api as sync_api, routes as sync
     from .unit import api as unit_api, routes as unit
 
-    for module in (main, auth, auth_api, checklists, campaigns, fieldwork, sync, sync_api,
+    for module in (main, auth, auth_api, checklists, registry, campaigns, fieldwork, sync, sync_api,
                    review, review_api, reports, unit, unit_api, remedies, remedies_api):
         app.register_blueprint(module.bp)
         if hasattr(module, "openapi_paths"):  # a JSON API: its part of the /api/v1 document

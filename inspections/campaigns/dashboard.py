@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from .. import access
 from ..core.lifecycle import VisitState
 from ..extensions import db
+from ..followup import follow_up_rows, remedy_overdue
 from ..models import VISIT_STATES, Campaign, Recommendation, Team, TeamMember, Unit, User, Visit
 from .deadlines import days_left, visit_is_overdue
 
@@ -106,24 +107,16 @@ def build(user: User, campaign: Campaign, today: date) -> Optional[Dashboard]:
         total=len(rows), overdue=sum(1 for r in rows if r.overdue),
         not_visited=[r for r in rows if r.visit.status == VisitState.PLANNED],
         archived_teams=[t for t in campaign.teams if t.archived_at is not None] if manager else [],
-        self_reports=self_report_follow_up(visits, today),
+        self_reports=follow_up_rows(visits, today),
         overdue_remedies=overdue_remedies,
     )
-
-
-def self_report_follow_up(visits: list[Visit], today: date) -> list[dict]:
-    from ..unit.services import follow_up_rows
-
-    return follow_up_rows(visits, today)
 
 
 def overdue_remedies_of(user: User, team_ids: list[int], today: date) -> list[Recommendation]:
     """The overdue remedies (inspections/remedies) of these teams' final visits, oldest deadline first."""
     if not team_ids:
         return []
-    from ..remedies.services import filtered
-
-    stmt = filtered(access.visible_recommendations(user), "overdue", None, today)
+    stmt = access.visible_recommendations(user).where(remedy_overdue(today))
     return list(db.session.scalars(
         stmt.where(Visit.team_id.in_(team_ids))
         .options(selectinload(Recommendation.visit).selectinload(Visit.unit),

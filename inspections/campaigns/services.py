@@ -1,283 +1,43 @@
-"""What the coordinator's desk does: create, change, archive and restore agencies, units,
-users, campaigns, teams and visits, each change written to the audit log.
+"""What the campaigns do: create, change, archive and restore campaigns, teams and visits, each
+change written to the audit log (inspections.desk.records).
 
 Functions here only add and flush; the view commits once per request. A value a user typed
 that breaks a rule raises FormProblems naming the field, so the view can show it next to that
 field and keep everything else the user typed. Nothing that inspection data may refer to is
-deleted: it is archived (archived_at, or is_active_account for users) and drops out of pickers.
+deleted: it is archived (archived_at) and drops out of pickers.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Iterable, Optional
+from datetime import date
+from typing import Any, Optional
 
 from flask import current_app
-from flask_babel import get_locale, get_timezone, gettext as _
-from sqlalchemy import exists, func, select
+from flask_babel import get_locale, gettext as _
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from .. import access, audit
+from ..core.clock import local_today as local_today  # the views and their tests read it here
 from ..core.lifecycle import VisitState
-from ..extensions import db
-from ..models import (
-    NEW_UNIT_KINDS,
-    Agency,
-    Campaign,
-    Submission,
-    TargetSet,
-    Team,
-    TeamMember,
-    Template,
-    Unit,
-    User,
-    Visit,
-    utcnow,
+from ..desk.records import (
+    NONE_CHOICE,
+    FormProblems,
+    active_or_current,
+    apply,
+    archived_suffix,
+    list_rows,
+    save,
+    set_archived,
+    snapshot,
 )
+from ..extensions import db
+from ..models import Campaign, Submission, TargetSet, Team, TeamMember, Template, Unit, User, Visit
 from .deadlines import default_deadline
-
-NONE_CHOICE = (0, "—")
-
-
-class FormProblems(Exception):
-    """Values that break a rule: {field name: message}. Nothing was written."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-# --- snapshots for the audit log -------------------------------------------------------------
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return value
-
-
-def snapshot(obj: Any) -> dict[str, Any]:
-    """The row's columns as JSON-safe values (never a password hash or session token)."""
-    data = {c.key: _plain(getattr(obj, c.key)) for c in obj.__table__.columns
-            if c.key not in ("password_hash", "session_token", "created_at")}
-    if isinstance(obj, Team):
-        data["members"] = sorted([m.user_id, m.team_role] for m in obj.members)
-    return data
-
-
-def local_today() -> date:
-    """Today in the app's time zone (a deadline falls on a local calendar day)."""
-    return datetime.now(get_timezone()).date()
 
 
 def deadline_for(year: int, period: str) -> date:
     """The default report deadline, with the deployment's CAMPAIGN_DEADLINES override if any."""
     return default_deadline(year, period, current_app.config.get("CAMPAIGN_DEADLINES"))
-
-
-def _code_taken(model, code: str, own_id: Optional[int]) -> bool:
-    stmt = select(model.id).where(func.lower(model.code) == code.lower())
-    if own_id is not None:
-        stmt = stmt.where(model.id != own_id)
-    return db.session.scalar(stmt.limit(1)) is not None
-
-
-def _apply(obj: Any, values: dict[str, Any]) -> None:
-    for key, value in values.items():
-        setattr(obj, key, value)
-
-
-def _save(obj: Any, values: dict[str, Any], kind: str, creating: bool) -> Any:
-    before = None if creating else snapshot(obj)
-    _apply(obj, values)
-    if creating:
-        db.session.add(obj)
-    db.session.flush()
-    after = snapshot(obj)
-    if before != after:
-        audit.record(f"{kind}.{'create' if creating else 'update'}", obj, before=before, after=after)
-    return obj
-
-
-def set_archived(obj: Any, kind: str, archived: bool) -> None:
-    """Archive (or restore) a row that has archived_at; a no-op when already in that state."""
-    if (obj.archived_at is not None) == archived:
-        return
-    before = snapshot(obj)
-    obj.archived_at = utcnow() if archived else None
-    db.session.flush()
-    audit.record(f"{kind}.{'archive' if archived else 'restore'}", obj, before=before, after=snapshot(obj))
-
-
-def _active_or_current(model, current_id: Optional[int], *conditions) -> list:
-    """Rows not archived (plus the one a form currently points at, so editing keeps it)."""
-    is_active = model.is_active_account.is_(True) if model is User else model.archived_at.is_(None)
-    stmt = select(model).where(*conditions)
-    if current_id:
-        stmt = stmt.where(is_active | (model.id == current_id))
-    else:
-        stmt = stmt.where(is_active)
-    return list(db.session.scalars(stmt))
-
-
-def _archived_suffix(obj) -> str:
-    archived = (not obj.is_active_account) if isinstance(obj, User) else obj.archived_at is not None
-    return " (" + _("archived") + ")" if archived else ""
-
-
-def _list(model, show_archived: bool, order: Iterable, options: Iterable = ()) -> list:
-    stmt = select(model).options(*options).order_by(*order)
-    if not show_archived:
-        stmt = stmt.where(model.is_active_account.is_(True) if model is User else model.archived_at.is_(None))
-    return list(db.session.scalars(stmt))
-
-
-# --- agencies --------------------------------------------------------------------------------
-
-def list_agencies(show_archived: bool = False) -> list[Agency]:
-    return _list(Agency, show_archived, [Agency.name])
-
-
-def agency_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
-    rows = sorted(_active_or_current(Agency, current_id), key=lambda a: a.name)
-    return [NONE_CHOICE] + [(a.id, (a.short_name or a.name) + _archived_suffix(a)) for a in rows]
-
-
-def save_agency(values: dict[str, Any], agency: Optional[Agency] = None) -> Agency:
-    values = {"code": values["code"].strip().upper(), "name": values["name"].strip(),
-              "short_name": (values.get("short_name") or "").strip()}
-    if _code_taken(Agency, values["code"], agency.id if agency else None):
-        raise FormProblems({"code": _("Another agency already has the code %(code)s.", code=values["code"])})
-    return _save(agency or Agency(), values, "agency", agency is None)
-
-
-# --- units -----------------------------------------------------------------------------------
-
-def list_units(show_archived: bool = False) -> list[Unit]:
-    return _list(Unit, show_archived, [Unit.kind, Unit.name], [selectinload(Unit.parent)])
-
-
-def _descendants(unit_id: int) -> set[int]:
-    """Ids of the units below `unit_id` (so a unit is never made its own ancestor)."""
-    children: dict[int, list[int]] = {}
-    for child_id, parent_id in db.session.execute(select(Unit.id, Unit.parent_id)):
-        if parent_id is not None:
-            children.setdefault(parent_id, []).append(child_id)
-    found: set[int] = set()
-    stack = [unit_id]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
-
-
-def parent_choices(unit: Optional[Unit] = None) -> list[tuple[int, str]]:
-    """Possible parents: active departments and districts, never the unit itself or one below it."""
-    excluded = {unit.id} | _descendants(unit.id) if unit is not None and unit.id else set()
-    rows = _active_or_current(Unit, unit.parent_id if unit else None, Unit.kind != "commune")
-    rows = sorted((u for u in rows if u.id not in excluded), key=lambda u: (u.kind, u.name))
-    return [NONE_CHOICE] + [(u.id, u.name + _archived_suffix(u)) for u in rows]
-
-
-def unit_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
-    rows = sorted(_active_or_current(Unit, current_id), key=lambda u: (u.kind, u.name))
-    return [NONE_CHOICE] + [(u.id, u.name + _archived_suffix(u)) for u in rows]
-
-
-def save_unit(values: dict[str, Any], unit: Optional[Unit] = None) -> Unit:
-    if values.get("kind") not in NEW_UNIT_KINDS and (unit is None or values.get("kind") != unit.kind):
-        # The district level was abolished in 2025: old district units stay, no new ones.
-        raise FormProblems({"kind": _("Not a valid choice.")})
-    values = {"code": values["code"].strip().upper(), "name": values["name"].strip(), "kind": values["kind"],
-              "parent_id": values.get("parent_id") or None, "address": (values.get("address") or "").strip()}
-    if _code_taken(Unit, values["code"], unit.id if unit else None):
-        raise FormProblems({"code": _("Another unit already has the code %(code)s.", code=values["code"])})
-    if unit is not None and values["parent_id"] and values["parent_id"] in ({unit.id} | _descendants(unit.id)):
-        raise FormProblems({"parent_id": _("A unit cannot belong to itself or to a unit below it.")})
-    if unit is not None and values["kind"] == "commune" and db.session.scalar(
-            select(Unit.id).where(Unit.parent_id == unit.id, Unit.archived_at.is_(None)).limit(1)):
-        raise FormProblems({"kind": _("Other units belong to this one, so it cannot be a commune.")})
-    return _save(unit or Unit(), values, "unit", unit is None)
-
-
-# --- users (admin) ---------------------------------------------------------------------------
-
-def list_users(show_archived: bool = False) -> list[User]:
-    return _list(User, show_archived, [User.role, User.username], [selectinload(User.agency)])
-
-
-def username_taken(username: str, own_id: Optional[int] = None) -> bool:
-    stmt = select(User.id).where(func.lower(User.username) == username.strip().lower())
-    if own_id is not None:
-        stmt = stmt.where(User.id != own_id)
-    return db.session.scalar(stmt.limit(1)) is not None
-
-
-def represented_unit_id(role: str, unit_code: Optional[str]) -> Optional[int]:
-    """The unit a `unit` account represents, by its code; FormProblems naming unit_code when the
-    code is missing, unknown or archived, or given for another role."""
-    code = (unit_code or "").strip()
-    if role != "unit":
-        if code:
-            raise FormProblems({"unit_code": _("Only an inspected unit's representative takes a unit code.")})
-        return None
-    if not code:
-        raise FormProblems({"unit_code": _("Give the code of the unit this account represents.")})
-    unit = db.session.scalar(select(Unit).where(func.lower(Unit.code) == code.lower()))
-    if unit is None:
-        raise FormProblems({"unit_code": _("There is no unit with the code %(code)s.", code=code[:40])})
-    if unit.archived_at is not None:
-        raise FormProblems({"unit_code": _("The unit %(code)s is archived.", code=unit.code)})
-    return unit.id
-
-
-def save_user(values: dict[str, Any], user: Optional[User] = None, *, actor: User) -> User:
-    clean = {"username": values["username"].strip(), "full_name": values["full_name"].strip(),
-             "email": (values.get("email") or "").strip(), "role": values["role"],
-             "agency_id": values.get("agency_id") or None,
-             "unit_id": represented_unit_id(values["role"], values.get("unit_code"))}
-    if username_taken(clean["username"], user.id if user else None):
-        raise FormProblems({"username": _("The username %(username)s is already taken.", username=clean["username"])})
-    if user is not None and user.id == actor.id and clean["role"] != user.role:
-        raise FormProblems({"role": _("You cannot change your own role; ask another administrator.")})
-    if user is not None and not access.can(actor, "user.edit", user):
-        raise FormProblems({"role": _("Only an administrator can change this account.")})
-    if (user is None or clean["role"] != user.role) and not access.can(actor, "role.assign", clean["role"]):
-        raise FormProblems({"role": _("Only an administrator can give this role.")})
-    creating = user is None
-    if creating and not values.get("password"):
-        raise FormProblems({"password": _("This field is required.")})
-    role_changed = user is not None and clean["role"] != user.role
-    user = user or User(is_active_account=True)
-    if values.get("password"):
-        user.set_password(values["password"])  # also ends the user's sessions
-    if role_changed:
-        user.end_sessions()  # pages and permissions of the old role must not stay open anywhere
-    saved = _save(user, clean, "user", creating)
-    if values.get("password") and not creating:
-        audit.record("user.password_reset", saved)
-    return saved
-
-
-def set_user_active(user: User, active: bool, *, actor: User) -> None:
-    """Archive (deactivate: the user can no longer log in) or restore a user."""
-    if user.is_active_account == active:
-        return
-    if not active and user.id == actor.id:
-        raise FormProblems({"": _("You cannot archive your own account.")})
-    before = snapshot(user)
-    user.is_active_account = active
-    if not active:
-        user.end_sessions()
-    db.session.flush()
-    audit.record("user.restore" if active else "user.archive", user, before=before, after=snapshot(user))
-
-
-def end_user_sessions(user: User) -> None:
-    """"Log out everywhere": every session and remember cookie of `user` stops working."""
-    user.end_sessions()
-    db.session.flush()
-    audit.record("user.sessions_ended", user)
 
 
 # --- campaigns -------------------------------------------------------------------------------
@@ -298,8 +58,8 @@ def kind_word(kind: str) -> str:
 
 def list_campaigns(user: User, show_archived: bool = False) -> list[Campaign]:
     """All campaigns for coordinators; for a lead the campaigns in which they lead a team."""
-    campaigns = _list(Campaign, show_archived, [Campaign.year.desc(), Campaign.id.desc()],
-                      [selectinload(Campaign.teams), selectinload(Campaign.template)])
+    campaigns = list_rows(Campaign, show_archived, [Campaign.year.desc(), Campaign.id.desc()],
+                          [selectinload(Campaign.teams), selectinload(Campaign.template)])
     if access.can(user, "campaigns.manage"):
         return campaigns
     return [c for c in campaigns if any(access.can(user, "team.reports", t) for t in c.teams)]
@@ -361,21 +121,21 @@ def save_campaign(values: dict[str, Any], campaign: Optional[Campaign] = None) -
             raise FormProblems({"template_id": _(
                 "This checklist has no questions for some units already planned (%(kinds)s).",
                 kinds=", ".join(kind_word(k) for k in sorted(planned - set(kinds))))})
-    return _save(campaign or Campaign(), clean, "campaign", campaign is None)
+    return save(campaign or Campaign(), clean, "campaign", campaign is None)
 
 
 # --- teams -----------------------------------------------------------------------------------
 
 def lead_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
     """People who can lead a team: active users with the lead role."""
-    rows = _active_or_current(User, current_id, access.accounts_allowed("teams.lead"))
+    rows = active_or_current(User, current_id, access.accounts_allowed("teams.lead"))
     rows.sort(key=lambda u: u.display_name)
     return [NONE_CHOICE] + [(u.id, _person_label(u)) for u in rows]
 
 
 def _person_label(user: User) -> str:
     agency = user.agency.short_name or user.agency.name if user.agency else ""
-    return user.display_name + (f" · {agency}" if agency else "") + _archived_suffix(user)
+    return user.display_name + (f" · {agency}" if agency else "") + archived_suffix(user)
 
 
 def member_choices(team: Team) -> list[tuple[int, str]]:
@@ -410,7 +170,7 @@ def save_team(values: dict[str, Any], campaign: Campaign, team: Optional[Team] =
     creating = team is None
     team = team or Team(campaign_id=campaign.id)
     before = None if creating else snapshot(team)
-    _apply(team, clean)
+    apply(team, clean)
     if creating:
         db.session.add(team)
     _sync_lead(team)
@@ -462,8 +222,8 @@ def remove_member(team: Team, member_id: int) -> None:
 
 
 def team_choices(campaign: Campaign, current_id: Optional[int] = None) -> list[tuple[int, str]]:
-    rows = _active_or_current(Team, current_id, Team.campaign_id == campaign.id)
-    return [NONE_CHOICE] + [(t.id, t.name + _archived_suffix(t)) for t in sorted(rows, key=lambda t: t.id)]
+    rows = active_or_current(Team, current_id, Team.campaign_id == campaign.id)
+    return [NONE_CHOICE] + [(t.id, t.name + archived_suffix(t)) for t in sorted(rows, key=lambda t: t.id)]
 
 
 def team_members(team: Team) -> list[TeamMember]:
@@ -472,6 +232,12 @@ def team_members(team: Team) -> list[TeamMember]:
 
 
 # --- visits ----------------------------------------------------------------------------------
+
+def unit_choices(current_id: Optional[int] = None) -> list[tuple[int, str]]:
+    """The units a visit may be of: active ones (plus the visit's own)."""
+    rows = sorted(active_or_current(Unit, current_id), key=lambda u: (u.kind, u.name))
+    return [NONE_CHOICE] + [(u.id, u.name + archived_suffix(u)) for u in rows]
+
 
 def visit_has_submissions(visit: Visit) -> bool:
     return bool(db.session.scalar(select(exists().where(Submission.visit_id == visit.id))))
@@ -508,7 +274,7 @@ def save_visit(values: dict[str, Any], team: Team, visit: Optional[Visit] = None
                                              unit=unit.name, team=clash.team.name)})
     clean = {"team_id": new_team.id, "unit_id": unit.id, "planned_date": values.get("planned_date"),
              "record_number": (values.get("record_number") or "").strip()}
-    saved = _save(visit or Visit(status=VisitState.PLANNED.value), clean, "visit", creating)
+    saved = save(visit or Visit(status=VisitState.PLANNED.value), clean, "visit", creating)
     return saved
 
 

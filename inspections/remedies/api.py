@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import access, json_error
 from ..api import read_json_object
-from ..campaigns.services import local_today
+from ..core.clock import local_today
 from ..core.errors import FieldError
 from ..extensions import db
 from ..models import Recommendation, RemedyReport, Team, Visit

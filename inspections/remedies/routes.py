@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..attachments import can_read_attachment, find_attachment, storage_path
-from ..campaigns.services import local_today
+from ..core.clock import local_today
 from ..extensions import db
 from ..models import Recommendation, Shortcoming, Team, Visit, VisitReport
 from . import services

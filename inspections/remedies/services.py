@@ -22,10 +22,11 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import CursorResult, select, update
 
 from .. import attachments, audit
-from ..campaigns.services import local_today
 from ..checklist.form_input import parse_form_date
+from ..core.clock import local_today
 from ..core.text import text_error
 from ..extensions import db
+from ..followup import remedy_overdue
 from ..models import Attachment, Recommendation, RemedyReport, User, new_uuid, utcnow
 
 MAX_TEXT = 5000
@@ -281,8 +282,7 @@ def parse_bool_filter(raw: Optional[str]) -> Optional[bool]:
 
 def filtered(stmt, status: Optional[str], overdue: Optional[bool], today: date):
     """Add the status and overdue filters to a select of recommendations (in SQL)."""
-    late = (Recommendation.remedy_deadline.is_not(None) & (Recommendation.remedy_deadline < today)
-            & (Recommendation.remedy_status != "remedied"))
+    late = remedy_overdue(today)
     if status == "overdue":
         stmt = stmt.where(late)
     elif status is not None:

@@ -25,10 +25,10 @@ from typing import Any, Callable, Iterator, Optional
 from flask_babel import force_locale
 from openpyxl.chart import BarChart, Reference
 
-from ..campaigns.services import local_today
 from ..checklist import IndicatorRollup, unit_indicators
 from ..checklist.validation import usable_value
 from ..checklists.services import core_target_set, core_template
+from ..core.clock import local_today
 from ..core.lifecycle import OPEN_STATES, PROVISIONAL_STATES, VisitState, is_final
 from ..extensions import db
 from ..models import Campaign, Visit

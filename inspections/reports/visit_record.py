@@ -12,10 +12,10 @@ from typing import Any
 from flask_babel import force_locale, pgettext
 from sqlalchemy import select
 
-from ..campaigns.services import local_today
 from ..checklist import unit_indicators
 from ..checklist.validation import usable_value
 from ..checklists.services import core_target_set, core_template
+from ..core.clock import local_today
 from ..core.lifecycle import is_final
 from ..extensions import db
 from ..models import Attachment, Recommendation, Resolution, Shortcoming, User, Visit, VisitReport

@@ -11,14 +11,14 @@ rules of submissions (inspections.submissions):
 - revision higher                                     -> stored; every revision is kept
 
 The report is open until the visit starts or the lead (or a coordinator) locks it; it is due
-`DUE_DAYS` days before the planned date unless they set another date. What inspectors see of it
+`DUE_DAYS` days before the planned date unless they set another date (inspections.followup). What inspectors see of it
 is the last *submitted* revision (`declared_answers`). Functions here add and flush; the caller
 commits once per request.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Iterable, Mapping, Optional
 
 from flask_babel import gettext as _
@@ -28,13 +28,12 @@ from .. import access, audit, checklist
 from ..checklist.messages import language
 from ..checklist.validation import AnswerError
 from ..checklists.services import core_template
-from ..core.lifecycle import VisitState
 from ..core.text import text_error, text_problem
 from ..extensions import db
+from ..followup import last_submitted, reports_of, status_of  # shared: the dashboard reads the status too
 from ..models import SelfReport, SelfReportRevision, User, Visit, utcnow
 from ..submissions import content_hash
 
-DUE_DAYS = 5
 MAX_REVISION = 1_000_000
 STATES = ("draft", "submitted")
 
@@ -63,61 +62,6 @@ def report_sections(template, unit_kind: str) -> list[tuple[Any, list]]:
 
 def find_report(visit: Visit) -> Optional[SelfReport]:
     return db.session.scalar(select(SelfReport).where(SelfReport.visit_id == visit.id))
-
-
-def reports_of(visit_ids: Iterable[int]) -> dict[int, SelfReport]:
-    ids = list(visit_ids)
-    if not ids:
-        return {}
-    return {r.visit_id: r for r in db.session.scalars(select(SelfReport).where(SelfReport.visit_id.in_(ids)))}
-
-
-def due_date(visit: Visit) -> Optional[date]:
-    """The day the report is due: the date set on the visit, else five days before the visit."""
-    if visit.self_report_due is not None:
-        return visit.self_report_due
-    if visit.planned_date is None:
-        return None
-    return visit.planned_date - timedelta(days=DUE_DAYS)
-
-
-@dataclass
-class ReportStatus:
-    """Where a visit's unit report stands: missing | draft | submitted, overdue or not."""
-
-    state: str
-    due: Optional[date]
-    overdue: bool
-    open: bool
-    locked: bool
-    revision: int = 0
-
-    @property
-    def needs_attention(self) -> bool:
-        return self.state != "submitted"
-
-
-def status_of(visit: Visit, report: Optional[SelfReport], today: Optional[date] = None) -> ReportStatus:
-    today = today or date.today()
-    due = due_date(visit)
-    state = report.state if report is not None and report.revision > 0 else "missing"
-    submitted_once = report is not None and last_submitted(report) is not None
-    overdue = state != "submitted" and not submitted_once and due is not None and today > due
-    return ReportStatus(state=state, due=due, overdue=overdue, open=access.self_report_open(visit),
-                        locked=visit.self_report_locked_at is not None,
-                        revision=report.revision if report is not None else 0)
-
-
-def last_submitted(report: Optional[SelfReport]) -> Optional[SelfReportRevision]:
-    """The last revision the unit submitted (what it declares); None if it never submitted."""
-    if report is None:
-        return None
-    if report.state == "submitted" and report.revision > 0:
-        return db.session.scalar(select(SelfReportRevision).where(
-            SelfReportRevision.self_report_id == report.id, SelfReportRevision.revision == report.revision))
-    return db.session.scalar(select(SelfReportRevision).where(
-        SelfReportRevision.self_report_id == report.id, SelfReportRevision.state == "submitted")
-        .order_by(SelfReportRevision.revision.desc()).limit(1))
 
 
 def declared(visit: Visit) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -325,20 +269,6 @@ def set_schedule(user: User, visit: Visit, *, due: Optional[date], locked: bool)
     after = {"due": due.isoformat() if due else None, "locked": locked}
     if before != after:
         audit.record("self_report.schedule", visit, actor=user, visit_id=visit.id, before=before, after=after)
-
-
-def follow_up_rows(visits: Iterable[Visit], today: Optional[date] = None) -> list[dict[str, Any]]:
-    """Planned visits whose unit report is missing or not submitted, overdue first (the dashboard)."""
-    visits = [v for v in visits if v.status == VisitState.PLANNED and v.archived_at is None]
-    reports = reports_of(v.id for v in visits)
-    rows: list[dict[str, Any]] = []
-    for visit in visits:
-        status = status_of(visit, reports.get(visit.id), today)
-        if status.state == "submitted" or last_submitted(reports.get(visit.id)) is not None:
-            continue
-        rows.append({"visit": visit, "status": status})
-    rows.sort(key=lambda r: (not r["status"].overdue, r["status"].due or date.max, r["visit"].id))
-    return rows
 
 
 # --- declared against verified ---------------------------------------------------------------

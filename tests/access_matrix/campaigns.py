@@ -1,10 +1,10 @@
-"""Who may open what in the coordinator's desk (blueprint `campaigns`).
+"""Who may open what in the campaigns of the coordinator's desk (blueprint `campaigns`; agencies,
+units and users are the registry's, tests/access_matrix/registry.py).
 
 ROUTES: every GET endpoint -> role -> "ok" (200) or "forbidden" (403 or 404), requested with
-the demo ids of team 1's objects (campaign 1, team 1, visit 1, unit 1, agency 1, a user id).
-"lead" means lead1, the lead of team 1: leads open the campaign list, the dashboard and their
-own team's page read-only; everything else is the coordinator's; coordinators add and edit lead and inspector accounts
-(the demo user id is inspector1's), the users import and every other account are the admin's.
+the demo ids of team 1's objects (campaign 1, team 1, visit 1). "lead" means lead1, the lead of
+team 1: leads open the campaign list, the dashboard and their own team's page read-only;
+everything else is the coordinator's.
 
 POST_ROUTES: every POST endpoint, same shape: "forbidden" roles must get 403/404 and change
 nothing; "ok" roles are allowed through (the answer may still be 400/302 for an empty form).
@@ -21,7 +21,6 @@ def _roles(admin, coordinator, lead, inspector):
 
 MANAGERS = _roles(OK, OK, NO, NO)
 READERS = _roles(OK, OK, OK, NO)  # leads: only campaigns / teams they lead
-ADMIN = _roles(OK, NO, NO, NO)
 
 ROUTES = {
     "campaigns.index": READERS,
@@ -33,20 +32,6 @@ ROUTES = {
     "campaigns.team_edit": MANAGERS,
     "campaigns.visit_new": MANAGERS,
     "campaigns.visit_edit": MANAGERS,
-    "campaigns.agencies": MANAGERS,
-    "campaigns.agency_new": MANAGERS,
-    "campaigns.agency_edit": MANAGERS,
-    "campaigns.units": MANAGERS,
-    "campaigns.unit_new": MANAGERS,
-    "campaigns.unit_edit": MANAGERS,
-    "campaigns.units_import": MANAGERS,
-    "campaigns.units_import_blank": MANAGERS,
-    "campaigns.users": MANAGERS,  # coordinators: lead and inspector accounts
-    "campaigns.user_new": MANAGERS,  # coordinators: lead and inspector accounts
-    "campaigns.user_edit": MANAGERS,  # coordinators: lead and inspector accounts
-    "campaigns.users_import": ADMIN,
-    "campaigns.users_import_blank": ADMIN,
-    "campaigns.organisation": ADMIN,
 }
 
 POST_ROUTES = {
@@ -64,24 +49,6 @@ POST_ROUTES = {
     "campaigns.visit_edit": MANAGERS,
     "campaigns.visit_archive": MANAGERS,
     "campaigns.visit_restore": MANAGERS,
-    "campaigns.agency_new": MANAGERS,
-    "campaigns.agency_edit": MANAGERS,
-    "campaigns.agency_archive": MANAGERS,
-    "campaigns.agency_restore": MANAGERS,
-    "campaigns.unit_new": MANAGERS,
-    "campaigns.unit_edit": MANAGERS,
-    "campaigns.unit_archive": MANAGERS,
-    "campaigns.unit_restore": MANAGERS,
-    "campaigns.units_import": MANAGERS,
-    "campaigns.units_import_confirm": MANAGERS,
-    "campaigns.user_new": MANAGERS,
-    "campaigns.user_edit": MANAGERS,  # the demo user id is inspector1's
-    "campaigns.user_archive": MANAGERS,
-    "campaigns.user_restore": MANAGERS,
-    "campaigns.user_end_sessions": MANAGERS,
-    "campaigns.users_import": ADMIN,
-    "campaigns.users_import_confirm": ADMIN,
-    "campaigns.organisation": ADMIN,
 }
 
 # team 1's second member row (inspector1) in the demo province

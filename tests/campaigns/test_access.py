@@ -7,10 +7,15 @@ from sqlalchemy import func, select
 
 from inspections.extensions import db
 from inspections.models import Agency, AuditEvent, Team, User, Visit
-from tests.access_matrix.campaigns import PARAMS, POST_ROUTES, ROUTES
-from tests.campaigns.conftest import page_text
+from tests.access_matrix import campaigns as campaign_matrix, registry as registry_matrix
 from tests.conftest import AuthActions
+from tests.desk import page_text
 
+# The desk is two blueprints at /campaigns/: the campaigns and the registry.
+ROUTES = {**campaign_matrix.ROUTES, **registry_matrix.ROUTES}
+POST_ROUTES = {**campaign_matrix.POST_ROUTES, **registry_matrix.POST_ROUTES}
+PARAMS = {**campaign_matrix.PARAMS, **getattr(registry_matrix, "PARAMS", {})}
+DESK = ("campaigns.", "registry.")
 ROLES_AS = {"admin": "admin", "coordinator": "coordinator", "lead": "lead1", "inspector": "inspector1"}
 
 
@@ -31,8 +36,8 @@ def url(app, endpoint: str, ids: dict) -> str:
 
 
 def test_every_desk_route_is_in_the_matrix(app):
-    gets = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("campaigns.") and "GET" in r.methods}
-    posts = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("campaigns.")
+    gets = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith(DESK) and "GET" in r.methods}
+    posts = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith(DESK)
              and "POST" in r.methods}
     assert gets == set(ROUTES)
     assert posts == set(POST_ROUTES)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from inspections.extensions import db
 from inspections.models import Campaign, Submission, Team, TeamMember, Template, Unit, User, Visit, new_uuid
-from tests.campaigns.conftest import page_text
+from tests.desk import page_text
 
 
 def campaign_data(query, **changes):

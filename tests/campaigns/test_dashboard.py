@@ -10,7 +10,7 @@ from sqlalchemy import select
 from inspections.campaigns import services
 from inspections.extensions import db
 from inspections.models import Unit, User, Visit
-from tests.campaigns.conftest import page_text
+from tests.desk import page_text
 
 
 @pytest.fixture

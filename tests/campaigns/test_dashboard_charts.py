@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from inspections.extensions import db
-from tests.campaigns.conftest import page_text
+from tests.desk import page_text
 from tests.reports.conftest import base_answers, finalize, team_visits
 
 

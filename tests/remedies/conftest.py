@@ -29,7 +29,7 @@ class Remedies:
 
 @pytest.fixture
 def remedies(app, demo) -> Remedies:
-    from inspections.campaigns.services import local_today
+    from inspections.core.clock import local_today
     from inspections.demo import REMEDY_RECOMMENDATIONS, seed_after_visit
 
     with app.test_request_context():

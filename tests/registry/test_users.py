@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from inspections.models import User
-from tests.campaigns.conftest import page_text
 from tests.conftest import TEST_PASSWORD
+from tests.desk import page_text
 
 
 def user_by_name(query, username):

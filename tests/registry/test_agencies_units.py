@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from inspections.models import Agency, Unit, Visit
-from tests.campaigns.conftest import page_text
+from tests.desk import page_text
 
 
 def unit_by_code(query, code):
@@ -168,11 +168,11 @@ def test_a_district_with_communes_cannot_become_a_commune(client, login_as, quer
 
 def test_two_people_saving_the_same_code_get_a_conflict_not_an_error(client, login_as, query, monkeypatch):
     """The uniqueness check and the insert race: the database refuses the second, the user sees 409."""
-    from inspections.campaigns import services
+    from inspections.registry import services
 
     login_as("coordinator")
     # as if the other save landed just after the check
-    monkeypatch.setattr(services, "_code_taken", lambda *args: False)
+    monkeypatch.setattr(services, "code_taken", lambda *args: False)
     response = client.post("/campaigns/agencies/new", data={"code": "SNV", "name": "Sở Nội vụ (2)", "short_name": ""})
     assert response.status_code == 409
     assert "Người khác vừa thay đổi nội dung này." in page_text(response)

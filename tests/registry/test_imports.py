@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from inspections.models import AuditEvent, Unit, User
-from tests.campaigns.conftest import page_text, xlsx
+from tests.desk import page_text, xlsx
 
 UNIT_HEADER = ["Mã (code)", "Tên (name)", "Loại (kind)", "Mã đơn vị cấp trên (parent_code)", "Địa chỉ (address)"]
 USER_HEADER = ["username", "full_name", "email", "role", "agency_code"]
@@ -162,7 +162,7 @@ def test_garbage_and_wrong_files_are_refused_with_a_clear_message(client, login_
 
 
 def test_too_many_rows_are_refused(client, login_as, monkeypatch, query):
-    from inspections.campaigns import imports
+    from inspections.registry import imports
 
     monkeypatch.setitem(imports.MAX_ROWS, "units", 3)
     login_as("coordinator")

@@ -29,10 +29,11 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import audit
+from ..desk.forms import CODE_PATTERN
+from ..desk.records import snapshot
 from ..extensions import db
 from ..models import Agency, Unit, User
-from .forms import CODE_PATTERN, EMAIL_PATTERN, USERNAME_PATTERN
-from .services import snapshot
+from .forms import EMAIL_PATTERN, USERNAME_PATTERN
 
 # Rows per file. Users are fewer and each needs a deliberately slow password hash, so a
 # confirmation of 500 users still answers within a request's time.
