@@ -223,7 +223,7 @@ def test_hostile_yaml_and_json_templates_are_refused(app, coordinator):
 def test_a_confirmed_import_is_all_or_nothing(app, coordinator, monkeypatch):
     """A failure in the middle of writing a confirmed import leaves no row behind."""
     from inspections import audit
-    from inspections.campaigns import imports
+    from inspections.registry import imports
 
     rows = [UNIT_HEADER] + [[f"AON{n}", f"Đơn vị {n}", "department", "", ""] for n in range(10)]
     response = post_import(coordinator, "units", xlsx(rows))
