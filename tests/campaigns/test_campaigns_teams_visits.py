@@ -224,3 +224,21 @@ def test_archived_team_leaves_the_dashboard_but_can_be_found_and_restored(client
     assert query(lambda s: s.get(Team, 2)).archived_at is None
     actions = [e.action for e in audit_events("team.archive") + audit_events("team.restore")]
     assert actions == ["team.archive", "team.restore"]
+
+
+def test_a_visit_changed_under_us_is_a_conflict_page(client, login_as, query, monkeypatch):
+    """StaleDataError in a campaigns view answers the shared error contract's 409 page, nothing written."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from inspections.campaigns import services
+
+    def changed_meanwhile(*args, **kwargs):
+        raise StaleDataError("UPDATE statement on table 'visits' expected to update 1 row(s); 0 were matched.")
+
+    login_as("coordinator")
+    visit = query(lambda s: s.scalar(select(Visit).order_by(Visit.id)))
+    monkeypatch.setattr(services, "save_visit", changed_meanwhile)
+    response = client.post(f"/campaigns/visits/{visit.id}/edit", data={
+        "team_id": str(visit.team_id), "unit_id": str(visit.unit_id), "version": str(visit.version)})
+    assert response.status_code == 409
+    assert "Người khác vừa thay đổi nội dung này." in page_text(response)
