@@ -36,7 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from . import access
 from .core.errors import DomainError, FieldError
 from .extensions import db
-from .models import Attachment, User, Visit
+from .models import Attachment, User, Visit, new_uuid
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 ALLOWED_MIME = ("image/jpeg", "image/png", "application/pdf")
@@ -172,6 +172,32 @@ def _file_item_codes(visit: Visit) -> set[str]:
 
     template = core_template(visit.team.campaign.template)
     return {item.code for item in template.items_for(visit.unit.kind) if item.type == "file"}
+
+
+def store_upload(user: User, visit: Visit, files: Any, form: Any, *, item_codes: Optional[set[str]] = None,
+                 self_report: Any = None) -> tuple[dict[str, Any], int]:
+    """One file sent by a page's script (multipart: `file`, `item_code`, `uuid`): checked and
+    stored, answered as the JSON body and status the scripts read (201 stored, 200 the same file
+    again). `item_codes` narrows the items that take it (the unit's report); errors are raised
+    in the one error shape. The caller has checked the visit and commits."""
+    from flask import url_for
+
+    storage = files.get("file")
+    item_code = str(form.get("item_code", ""))[:40]
+    if storage is None or not storage.filename:
+        message = _("Choose a file to attach.")
+        raise DomainError(message, code="empty", status=400,
+                          fields=[FieldError(item_code or "file", message, item=item_code)])
+    if item_codes is not None and item_code not in item_codes:
+        message = _("Item %(code)s is not in the unit's report.", code=item_code)
+        raise DomainError(message, code="item", status=400, fields=[FieldError("item_code", message, item=item_code)])
+    data = storage.read()  # bounded by MAX_CONTENT_LENGTH; the exact size goes in the message
+    row, created = store_attachment(user, attachment_uuid=form.get("uuid") or new_uuid(), data=data,
+                                    filename=storage.filename, visit=visit, item_code=item_code,
+                                    self_report=self_report)
+    return {"uuid": row.uuid, "item_code": row.item_code, "filename": row.filename, "mime": row.mime,
+            "size": row.size, "created": created,
+            "url": url_for("fieldwork.attachment", attachment_uuid=row.uuid)}, 201 if created else 200
 
 
 def store_attachment(user: User, *, attachment_uuid: str, data: bytes, filename: str,

@@ -58,6 +58,16 @@ class SectionResult:
 
 
 @dataclass
+class DiscrepancyLine:
+    """A figure the unit declared in its own report that the team's check found different."""
+
+    label: str
+    declared: str
+    verified: str
+    note: str = ""
+
+
+@dataclass
 class Shortcoming:
     text: str
     section: str = ""        # the section's title, "" when none
@@ -104,6 +114,8 @@ class VisitRecord:
     unit_representatives: Optional[list[Person]] = None
     secretary: Optional[str] = None
     copies: Optional[int] = None
+    # The unit's declared figures that differ from the team's check (its own report, #15).
+    discrepancies: list[DiscrepancyLine] = field(default_factory=list)
 
 
 @dataclass

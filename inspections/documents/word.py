@@ -17,6 +17,8 @@ from .model import Conclusions, CountLine, Recommendation, ResultsReport, Sectio
 
 SUBJECT = "công tác bình đẳng giới và vì sự tiến bộ của phụ nữ"
 COUNT_HEADERS = ("TT", "Nội dung", "Tổng số", "Trong đó: Nữ", "Tỷ lệ nữ (%)")
+DISCREPANCY_TITLE = "Số liệu đơn vị báo cáo khác với kết quả kiểm tra"
+DISCREPANCY_HEADERS = ("TT", "Nội dung", "Đơn vị báo cáo", "Đoàn kiểm tra xác định", "Ghi chú")
 SIGN_NOTE = "(Ký, ghi rõ họ tên)"
 SIGN_SEAL_NOTE = "(Ký, ghi rõ họ tên, đóng dấu)"
 
@@ -69,6 +71,11 @@ def write_record(record: VisitRecord, out) -> None:
             page.bullet(f"{line.label}: {line.text}", indent=False)
         if section.counts:
             _count_table(page, section.counts)
+    if record.discrepancies:
+        page.heading(f"{len(record.sections) + 1}.", DISCREPANCY_TITLE, level=2)
+        page.table(DISCREPANCY_HEADERS,
+                   [(str(i), d.label, d.declared, d.verified, d.note) for i, d in enumerate(record.discrepancies, 1)],
+                   (10, 55, 35, 35, 30))
     page.heading("III.", "KẾT QUẢ ĐẠT ĐƯỢC")
     _text_or_dots(page, record.achievements)
     page.heading("IV.", "TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN")

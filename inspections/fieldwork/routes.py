@@ -17,13 +17,13 @@ from ..attachments import (
     max_upload_bytes,
     size_label,
     storage_path,
-    store_attachment,
+    store_upload,
 )
 from ..checklist.client_rules import client_rules
 from ..checklist.schema import DEFAULT_MAX_LENGTH
 from ..core.errors import DomainError, FieldError, json_errors
 from ..extensions import db
-from ..models import User, Visit, new_uuid
+from ..models import User, Visit
 from ..submissions import default_uuid, template_label
 from ..web import current_language
 from . import forms, services
@@ -194,22 +194,9 @@ def upload_attachment(visit_id: int):
     if not access.can(current_user, "visit.fill", visit):
         message = _("You are not assigned to this visit.")
         raise DomainError(message, code="forbidden", status=403, fields=[FieldError("visit_id", message)])
-    storage = request.files.get("file")
-    item_code = str(request.form.get("item_code", ""))[:40]
-    if storage is None or not storage.filename:
-        message = _("Choose a file to attach.")
-        raise DomainError(message, code="empty", status=400,
-                          fields=[FieldError(item_code or "file", message, item=item_code)])
-    data = storage.read()  # bounded by MAX_CONTENT_LENGTH; the exact size goes in the message
-    attachment, created = store_attachment(  # an AttachmentError is answered by the app's handler
-        current_user, attachment_uuid=request.form.get("uuid") or new_uuid(), data=data,
-        filename=storage.filename, visit=visit, item_code=item_code)
+    body, status = store_upload(current_user, visit, request.files, request.form)
     db.session.commit()
-    return jsonify({
-        "uuid": attachment.uuid, "item_code": attachment.item_code, "filename": attachment.filename,
-        "mime": attachment.mime, "size": attachment.size, "created": created,
-        "url": url_for("fieldwork.attachment", attachment_uuid=attachment.uuid),
-    }), 201 if created else 200
+    return jsonify(body), status
 
 
 @bp.get("/attachments/<attachment_uuid>")

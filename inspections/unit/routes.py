@@ -23,6 +23,7 @@ from ..attachments import (
     max_upload_bytes,
     size_label,
     store_attachment,
+    store_upload,
 )
 from ..checklist.client_rules import client_rules
 from ..checklist.messages import language
@@ -261,24 +262,10 @@ def upload(visit_id: int):
     if not access.can(current_user, "self_report.edit", visit):
         message = _("The unit's report of this visit is closed: the visit has started or the team lead locked it.")
         raise DomainError(message, code="forbidden", status=403, fields=[FieldError("visit_id", message)])
-    storage = request.files.get("file")
-    item_code = str(request.form.get("item_code", ""))[:40]
-    if storage is None or not storage.filename:
-        message = _("Choose a file to attach.")
-        raise DomainError(message, code="empty", status=400,
-                          fields=[FieldError(item_code or "file", message, item=item_code)])
-    if item_code not in services.report_codes(visit):
-        message = _("Item %(code)s is not in the unit's report.", code=item_code)
-        raise DomainError(message, code="item", status=400, fields=[FieldError("item_code", message, item=item_code)])
-    report = _ensure_report(visit)
-    # An AttachmentError goes to the app's handler: rolled back, answered in the one error shape.
-    row, created = store_attachment(current_user, attachment_uuid=request.form.get("uuid") or new_uuid(),
-                                    data=storage.read(), filename=storage.filename, visit=visit,
-                                    item_code=item_code, self_report=report)
+    body, status = store_upload(current_user, visit, request.files, request.form,
+                                item_codes=services.report_codes(visit), self_report=_ensure_report(visit))
     db.session.commit()
-    return jsonify({"uuid": row.uuid, "item_code": row.item_code, "filename": row.filename, "mime": row.mime,
-                    "size": row.size, "created": created,
-                    "url": url_for("fieldwork.attachment", attachment_uuid=row.uuid)}), 201 if created else 200
+    return jsonify(body), status
 
 
 # --- the lead's view: status, due date, lock, invitations ------------------------------------
