@@ -27,9 +27,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from . import access, checklist
-from .checklists.services import core_template
 from .core import lifecycle
 from .core.lifecycle import VisitState, is_final
+from .core.templates import core_template
 from .extensions import db
 from .models import Submission, SubmissionRevision, User, Visit, utcnow
 

@@ -284,7 +284,7 @@ def end_user_sessions(user: User) -> None:
 
 def _template_kinds(template_id: int) -> tuple[str, ...]:
     """The unit kinds a stored template has questions for."""
-    from ..checklists.services import core_template
+    from ..core.templates import core_template
 
     row = db.session.get(Template, template_id)
     return core_template(row).unit_kinds if row is not None else ()

@@ -21,8 +21,8 @@ from flask import current_app
 from flask_babel import force_locale
 
 from ..checklist.messages import UNIT_KIND_LABELS
-from ..checklists.services import core_target_set, core_template
 from ..core.lifecycle import VisitState
+from ..core.templates import core_target_set, core_template
 from ..models import Campaign, Visit
 from ..organisation import issuing_body_for
 from ..reports import queries

@@ -28,7 +28,7 @@ from ..attachments import AttachmentError, attachments_by_uuid, link_to_submissi
 from ..checklist.form_input import parse_whole_number
 from ..checklist.messages import language
 from ..checklist.validation import parse_date
-from ..checklists.services import core_template
+from ..core.templates import core_template
 from ..core.text import text_error
 from ..extensions import db
 from ..models import Attachment, ReviewComment, Submission, SubmissionRevision, User, Visit, new_uuid

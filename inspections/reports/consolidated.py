@@ -28,8 +28,8 @@ from openpyxl.chart import BarChart, Reference
 from ..campaigns.services import local_today
 from ..checklist import IndicatorRollup, unit_indicators
 from ..checklist.validation import usable_value
-from ..checklists.services import core_target_set, core_template
 from ..core.lifecycle import OPEN_STATES, PROVISIONAL_STATES, VisitState, is_final
+from ..core.templates import core_target_set, core_template
 from ..extensions import db
 from ..models import Campaign, Visit
 from ..organisation import issuing_body_for

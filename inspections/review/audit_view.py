@@ -16,7 +16,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from ..checklist.validation import parse_date
-from ..checklists.services import core_template
+from ..core.templates import core_template
 from ..extensions import db
 from ..models import Attachment, AuditEvent, Recommendation, Submission, User
 from . import view as views

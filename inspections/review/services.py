@@ -29,11 +29,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, checklist
 from ..checklist.form_input import parse_form_date
-from ..checklists.services import core_template
 from ..core import lifecycle
 from ..core.errors import DomainError
 from ..core.ids import MAX_ID, parse_id
 from ..core.lifecycle import Event, is_final
+from ..core.templates import core_template
 from ..core.text import text_error
 from ..extensions import db
 from ..models import (

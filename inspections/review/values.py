@@ -7,8 +7,8 @@ from typing import Any, Optional
 
 from sqlalchemy import select
 
-from ..checklists.services import core_template
 from ..core.lifecycle import is_final
+from ..core.templates import core_template
 from ..extensions import db
 from ..models import Resolution, Submission, SubmissionRevision, User, Visit
 from .merge import ItemMerge, ResolutionValue, Source, merge_visit, merged_values

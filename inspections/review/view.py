@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word
 from ..checklist.validation import parse_date
-from ..checklists.services import core_template
 from ..core.lifecycle import is_final
+from ..core.templates import core_template
 from ..extensions import db
 from ..models import (
     Recommendation,

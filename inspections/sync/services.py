@@ -28,9 +28,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.expression import BindParameter
 
 from .. import access, checklist
-from ..checklists.services import core_template_by_id
 from ..core import lifecycle
 from ..core.lifecycle import VisitState, is_final
+from ..core.templates import core_template_by_id
 from ..extensions import db
 from ..models import (
     Campaign,

@@ -27,8 +27,8 @@ from sqlalchemy import select
 from .. import access, audit, checklist
 from ..checklist.messages import language
 from ..checklist.validation import AnswerError
-from ..checklists.services import core_template
 from ..core.lifecycle import VisitState
+from ..core.templates import core_template
 from ..core.text import text_error, text_problem
 from ..extensions import db
 from ..models import SelfReport, SelfReportRevision, User, Visit, utcnow
