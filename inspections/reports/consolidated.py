@@ -27,9 +27,10 @@ from openpyxl.chart import BarChart, Reference
 
 from ..campaigns.services import local_today
 from ..checklist import IndicatorRollup, unit_indicators
-from ..checklist.validation import usable_value
+from ..checklist.validation import is_answered, usable_value
 from ..core.lifecycle import OPEN_STATES, PROVISIONAL_STATES, VisitState, is_final
 from ..core.templates import core_target_set, core_template
+from ..core.values import visit_merge
 from ..extensions import db
 from ..models import Campaign, Visit
 from ..organisation import issuing_body_for
@@ -782,9 +783,6 @@ class _Consolidation:
 
 def provisional_values(visit_id: int, t) -> tuple[dict[str, Any], dict[str, tuple]]:
     """An open visit's merged answers (what ``visit_values`` gives) and where each came from."""
-    from ..review.merge import is_answered
-    from ..review.values import visit_merge
-
     visit = db.session.get(Visit, visit_id)
     assert visit is not None  # the id of a visit in the report's scope
     answers: dict[str, Any] = {}

@@ -15,12 +15,11 @@ from typing import Any, Iterable, Optional
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
-from ..checklist.validation import parse_date
+from ..checklist.validation import is_answered, parse_date
 from ..core.templates import core_template
 from ..extensions import db
 from ..models import Attachment, AuditEvent, Recommendation, Submission, User
 from . import view as views
-from .merge import is_answered
 
 # Keys that are bookkeeping, not something a person decided.
 HIDDEN = frozenset({"id", "position", "version"})

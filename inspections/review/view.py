@@ -16,9 +16,11 @@ from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word
-from ..checklist.validation import parse_date
+from ..checklist.validation import is_answered, parse_date
 from ..core.lifecycle import is_final
+from ..core.merge import ItemMerge, Source, canonical, count_states
 from ..core.templates import core_template
+from ..core.values import Checklist, submitted_checklists, visit_merge, visit_values
 from ..extensions import db
 from ..models import (
     Recommendation,
@@ -32,9 +34,7 @@ from ..models import (
     VisitReport,
 )
 from ..organisation import IssuingBody, issuing_body_for
-from .merge import ItemMerge, Source, canonical, count_states, is_answered
 from .services import finalize_reasons, jsonable
-from .values import Checklist, submitted_checklists, visit_merge, visit_values
 
 STATE_LABELS = {
     "agreed": _l("Agreed"),
@@ -266,8 +266,8 @@ def agency_of(user: User) -> str:
 
 def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
     template = core_template(visit.team.campaign.template)
-    merge = visit_merge(visit)
     submissions = submitted_checklists(visit.id)
+    merge = visit_merge(visit, submissions)
     by_id = {s.id: s for s in submissions}
     comments_by_sub: dict[int, list[ReviewComment]] = {s.id: [] for s in submissions}
     if submissions:
@@ -275,17 +275,19 @@ def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
                 ReviewComment.submission_id.in_(list(by_id))).order_by(ReviewComment.created_at, ReviewComment.id)):
             comments_by_sub[comment.submission_id].append(comment)
 
-    # What each resubmitted checklist changed since the revision that was sent back.
+    # What each resubmitted checklist changed since the revision that was sent back (the
+    # sent-back revisions of every checklist in one query).
+    sent_back_of = {s.id: max((c.revision for c in comments_by_sub[s.id]), default=None) for s in submissions}
+    resubmitted = {s.id: rev for s in submissions if (rev := sent_back_of[s.id]) is not None and s.revision > rev}
+    sent_back_answers = revision_answers(resubmitted)
     sub_views: list[SubmissionView] = []
     before_send_back: dict[tuple[int, str], str] = {}
     for submission in submissions:
         comments = comments_by_sub[submission.id]
-        sent_back = max((c.revision for c in comments), default=None)
+        sent_back = sent_back_of[submission.id]
         changes: list[Change] = []
-        if sent_back is not None and submission.revision > sent_back:
-            old = db.session.scalar(select(SubmissionRevision.answers).where(
-                SubmissionRevision.submission_id == submission.id,
-                SubmissionRevision.revision == sent_back)) or {}
+        if submission.id in resubmitted:
+            old = sent_back_answers.get(submission.id) or {}
             new = submission.answers
             for item in template.items:
                 code = item.code
@@ -343,29 +345,49 @@ def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
                                       and checklist.received_at < visit.finalized_at):
                 continue
             late_subs.append(sub_view)
-            late_changes.extend(late_changes_of(visit, sub_view, items, final_values, lang))
+        previous = previous_submitted_revisions([v.checklist for v in late_subs], visit.finalized_at)
+        for sub_view in late_subs:
+            late_changes.extend(late_changes_of(visit, sub_view, items, final_values, lang,
+                                                previous.get(sub_view.checklist.id)))
     reasons = [] if is_final(visit) else finalize_reasons(visit, merge, lang)
     return MergeView(visit, template, lang, sections, items, counts, sub_views, late_changes,
                      late_subs, reasons, not_submitted_members(visit, submissions))
 
 
-def previous_submitted_revision(checklist: Checklist, before: Optional[datetime]) -> Optional[SubmissionRevision]:
-    """The inspector's last submitted revision received before `before` (the finalization)."""
-    if before is None:
-        return None
-    return db.session.scalar(select(SubmissionRevision).where(
-        SubmissionRevision.submission_id == checklist.id, SubmissionRevision.state == "submitted",
-        SubmissionRevision.revision < checklist.revision, SubmissionRevision.received_at < before)
-        .order_by(SubmissionRevision.revision.desc()).limit(1))
+def revision_answers(revisions: dict[int, int]) -> dict[int, dict[str, Any]]:
+    """submission id -> the answers of the given revision of it (one query for all)."""
+    if not revisions:
+        return {}
+    rows = db.session.execute(select(SubmissionRevision.submission_id, SubmissionRevision.revision,
+                                     SubmissionRevision.answers).where(
+        SubmissionRevision.submission_id.in_(list(revisions)),
+        SubmissionRevision.revision.in_(set(revisions.values())))).all()
+    return {sid: answers or {} for sid, revision, answers in rows if revisions.get(sid) == revision}
+
+
+def previous_submitted_revisions(checklists: list[Checklist], before: Optional[datetime]
+                                 ) -> dict[int, SubmissionRevision]:
+    """submission id -> the inspector's last submitted revision (older than the checklist's)
+    received before `before` (the finalization), for every checklist in one query."""
+    if before is None or not checklists:
+        return {}
+    current = {c.id: c.revision for c in checklists}
+    out: dict[int, SubmissionRevision] = {}
+    for row in db.session.scalars(select(SubmissionRevision).where(
+            SubmissionRevision.submission_id.in_(list(current)), SubmissionRevision.state == "submitted",
+            SubmissionRevision.received_at < before).order_by(SubmissionRevision.revision)):
+        if row.revision < current[row.submission_id]:
+            out[row.submission_id] = row  # the highest revision wins
+    return out
 
 
 def late_changes_of(visit: Visit, sub_view: SubmissionView, items: dict[str, ItemView],
-                    final_values: dict[str, Any], lang: str) -> list[LateChange]:
-    """What a late checklist changes: compared with her own previous submitted revision (so
-    only what she changed after the sign-off shows), or with the final values when the late
-    checklist is her first."""
+                    final_values: dict[str, Any], lang: str,
+                    previous: Optional[SubmissionRevision] = None) -> list[LateChange]:
+    """What a late checklist changes: compared with her own previous submitted revision
+    `previous` (so only what she changed after the sign-off shows), or with the final values
+    when the late checklist is her first."""
     checklist = sub_view.checklist
-    previous = previous_submitted_revision(checklist, visit.finalized_at)
     baseline = (previous.answers or {}) if previous is not None else final_values
     out = []
     for item_view in items.values():

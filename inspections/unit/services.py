@@ -361,7 +361,7 @@ def discrepancies(visit: Visit, lang: str = "vi", *, values: Optional[Mapping[st
     """Items the unit declared whose value after the team's check (the final values of a final
     visit, the provisional merge before) differs from the declaration. Evidence files and items
     nobody verified are not compared."""
-    from ..review.values import resolutions_of, visit_values
+    from ..core.values import resolutions_of, visit_values
 
     answers, notes = declared(visit)
     if not answers:
@@ -376,7 +376,8 @@ def compare(template, unit_kind: str, answers: Mapping[str, Any], notes: Mapping
             lead_notes: Optional[Mapping[str, str]] = None) -> list[Discrepancy]:
     """The discrepancies between declared `answers` and `verified` values, in checklist order;
     the note is the lead's on the decision, else the unit's own."""
-    from ..review.merge import canonical, is_answered
+    from ..checklist.validation import is_answered
+    from ..core.merge import canonical
     from ..review.view import format_value
 
     lang = language(lang)
