@@ -6,14 +6,14 @@ import secrets
 from pathlib import Path
 from typing import Any, Optional
 
-from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask import Flask, current_app, render_template, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import api, i18n, web
 from .config import Config
-from .core.errors import DomainError, error_body
+from .core.errors import DomainError, json_error
 from .extensions import babel, compress, csrf, db, login_manager, migrate
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -218,13 +218,6 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
         if hasattr(module, "openapi_paths"):  # a JSON API: its part of the /api/v1 document
             api.describe(app, module)
-
-
-def json_error(status: int, code: str, message: str, fields=(), **extra: Any):
-    """A JSON error in the one shape (inspections.core.errors)."""
-    response = jsonify(error_body(code, message, fields, **extra))
-    response.status_code = status
-    return response
 
 
 def wants_json_errors() -> bool:

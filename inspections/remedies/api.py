@@ -23,10 +23,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from .. import access, json_error
+from .. import access
 from ..api import read_json_object
 from ..campaigns.services import local_today
-from ..core.errors import FieldError
+from ..core.errors import FieldError, json_error
 from ..extensions import db
 from ..models import Recommendation, RemedyReport, Team, Visit
 from . import services

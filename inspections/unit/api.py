@@ -14,9 +14,10 @@ from flask import Blueprint, abort, jsonify, request
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from .. import access, json_error
+from .. import access
 from ..api import read_json_object
 from ..checklist.messages import language
+from ..core.errors import json_error
 from ..extensions import db
 from ..models import Visit
 from . import services
