@@ -16,6 +16,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from ..checklist.validation import is_answered, parse_date
+from ..core.remedies import REPORT_STATE_LABELS
 from ..core.templates import core_template
 from ..extensions import db
 from ..models import Attachment, AuditEvent, Recommendation, Submission, User
@@ -186,8 +187,6 @@ class AuditReader:
         if key in ("remedy_deadline", "done_on"):
             return self.day(value)
         if key == "remedy_state":
-            from ..remedies.services import REPORT_STATE_LABELS
-
             return self.labelled(REPORT_STATE_LABELS, value)
         if key == "recommendation_id":
             return self.recommendations.get(value, "—")

@@ -19,6 +19,7 @@ from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word
 from ..checklist.validation import is_answered, parse_date
 from ..core.lifecycle import is_final
 from ..core.merge import ItemMerge, Source, canonical, count_states
+from ..core.remedies import STATUS_LABELS
 from ..core.templates import core_template
 from ..core.values import Checklist, submitted_checklists, visit_merge, visit_values
 from ..extensions import db
@@ -61,8 +62,7 @@ RESOLUTION_SOURCE_LABELS = {
 }
 CAUSE_KIND_LABELS = {"internal": _l("Internal cause"), "external": _l("External cause")}
 # The remedy flow's statuses (inspections/remedies): set by the unit's report and its review.
-REMEDY_STATUS_LABELS = {"open": _l("Not yet remedied"), "reported": _l("Reported"), "remedied": _l("Remedied"),
-                        "done": _l("Remedied")}
+REMEDY_STATUS_LABELS = dict(STATUS_LABELS, done=STATUS_LABELS["remedied"])  # "done": older records
 TEAM_ROLE_LABELS = {
     "lead": _l("Team lead"),
     "deputy": _l("Deputy team lead"),
