@@ -21,10 +21,12 @@ from sqlalchemy import select
 
 from .. import access, checklist
 from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word
+from ..core.answers import format_value
 from ..core.ids import parse_id
 from ..core.lifecycle import is_final
 from ..extensions import db
 from ..models import AuditEvent, Submission, Visit
+from ..record import TEAM_ROLE_LABELS, build_record, findings
 from ..web import current_language
 from . import services, view as views
 from .audit_view import AuditReader
@@ -74,7 +76,7 @@ def template_helpers() -> dict[str, Any]:
             "state": views.STATE_LABELS, "review": views.REVIEW_STATE_LABELS,
             "status": views.VISIT_STATUS_LABELS, "source": views.RESOLUTION_SOURCE_LABELS,
             "cause": views.CAUSE_KIND_LABELS, "remedy": views.REMEDY_STATUS_LABELS,
-            "team_role": views.TEAM_ROLE_LABELS,
+            "team_role": TEAM_ROLE_LABELS,
         },
         "when": views.when,
         "lang": current,
@@ -114,7 +116,7 @@ def render_merge(visit: Visit, *, status: int = 200, item_errors: Optional[dict]
     show = request.values.get("show", "all")
     show = show if show in views.FILTERS else "all"
     merge_view = views.build_merge_view(visit, lang())
-    report, shortcomings, recommendations = views.findings(visit)
+    report, shortcomings, recommendations = findings(visit)
     can_merge = access.can(current_user, "visit.merge", visit)
     return render_template(
         "review/merge.html",
@@ -133,7 +135,6 @@ def unit_report_panel(visit: Visit) -> dict:
     """The unit's own report beside the merge: its state, the declared value of each item and
     the items whose merged (or final) value differs from it (chênh lệch)."""
     from ..unit import services as unit_services
-    from .view import format_value
 
     report = unit_services.find_report(visit)
     answers, notes = unit_services.declared(visit)
@@ -340,7 +341,7 @@ def render_send_back(visit: Visit, submission: Optional[Submission], *, errors=N
         answers = submission.answers or {}
         notes = submission.notes or {}
         for section, item_views in merge_view.sections:
-            rows.append((section, [(v.item, views.format_value(v.item, answers.get(v.code), lang()),
+            rows.append((section, [(v.item, format_value(v.item, answers.get(v.code), lang()),
                                     str(notes.get(v.code) or "")) for v in item_views]))
     error_map: dict[str, list[str]] = {}
     for error in errors or []:
@@ -474,7 +475,7 @@ def record(visit_id: int):
     visit = load_visit(visit_id)
     access.require("visit.record", visit)
     with force_locale("vi"):
-        data = views.build_record(visit, "vi")
+        data = build_record(visit, "vi")
         helpers = template_helpers()
         helpers["lang"] = "vi"
         from ..unit.services import discrepancies
