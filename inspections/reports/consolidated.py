@@ -34,6 +34,7 @@ from ..core.values import visit_merge
 from ..extensions import db
 from ..models import Campaign, Visit
 from ..organisation import issuing_body_for
+from ..self_reports import compare, declared_by_visit_ids
 from . import queries
 from .queries import VisitFilter
 from .texts import remedy_word, workbook_texts
@@ -580,8 +581,6 @@ class _Consolidation:
         return self._self_report_codes
 
     def write_reconcile(self) -> None:
-        from ..unit.services import compare, declared_by_visit_ids
-
         t = self.t
         sheet = self.reconcile
         if self.summary.included == 0:

@@ -19,7 +19,7 @@ from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import access, checklist
+from .. import access, checklist, self_reports
 from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word
 from ..core.answers import format_value
 from ..core.ids import parse_id
@@ -134,16 +134,15 @@ def render_merge(visit: Visit, *, status: int = 200, item_errors: Optional[dict]
 def unit_report_panel(visit: Visit) -> dict:
     """The unit's own report beside the merge: its state, the declared value of each item and
     the items whose merged (or final) value differs from it (chênh lệch)."""
-    from ..unit import services as unit_services
 
-    report = unit_services.find_report(visit)
-    answers, notes = unit_services.declared(visit)
+    report = self_reports.find_report(visit)
+    answers, notes = self_reports.declared(visit)
     template = services.template_of(visit)
     declared = {item.code: {"text": format_value(item, answers[item.code], lang()),
                             "note": str(notes.get(item.code, "") or "")}
-                for item in unit_services.report_items(template, visit.unit.kind) if item.code in answers}
-    found = unit_services.discrepancies(visit, lang())
-    return {"status": unit_services.status_of(visit, report), "declared": declared,
+                for item in self_reports.report_items(template, visit.unit.kind) if item.code in answers}
+    found = self_reports.discrepancies(visit, lang())
+    return {"status": self_reports.status_of(visit, report), "declared": declared,
             "discrepancies": {d.code: d for d in found}, "discrepancy_list": found,
             "manage": access.can(current_user, "self_report.manage", visit)}
 
@@ -478,10 +477,8 @@ def record(visit_id: int):
         data = build_record(visit, "vi")
         helpers = template_helpers()
         helpers["lang"] = "vi"
-        from ..unit.services import discrepancies
-
         document = render_template("review/_record_document.html", visit=visit, record=data,
-                                   discrepancies=discrepancies(visit, "vi"), **helpers)
+                                   discrepancies=self_reports.discrepancies(visit, "vi"), **helpers)
     # The page around it (menu, buttons) stays in the user's language; the record, rendered
     # (and escaped) by its own template above, takes the place of the page's marker comment.
     page = render_template("review/record.html", visit=visit, record=data, **template_helpers())

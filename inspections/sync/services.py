@@ -45,6 +45,7 @@ from ..models import (
     Visit,
     utcnow,
 )
+from ..self_reports import declared_for_visits
 from ..submissions import (
     LOOK_UP,
     SubmissionInput,
@@ -108,8 +109,6 @@ def bootstrap(user: User, lang: str) -> dict[str, Any]:
             .order_by(ReviewComment.created_at, ReviewComment.id)
         ):
             comments.setdefault(comment.submission_id, []).append(comment)
-
-    from ..unit.services import declared_for_visits
 
     declared = declared_for_visits(visits)  # the units' own reports, as last submitted
     templates: dict[str, Any] = {}
