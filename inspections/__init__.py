@@ -158,7 +158,7 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import flash, redirect, url_for
+        from flask import flash, redirect
         from flask_babel import gettext as _
 
         if request.path.startswith("/api/"):
@@ -325,14 +325,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_helpers():
-        def url_if(endpoint: str, **values):
-            """url_for, or None when that feature's route does not exist."""
-            if endpoint not in app.view_functions:
-                return None
-            return url_for(endpoint, **values)
-
         return {
-            "url_if": url_if,
             "can": lambda action, obj=None: access.can(current_user, action, obj),
             "current_locale": str(get_locale()),
         }
