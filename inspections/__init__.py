@@ -6,14 +6,14 @@ import secrets
 from pathlib import Path
 from typing import Any, Optional
 
-from flask import Flask, current_app, jsonify, render_template, request, url_for
+from flask import Flask, current_app, render_template, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import api, i18n, web
 from .config import Config
-from .core.errors import DomainError, error_body
+from .core.errors import DomainError, json_error
 from .extensions import babel, compress, csrf, db, login_manager, migrate
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
@@ -158,7 +158,7 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import flash, redirect, url_for
+        from flask import flash, redirect
         from flask_babel import gettext as _
 
         if request.path.startswith("/api/"):
@@ -219,13 +219,6 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
         if hasattr(module, "openapi_paths"):  # a JSON API: its part of the /api/v1 document
             api.describe(app, module)
-
-
-def json_error(status: int, code: str, message: str, fields=(), **extra: Any):
-    """A JSON error in the one shape (inspections.core.errors)."""
-    response = jsonify(error_body(code, message, fields, **extra))
-    response.status_code = status
-    return response
 
 
 def wants_json_errors() -> bool:
@@ -333,14 +326,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_helpers():
-        def url_if(endpoint: str, **values):
-            """url_for, or None when that feature's route does not exist."""
-            if endpoint not in app.view_functions:
-                return None
-            return url_for(endpoint, **values)
-
         return {
-            "url_if": url_if,
             "can": lambda action, obj=None: access.can(current_user, action, obj),
             "current_locale": str(get_locale()),
         }

@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import access
 from .core.errors import DomainError, FieldError
+from .core.templates import core_template
 from .extensions import db
 from .models import Attachment, User, Visit, new_uuid
 
@@ -168,8 +169,6 @@ def attachments_by_uuid(uuids: Iterable[str]) -> dict[str, Attachment]:
 
 
 def _file_item_codes(visit: Visit) -> set[str]:
-    from .checklists.services import core_template
-
     template = core_template(visit.team.campaign.template)
     return {item.code for item in template.items_for(visit.unit.kind) if item.type == "file"}
 

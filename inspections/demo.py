@@ -165,11 +165,12 @@ def _seed_representatives(units: dict[str, Unit], password: str) -> dict[str, Us
 
 def _seed_submitted_report(campaign: Campaign, unit: Unit, rep: User, year: int) -> None:
     """The unit's own report of its visit, submitted by its representative (once)."""
+    from . import self_reports
     from .unit import services as unit_services
 
     visit = db.session.scalar(select(Visit).join(Team).where(Team.campaign_id == campaign.id,
                                                             Visit.unit_id == unit.id))
-    if visit is None or unit_services.find_report(visit) is not None or visit.status != "planned":
+    if visit is None or self_reports.find_report(visit) is not None or visit.status != "planned":
         return
     answers = {code: value.format(year=year) if isinstance(value, str) else value
                for code, value in SUBMITTED_REPORT.items()}

@@ -23,13 +23,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Optional
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from . import access, checklist
-from .checklists.services import core_template
+from .checklist.messages import language
 from .core import lifecycle
 from .core.lifecycle import VisitState, is_final
+from .core.templates import core_template
 from .extensions import db
 from .models import Submission, SubmissionRevision, User, Visit, utcnow
 
@@ -38,22 +40,22 @@ from .models import Submission, SubmissionRevision, User, Visit, utcnow
 # own (submission.inspector_id, uuid is the unique key), so nobody can take someone else's.
 SUBMISSION_NAMESPACE = uuid_module.UUID("6f1d8a52-3c1e-4f57-9d0b-7a0c2e3b9a41")
 
-MESSAGES = {
-    "forbidden": {"vi": "Bạn không được phân công kiểm tra đơn vị này.",
-                  "en": "You are not assigned to this visit."},
-    "conflict": {"vi": "Bản số %(revision)d đã được gửi với nội dung khác; hãy tăng số bản và gửi lại.",
-                 "en": "Revision %(revision)d was already sent with different content; send it as a new revision."},
-    "uuid_taken": {"vi": "Mã phiếu này thuộc về một phiếu khác.",
-                   "en": "This submission id belongs to another submission."},
-    "template_mismatch": {"vi": "Phiếu dùng mẫu %(sent)s, nhưng đợt kiểm tra dùng mẫu %(expected)s.",
-                          "en": "The checklist uses template %(sent)s but the campaign uses %(expected)s."},
-    "stale": {"vi": "Máy chủ đã có bản mới hơn (bản %(revision)d).",
-              "en": "The server already has a newer revision (%(revision)d)."},
-}
+def _messages() -> dict[str, str]:
+    """The per-item refusals, in the current language (Flask-Babel; the root catalog)."""
+    return {
+        "forbidden": gettext("You are not assigned to this visit."),
+        "conflict": gettext("Revision %(revision)d was already sent with different content; send it as a new "
+                            "revision."),
+        "uuid_taken": gettext("This submission id belongs to another submission."),
+        "template_mismatch": gettext("The checklist uses template %(sent)s but the campaign uses %(expected)s."),
+        "stale": gettext("The server already has a newer revision (%(revision)d)."),
+    }
 
 
 def message(key: str, lang: str, **values: Any) -> str:
-    text = MESSAGES[key].get(lang) or MESSAGES[key]["en"]
+    """A refusal of one item in `lang` (vi or en), whatever the request's own language."""
+    with force_locale(language(lang)):
+        text = _messages()[key]
     return text % values if values else text
 
 

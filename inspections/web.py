@@ -1,6 +1,7 @@
 """Web helpers every blueprint shares: the bounded id converter, reading ids from forms, the
 language of the request (`current_language`), and the base form whose string fields all go
-through the one text check.
+through the one text check, and `local_target` (a next= or Referer address kept only when it
+points into this site).
 
 `init_app` registers the converter for the whole app (before any blueprint adds a rule), so
 every ``<int:...>`` in a route is a bounded, ASCII-only id: a path id of 2**31 or more, or one
@@ -10,8 +11,9 @@ instead of an overflow in the database driver (2**31 on PostgreSQL, 2**63 on SQL
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from werkzeug.routing import BaseConverter, ValidationError
@@ -83,3 +85,20 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     app.url_map.converters["default"] = TextConverter
     app.url_map.converters["string"] = TextConverter
+
+
+def local_target(url: str | None) -> str:
+    """The path of `url` when it points into this site, else the home page.
+
+    Control characters (CR/LF would split the Location header), lone surrogates (no URL can
+    hold them) and backslashes (browsers read `/\\host` as `//host`) never make a target.
+    """
+    if not isinstance(url, str) or any(ord(c) < 32 or c in "\\\x7f" or "\ud800" <= c <= "\udfff" for c in url):
+        return url_for("main.home")
+    parts = urlsplit(url or "")
+    if parts.netloc and parts.netloc != request.host:
+        return url_for("main.home")
+    path = parts.path or ""
+    if not path.startswith("/") or path.startswith("//"):
+        return url_for("main.home")
+    return path + ("?" + parts.query if parts.query else "")

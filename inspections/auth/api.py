@@ -4,10 +4,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from .. import json_error
 from ..api import read_json_object
 from ..core import sessions
-from ..core.errors import FieldError
+from ..core.errors import FieldError, json_error
 from ..extensions import csrf, db
 from .routes import lockout_message
 from .services import authenticate

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..core import sessions
 from ..extensions import db
-from ..main.routes import local_target
+from ..web import local_target
 from .forms import LoginForm
 from .services import authenticate, usable_text
 

@@ -19,8 +19,8 @@ from babel.numbers import format_decimal
 from sqlalchemy import select
 
 from ..checklist import IndicatorRollup
-from ..checklists.services import core_target_set, core_template
 from ..core.lifecycle import STATES, VisitState, is_final
+from ..core.templates import core_target_set, core_template
 from ..extensions import db
 from ..models import Campaign, Resolution, Team, Visit
 

@@ -14,9 +14,10 @@ from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..core.lifecycle import VisitState
+from ..core.remedies import remedy_overdue
 from ..extensions import db
-from ..followup import follow_up_rows, remedy_overdue
 from ..models import VISIT_STATES, Campaign, Recommendation, Team, TeamMember, Unit, User, Visit
+from ..self_reports import follow_up_rows
 from .deadlines import days_left, visit_is_overdue
 
 

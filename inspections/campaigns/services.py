@@ -44,7 +44,7 @@ def deadline_for(year: int, period: str) -> date:
 
 def _template_kinds(template_id: int) -> tuple[str, ...]:
     """The unit kinds a stored template has questions for."""
-    from ..checklists.services import core_template
+    from ..core.templates import core_template
 
     row = db.session.get(Template, template_id)
     return core_template(row).unit_kinds if row is not None else ()

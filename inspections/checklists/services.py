@@ -11,6 +11,7 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from .. import checklist
+from ..core.templates import core_target_set, core_template
 from ..extensions import db
 from ..models import TargetSet, Template
 
@@ -139,34 +140,3 @@ def _hash_ignoring_version(definition: dict) -> str:
 
     content = {k: v for k, v in definition.items() if k != "version"}
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-# Parsed templates by content hash: a stored version never changes, so this never goes stale.
-_parsed: dict[str, object] = {}
-
-
-def core_template(row: Template):
-    """The checklist-core object of a stored template version."""
-    key = f"template:{row.id}:{row.content_hash}"
-    if key not in _parsed:
-        _parsed[key] = checklist.Template.from_dict(row.definition)
-    return _parsed[key]
-
-
-def core_template_by_id(template_id: int, content_hash: str):
-    """core_template for a version known by id and content hash: its definition is read from
-    the database only when this process has not parsed that version yet."""
-    key = f"template:{template_id}:{content_hash}"
-    if key not in _parsed:
-        row = db.session.get(Template, template_id)
-        assert row is not None  # callers pass the id of a stored version
-        _parsed[key] = checklist.Template.from_dict(row.definition)
-    return _parsed[key]
-
-
-def core_target_set(row: TargetSet):
-    """The checklist-core object of a stored target set."""
-    key = f"targets:{row.id}:{row.content_hash}"
-    if key not in _parsed:
-        _parsed[key] = checklist.TargetSet.from_dict(row.definition)
-    return _parsed[key]

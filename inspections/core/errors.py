@@ -26,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Optional, Union
 
+from flask import Response, jsonify
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -85,6 +87,13 @@ def error_body(code: str, message: str, fields: Iterable[FieldLike] = (), **extr
                             "fields": [as_field_error(f).as_json() for f in fields]}
     body.update(extra)
     return body
+
+
+def json_error(status: int, code: str, message: str, fields: Iterable[FieldLike] = (), **extra: Any) -> Response:
+    """A JSON error response in the one shape (`error_body`) with its HTTP status."""
+    response = jsonify(error_body(code, message, fields, **extra))
+    response.status_code = status
+    return response
 
 
 def json_errors(view: Any) -> Any:

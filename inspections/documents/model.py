@@ -1,6 +1,6 @@
 """What the three Word documents say, as plain data (no Flask, no database, no python-docx).
 
-`assemble.py` fills these from the database, reusing what the workbooks and the printed
+`inspections.reports.documents` fills these from the database, reusing what the workbooks and the printed
 record compute; `word.py` lays them out. Text fields hold exactly what the data says; an
 empty string or ``None`` means "not known", and the builder prints a dotted line there for a
 person to write in — never a sentence of its own.

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import access
+from .. import access, checklist_form
 from ..attachments import (
     ALLOWED_MIME,
     can_read_attachment,
@@ -21,12 +21,14 @@ from ..attachments import (
 )
 from ..checklist.client_rules import client_rules
 from ..checklist.schema import DEFAULT_MAX_LENGTH
+from ..core.answers import format_value
 from ..core.errors import DomainError, FieldError, json_errors
 from ..extensions import db
 from ..models import User, Visit
+from ..self_reports import declared, report_items
 from ..submissions import default_uuid, template_label
 from ..web import current_language
-from . import forms, services
+from . import services
 
 bp = Blueprint("fieldwork", __name__, cli_group=None)
 
@@ -43,7 +45,7 @@ def my_visits():
     submissions = services.own_submissions([v.id for v in visits], current_user.id)
     comments = services.comments_by_visit(submissions)
     return render_template("fieldwork/my_visits.html", visits=visits, submissions=submissions,
-                           comments=comments, lang=current_lang(), labels=forms.labels(current_lang()))
+                           comments=comments, lang=current_lang(), labels=checklist_form.labels(current_lang()))
 
 
 @bp.route("/visits/<int:visit_id>/checklist", methods=["GET", "POST"])
@@ -58,7 +60,7 @@ def checklist(visit_id: int):
     submission = services.own_submission(visit.id, current_user.id)
 
     if request.method == "GET":
-        values = services.values_from_answers(
+        values = checklist_form.values_from_answers(
             template, unit_kind, submission.answers if submission else {},
             submission.notes if submission else {})
         return render_checklist(visit, template, submission, values, [], lang)
@@ -68,7 +70,7 @@ def checklist(visit_id: int):
         action = "draft"
     outcome = services.save_checklist(
         current_user, visit, request.form, request.files, action=action, lang=lang,
-        base_revision=forms.int_or_none(request.form.get("base_revision")), gettext=_)
+        base_revision=checklist_form.int_or_none(request.form.get("base_revision")), gettext=_)
     if outcome.ok:
         db.session.commit()
         submission = services.own_submission(visit.id, current_user.id)
@@ -113,28 +115,26 @@ def render_checklist(visit: Visit, template, submission, values, errors, lang: s
         name = error.field if error.field else error.code
         errors_by_field.setdefault(name or "", []).append(error.message)
     error_codes = {e.code for e in errors if e.code}
-    sections = services.section_views(template, unit_kind, values, error_codes, set(comments_by_code))
+    sections = checklist_form.section_views(template, unit_kind, values, error_codes, set(comments_by_code))
     return render_template(
         "fieldwork/checklist.html",
         visit=visit, template=template, template_label=template_label(visit.team.campaign.template),
         submission=submission, values=values, errors=errors, errors_by_field=errors_by_field,
         sections=sections, comments_by_code=comments_by_code,
-        attachments=services.attachments_for_values(values, template, unit_kind),
-        revisions=services.revision_rows(submission), lang=lang, labels=forms.labels(lang),
+        attachments=checklist_form.attachments_for_values(values, template, unit_kind),
+        revisions=services.revision_rows(submission), lang=lang, labels=checklist_form.labels(lang),
         notice=notice, notice_kind=notice_kind,
         max_upload=size_label(max_upload_bytes()), max_upload_bytes=max_upload_bytes(),
         accept=",".join(ALLOWED_MIME), default_uuid=default_uuid(visit.id, current_user.id),
         rules=client_rules(template, unit_kind, lang), text_limit=DEFAULT_MAX_LENGTH,
-        note_limit=services.MAX_NOTE_LENGTH, declared=declared_for_page(visit, template, lang), **display_helpers(),
+        note_limit=checklist_form.MAX_NOTE_LENGTH, declared=declared_for_page(visit, template, lang),
+        **checklist_form.display_helpers(),
     ), status
 
 
 def declared_for_page(visit: Visit, template, lang: str) -> dict:
     """What the unit declared, per item code: {value, text, note} (static/js/declared.js offers
     each to confirm). Cached with the page, so it shows offline too."""
-    from ..review.view import format_value
-    from ..unit.services import declared, report_items
-
     answers, notes = declared(visit)
     out = {}
     for item in report_items(template, visit.unit.kind):
@@ -144,12 +144,6 @@ def declared_for_page(visit: Visit, template, lang: str) -> dict:
     return out
 
 
-def display_helpers() -> dict:
-    return {"field_id": services.field_id, "mf_summary": services.mf_summary,
-            "format_count": services.format_count, "format_share": services.format_share,
-            "format_time": services.format_time, "is_iso_date": services.is_iso_date}
-
-
 @bp.get("/visits/<int:visit_id>/checklist/revisions/<int:revision>")
 @login_required
 def revision(visit_id: int, revision: int):
@@ -157,7 +151,7 @@ def revision(visit_id: int, revision: int):
     teammate's for those who may see that submission."""
     visit = db.get_or_404(Visit, visit_id)
     access.require("visit.view", visit)
-    inspector_id = forms.int_or_none(request.args.get("inspector")) or current_user.id
+    inspector_id = checklist_form.int_or_none(request.args.get("inspector")) or current_user.id
     submission = services.own_submission(visit.id, inspector_id)
     if submission is None:
         abort(404)
@@ -167,15 +161,15 @@ def revision(visit_id: int, revision: int):
         abort(404)
     template = services.template_of(visit)
     unit_kind = visit.unit.kind
-    values = services.values_from_answers(template, unit_kind, row.answers or {}, row.notes or {})
+    values = checklist_form.values_from_answers(template, unit_kind, row.answers or {}, row.notes or {})
     lang = current_lang()
     return render_template(
         "fieldwork/revision.html", visit=visit, submission=submission, row=row,
         inspector=db.session.get(User, submission.inspector_id),
         sections=template.sections_for(unit_kind), answers=row.answers or {}, notes=row.notes or {},
-        values=values, attachments=services.attachments_for_values(values, template, unit_kind),
-        revisions=services.revision_rows(submission), lang=lang, labels=forms.labels(lang),
-        **display_helpers(),
+        values=values, attachments=checklist_form.attachments_for_values(values, template, unit_kind),
+        revisions=services.revision_rows(submission), lang=lang, labels=checklist_form.labels(lang),
+        **checklist_form.display_helpers(),
     )
 
 

@@ -20,25 +20,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional
 
-from flask_babel import format_datetime, format_decimal
 from sqlalchemy import func, select
 
 from .. import checklist
-from ..attachments import AttachmentError, attachments_by_uuid, link_to_submission, normalize_uuid, store_attachment
-from ..checklist.form_input import parse_whole_number
+from ..attachments import AttachmentError, attachments_by_uuid, link_to_submission, store_attachment
 from ..checklist.messages import language
-from ..checklist.validation import parse_date
-from ..checklists.services import core_template
+from ..checklist_form import (
+    MAX_NOTE_LENGTH,
+    NOTE_PREFIX,
+    UPLOAD_PREFIX,
+    file_values as read_file_values,
+    text_errors,
+    values_from_form,
+)
+from ..core.templates import core_template
 from ..core.text import text_error
 from ..extensions import db
-from ..models import Attachment, ReviewComment, Submission, SubmissionRevision, User, Visit, new_uuid
+from ..models import ReviewComment, Submission, SubmissionRevision, User, Visit, new_uuid
 from ..submissions import SubmissionInput, content_hash, default_uuid, store_submission, template_label
 
 AnswerError = checklist.AnswerError
-MAX_NOTE_LENGTH = 2000
-NOTE_PREFIX = "note."
-UPLOAD_PREFIX = "upload."
-REMOVE_PREFIX = "remove."
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -104,123 +105,8 @@ def find_revision(submission: Submission, revision: int) -> Optional[SubmissionR
         SubmissionRevision.submission_id == submission.id, SubmissionRevision.revision == revision))
 
 
-# --- what the form shows ----------------------------------------------------------------------
-
-def field_id(name: str) -> str:
-    """The HTML id of a form field: C1.male -> f-C1-male (ids without dots are easy to select)."""
-    return "f-" + name.replace(".", "-")
-
-
-def values_from_answers(template, unit_kind: str, answers: Mapping[str, Any],
-                        notes: Mapping[str, Any]) -> dict[str, Any]:
-    """Form values (field name -> text, or a list of uuids for file items) from stored answers."""
-    values: dict[str, Any] = {}
-    for item in template.items_for(unit_kind):
-        value = answers.get(item.code)
-        if item.type == "file":
-            values[item.code] = [str(v) for v in value] if isinstance(value, list) else []
-        elif item.type == "mf":
-            value = value if isinstance(value, Mapping) else {}
-            for part in ("male", "female"):
-                part_value = value.get(part)
-                values[f"{item.code}.{part}"] = "" if part_value is None else str(part_value)
-        else:
-            values[item.code] = "" if value is None else str(value)
-        note = notes.get(item.code) if isinstance(notes, Mapping) else None
-        values[NOTE_PREFIX + item.code] = "" if note is None else str(note)
-    return values
-
-
-def values_from_form(template, unit_kind: str, form, file_values: Mapping[str, list[str]]) -> dict[str, Any]:
-    """The posted values exactly as typed (for re-showing the form after an error)."""
-    values: dict[str, Any] = {}
-    for item in template.items_for(unit_kind):
-        if item.type == "file":
-            values[item.code] = list(file_values.get(item.code, []))
-        else:
-            for name in item.fields:
-                values[name] = form.get(name, "")
-        values[NOTE_PREFIX + item.code] = form.get(NOTE_PREFIX + item.code, "")
-    return values
-
-
-def is_filled(item, values: Mapping[str, Any]) -> bool:
-    if item.type == "file":
-        return bool(values.get(item.code))
-    return all(str(values.get(name) or "").strip() for name in item.fields)
-
-
-def mf_summary(item, values: Mapping[str, Any]) -> Optional[dict[str, Any]]:
-    """Total and women's share of an mf item when both numbers can be read."""
-    try:
-        male = parse_whole_number(str(values.get(f"{item.code}.male") or ""))
-        female = parse_whole_number(str(values.get(f"{item.code}.female") or ""))
-    except ValueError:
-        return None
-    total = male + female
-    share = None if total <= 0 else female * 100 / total
-    return {"total": total, "share": share}
-
-
-def is_iso_date(text: Any) -> bool:
-    return parse_date(text) is not None
-
-
-def format_count(value: Optional[int]) -> str:
-    return "–" if value is None else format_decimal(value)
-
-
-def format_share(share: Optional[float]) -> str:
-    """A women's share as the page shows it: 40 %, 33,3 % (one decimal at most)."""
-    return "–" if share is None else format_decimal(round(share, 1), format="#,##0.#") + "%"
-
-
-def format_time(value) -> str:
-    return "" if value is None else format_datetime(value, "dd/MM/yyyy HH:mm")
-
-
-@dataclass
-class SectionView:
-    section: Any
-    items: list
-    answered: int
-    applicable: int
-    has_error: bool
-    has_comment: bool
-    open: bool = False
-
-
-def section_views(template, unit_kind: str, values: Mapping[str, Any],
-                  error_codes: set[str], comment_codes: set[str]) -> list[SectionView]:
-    """Sections with their progress; those needing attention are open (else the first
-    unfinished one), the rest folded."""
-    out = []
-    for section, items in template.sections_for(unit_kind):
-        answered = sum(1 for item in items if is_filled(item, values))
-        codes = {item.code for item in items}
-        out.append(SectionView(section, items, answered, len(items), bool(codes & error_codes),
-                               bool(codes & comment_codes)))
-    attention = [view for view in out if view.has_error or view.has_comment]
-    for view in attention:
-        view.open = True
-    if not attention:
-        for view in out:
-            if view.answered < view.applicable:
-                view.open = True
-                break
-    return out
-
-
 def template_of(visit: Visit):
     return core_template(visit.team.campaign.template)
-
-
-def attachments_for_values(values: Mapping[str, Any], template, unit_kind: str) -> dict[str, Attachment]:
-    uuids: list[str] = []
-    for item in template.items_for(unit_kind):
-        if item.type == "file":
-            uuids.extend(values.get(item.code) or [])
-    return attachments_by_uuid(uuids)
 
 
 # --- saving -----------------------------------------------------------------------------------
@@ -245,26 +131,6 @@ class SaveOutcome:
 
 def _error(code: str, field_name: str, message: str, kind: str) -> AnswerError:
     return AnswerError(code, field_name, message, kind)
-
-
-def _file_values(template, unit_kind: str, form) -> dict[str, list[str]]:
-    """Attachment uuids per file item, in order, without duplicates or the ones marked removed."""
-    out: dict[str, list[str]] = {}
-    for item in template.items_for(unit_kind):
-        if item.type != "file":
-            continue
-        removed = {normalize_uuid(v) or v for v in form.getlist(REMOVE_PREFIX + item.code)}
-        seen: list[str] = []
-        for raw in form.getlist(item.code):
-            for part in str(raw).split(","):
-                part = part.strip()
-                if not part:
-                    continue
-                value = normalize_uuid(part) or part
-                if value not in seen and value not in removed:
-                    seen.append(value)
-        out[item.code] = seen
-    return out
 
 
 def _store_uploads(user: User, visit: Visit, template, unit_kind: str, files,
@@ -323,18 +189,6 @@ def _notes(template, unit_kind: str, form, errors: list[AnswerError], gettext) -
     return notes
 
 
-def _text_errors(template, typed: Mapping[str, Any], lang: str) -> list[AnswerError]:
-    """The one text check on every typed answer (a NUL, a control character): the item is then
-    left out of a draft and a submission is refused, as for any answer that cannot be read."""
-    errors = []
-    for name, value in typed.items():
-        code = name.split(".", 1)[0]
-        refused = text_error(value, f"{code} ({template.item(code).label(lang)})")
-        if refused:
-            errors.append(_error(code, name, refused, "text"))
-    return errors
-
-
 def save_checklist(user: User, visit: Visit, form, files, *, action: str, lang: str,
                    base_revision: Optional[int], gettext) -> SaveOutcome:
     """Store the posted checklist as a draft (action "draft") or a submission ("submit")."""
@@ -343,7 +197,7 @@ def save_checklist(user: User, visit: Visit, form, files, *, action: str, lang: 
     unit_kind = visit.unit.kind
     errors: list[AnswerError] = []
 
-    file_values = _file_values(template, unit_kind, form)
+    file_values = read_file_values(template, unit_kind, form)
     _store_uploads(user, visit, template, unit_kind, files, file_values, errors, gettext)
     _check_file_answers(visit, file_values, errors, gettext)
     values = values_from_form(template, unit_kind, form, file_values)
@@ -352,7 +206,7 @@ def save_checklist(user: User, visit: Visit, form, files, *, action: str, lang: 
     parse_input = {name: values[name] for item in template.items_for(unit_kind)
                    for name in item.fields if item.type != "file"}
     answers, parse_errors = checklist.answers_from_form(template, unit_kind, parse_input, lang=lang)
-    errors.extend(_text_errors(template, parse_input, lang))
+    errors.extend(text_errors(template, parse_input, lang))
     for code, uuids in file_values.items():
         if uuids:
             answers[code] = list(uuids)

@@ -1,5 +1,4 @@
 """Role-aware home page, the language switch and /healthz."""
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
@@ -8,6 +7,7 @@ from sqlalchemy import select, text
 from .. import access
 from ..extensions import db
 from ..models import Campaign
+from ..web import local_target
 
 bp = Blueprint("main", __name__)
 
@@ -34,23 +34,6 @@ def set_language():
         session["lang"] = lang
         session.permanent = True
     return redirect(local_target(request.form.get("next") or request.referrer))
-
-
-def local_target(url: str | None) -> str:
-    """The path of `url` when it points into this site, else the home page.
-
-    Control characters (CR/LF would split the Location header), lone surrogates (no URL can
-    hold them) and backslashes (browsers read `/\\host` as `//host`) never make a target.
-    """
-    if not isinstance(url, str) or any(ord(c) < 32 or c in "\\\x7f" or "\ud800" <= c <= "\udfff" for c in url):
-        return url_for("main.home")
-    parts = urlsplit(url or "")
-    if parts.netloc and parts.netloc != request.host:
-        return url_for("main.home")
-    path = parts.path or ""
-    if not path.startswith("/") or path.startswith("//"):
-        return url_for("main.home")
-    return path + ("?" + parts.query if parts.query else "")
 
 
 @bp.get("/healthz")

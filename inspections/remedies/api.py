@@ -23,10 +23,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from .. import access, json_error
+from .. import access
 from ..api import read_json_object
 from ..core.clock import local_today
-from ..core.errors import FieldError
+from ..core.errors import FieldError, json_error
+from ..core.remedies import STATUSES
 from ..extensions import db
 from ..models import Recommendation, RemedyReport, Team, Visit
 from . import services
@@ -66,7 +67,7 @@ def list_recommendations():
         status = services.parse_status_filter(request.args.get("status"))
     except ValueError:
         message = _("The filter %(name)s must be one of: %(values)s.",
-                    name="status", values=", ".join(services.STATUSES))
+                    name="status", values=", ".join(STATUSES))
         return json_error(400, "bad_request", message, [FieldError("status", message)])
     try:
         overdue = services.parse_bool_filter(request.args.get("overdue"))
@@ -196,7 +197,7 @@ OPENAPI_SCHEMAS = {
             "id": {"type": "integer"}, "visit_id": {"type": "integer"}, "section": {"type": "string"},
             "text": {"type": "string"}, "responsible": {"type": "string"},
             "remedy_deadline": {"type": "string", "format": "date", "nullable": True},
-            "status": {"type": "string", "enum": list(services.STATUSES),
+            "status": {"type": "string", "enum": list(STATUSES),
                        "description": "open (chưa khắc phục), reported (đã báo cáo), remedied (đã khắc "
                                       "phục), overdue (quá hạn: the deadline passed and not remedied)."},
             "stored_status": {"type": "string", "enum": ["open", "reported", "remedied"]},
@@ -220,7 +221,7 @@ OPENAPI_PATHS = {
                        "inspectors their teams', coordinators and admins all.",
         "parameters": [
             {"name": "status", "in": "query", "required": False,
-             "schema": {"type": "string", "enum": list(services.STATUSES)}},
+             "schema": {"type": "string", "enum": list(STATUSES)}},
             {"name": "overdue", "in": "query", "required": False,
              "schema": {"type": "string", "enum": ["true", "false", "1", "0"]}},
         ],

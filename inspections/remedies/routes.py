@@ -24,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from .. import access
 from ..attachments import can_read_attachment, find_attachment, storage_path
 from ..core.clock import local_today
+from ..core.remedies import REPORT_STATE_LABELS, STATUS_LABELS, STATUSES
 from ..extensions import db
 from ..models import Recommendation, Shortcoming, Team, Visit, VisitReport
 from . import services
@@ -40,7 +41,7 @@ def helpers():
 
 
 def _labels() -> dict:
-    return {"status": services.STATUS_LABELS, "report": services.REPORT_STATE_LABELS}
+    return {"status": STATUS_LABELS, "report": REPORT_STATE_LABELS}
 
 
 @bp.get("/")
@@ -66,7 +67,7 @@ def index():
     groups = [(recs[0].visit, recs) for recs in by_visit.values()]
     return render_template("remedies/index.html", groups=groups, status=status, today=today,
                            labels=_labels(), display_status=services.display_status,
-                           statuses=services.STATUSES)
+                           statuses=STATUSES)
 
 
 def _load(rec_id: int, action: str = "recommendation.view") -> Recommendation:

@@ -18,30 +18,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Optional, cast
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import CursorResult, select, update
 
 from .. import attachments, audit
 from ..checklist.form_input import parse_form_date
 from ..core.clock import local_today
+from ..core.remedies import STATUSES, remedy_overdue, status_for
 from ..core.text import text_error
 from ..extensions import db
-from ..followup import remedy_overdue
 from ..models import Attachment, Recommendation, RemedyReport, User, new_uuid, utcnow
 
 MAX_TEXT = 5000
 MAX_COMMENT = 2000
 MAX_FILES = 10
-#: What a person reads for each status; "overdue" is derived (see display_status).
-STATUS_LABELS = {
-    "open": _l("Not yet remedied"),
-    "reported": _l("Reported"),
-    "remedied": _l("Remedied"),
-    "overdue": _l("Overdue"),
-}
-STATUSES = tuple(STATUS_LABELS)
-REPORT_STATE_LABELS = {"submitted": _l("Awaiting review"), "accepted": _l("Accepted"),
-                       "returned": _l("Returned")}
 
 
 class RemedyError(Exception):
@@ -69,15 +59,6 @@ def field_error(field: str, message: str, code: str) -> dict[str, str]:
 
 # --- status ---------------------------------------------------------------------------------
 
-def status_for(stored: Optional[str], deadline: Optional[date], today: date) -> str:
-    """open | reported | remedied | overdue (the deadline passed and not remedied), from the
-    stored status and the deadline (pure: the workbooks call it on query rows)."""
-    stored = stored or "open"
-    if deadline is not None and deadline < today and stored != "remedied":
-        return "overdue"
-    return stored
-
-
 def is_overdue(rec: Recommendation, today: date) -> bool:
     """The deadline has passed and the recommendation is not remedied."""
     return status_for(rec.remedy_status, rec.remedy_deadline, today) == "overdue"
@@ -85,10 +66,6 @@ def is_overdue(rec: Recommendation, today: date) -> bool:
 
 def display_status(rec: Recommendation, today: Optional[date] = None) -> str:
     return status_for(rec.remedy_status, rec.remedy_deadline, today or local_today())
-
-
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
 
 
 def pending_report(rec: Recommendation) -> Optional[RemedyReport]:

@@ -26,13 +26,15 @@ from flask_babel import force_locale
 from openpyxl.chart import BarChart, Reference
 
 from ..checklist import IndicatorRollup, unit_indicators
-from ..checklist.validation import usable_value
-from ..checklists.services import core_target_set, core_template
+from ..checklist.validation import is_answered, usable_value
 from ..core.clock import local_today
 from ..core.lifecycle import OPEN_STATES, PROVISIONAL_STATES, VisitState, is_final
+from ..core.templates import core_target_set, core_template
+from ..core.values import visit_merge
 from ..extensions import db
 from ..models import Campaign, Visit
 from ..organisation import issuing_body_for
+from ..self_reports import compare, declared_by_visit_ids
 from . import queries
 from .queries import VisitFilter
 from .texts import remedy_word, workbook_texts
@@ -579,8 +581,6 @@ class _Consolidation:
         return self._self_report_codes
 
     def write_reconcile(self) -> None:
-        from ..unit.services import compare, declared_by_visit_ids
-
         t = self.t
         sheet = self.reconcile
         if self.summary.included == 0:
@@ -782,9 +782,6 @@ class _Consolidation:
 
 def provisional_values(visit_id: int, t) -> tuple[dict[str, Any], dict[str, tuple]]:
     """An open visit's merged answers (what ``visit_values`` gives) and where each came from."""
-    from ..review.merge import is_answered
-    from ..review.values import visit_merge
-
     visit = db.session.get(Visit, visit_id)
     assert visit is not None  # the id of a visit in the report's scope
     answers: dict[str, Any] = {}

@@ -12,11 +12,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import access
-from ..documents import DOCX_MIME, write_results_report, write_visit_conclusions, write_visit_record
+from ..documents import DOCX_MIME
 from ..extensions import db
 from ..models import Campaign, ExportJob, Visit
 from . import jobs, services
 from .consolidated import write_consolidated_workbook
+from .documents import write_results_report, write_visit_conclusions, write_visit_record
 from .visit_record import write_visit_workbook
 from .xlsx import XLSX_MIME
 

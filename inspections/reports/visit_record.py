@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from ..checklist import unit_indicators
 from ..checklist.validation import usable_value
-from ..checklists.services import core_target_set, core_template
 from ..core.clock import local_today
 from ..core.lifecycle import is_final
+from ..core.templates import core_target_set, core_template
 from ..extensions import db
 from ..models import Attachment, Recommendation, Resolution, Shortcoming, User, Visit, VisitReport
 from ..organisation import issuing_body_for

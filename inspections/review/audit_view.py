@@ -15,12 +15,13 @@ from typing import Any, Iterable, Optional
 from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
-from ..checklist.validation import parse_date
-from ..checklists.services import core_template
+from ..checklist.validation import is_answered, parse_date
+from ..core.answers import format_value, number
+from ..core.remedies import REPORT_STATE_LABELS
+from ..core.templates import core_template
 from ..extensions import db
 from ..models import Attachment, AuditEvent, Recommendation, Submission, User
 from . import view as views
-from .merge import is_answered
 
 # Keys that are bookkeeping, not something a person decided.
 HIDDEN = frozenset({"id", "position", "version"})
@@ -127,7 +128,7 @@ class AuditReader:
             item = self.template.item(code)
             if item.type == "file" and isinstance(value, list):
                 return ", ".join(self.files.get(v) or _("a file no longer stored") for v in value)
-            return views.format_value(item, value, self.lang)
+            return format_value(item, value, self.lang)
         return self.plain(value)
 
     def item_name(self, code: Any) -> str:
@@ -141,7 +142,7 @@ class AuditReader:
         if isinstance(value, bool):
             return _("yes") if value else _("no")
         if isinstance(value, (int, float)):
-            return views.number(value, self.lang)
+            return number(value, self.lang)
         if isinstance(value, list):
             return "; ".join(self.plain(v) for v in value)
         if isinstance(value, dict):
@@ -187,8 +188,6 @@ class AuditReader:
         if key in ("remedy_deadline", "done_on"):
             return self.day(value)
         if key == "remedy_state":
-            from ..remedies.services import REPORT_STATE_LABELS
-
             return self.labelled(REPORT_STATE_LABELS, value)
         if key == "recommendation_id":
             return self.recommendations.get(value, "—")

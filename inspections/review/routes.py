@@ -19,12 +19,14 @@ from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import access, checklist
+from .. import access, checklist, self_reports
 from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word
+from ..core.answers import format_value
 from ..core.ids import parse_id
 from ..core.lifecycle import is_final
 from ..extensions import db
 from ..models import AuditEvent, Submission, Visit
+from ..record import TEAM_ROLE_LABELS, build_record, findings
 from ..web import current_language
 from . import services, view as views
 from .audit_view import AuditReader
@@ -74,7 +76,7 @@ def template_helpers() -> dict[str, Any]:
             "state": views.STATE_LABELS, "review": views.REVIEW_STATE_LABELS,
             "status": views.VISIT_STATUS_LABELS, "source": views.RESOLUTION_SOURCE_LABELS,
             "cause": views.CAUSE_KIND_LABELS, "remedy": views.REMEDY_STATUS_LABELS,
-            "team_role": views.TEAM_ROLE_LABELS,
+            "team_role": TEAM_ROLE_LABELS,
         },
         "when": views.when,
         "lang": current,
@@ -114,7 +116,7 @@ def render_merge(visit: Visit, *, status: int = 200, item_errors: Optional[dict]
     show = request.values.get("show", "all")
     show = show if show in views.FILTERS else "all"
     merge_view = views.build_merge_view(visit, lang())
-    report, shortcomings, recommendations = views.findings(visit)
+    report, shortcomings, recommendations = findings(visit)
     can_merge = access.can(current_user, "visit.merge", visit)
     return render_template(
         "review/merge.html",
@@ -132,17 +134,15 @@ def render_merge(visit: Visit, *, status: int = 200, item_errors: Optional[dict]
 def unit_report_panel(visit: Visit) -> dict:
     """The unit's own report beside the merge: its state, the declared value of each item and
     the items whose merged (or final) value differs from it (chênh lệch)."""
-    from ..unit import services as unit_services
-    from .view import format_value
 
-    report = unit_services.find_report(visit)
-    answers, notes = unit_services.declared(visit)
+    report = self_reports.find_report(visit)
+    answers, notes = self_reports.declared(visit)
     template = services.template_of(visit)
     declared = {item.code: {"text": format_value(item, answers[item.code], lang()),
                             "note": str(notes.get(item.code, "") or "")}
-                for item in unit_services.report_items(template, visit.unit.kind) if item.code in answers}
-    found = unit_services.discrepancies(visit, lang())
-    return {"status": unit_services.status_of(visit, report), "declared": declared,
+                for item in self_reports.report_items(template, visit.unit.kind) if item.code in answers}
+    found = self_reports.discrepancies(visit, lang())
+    return {"status": self_reports.status_of(visit, report), "declared": declared,
             "discrepancies": {d.code: d for d in found}, "discrepancy_list": found,
             "manage": access.can(current_user, "self_report.manage", visit)}
 
@@ -340,7 +340,7 @@ def render_send_back(visit: Visit, submission: Optional[Submission], *, errors=N
         answers = submission.answers or {}
         notes = submission.notes or {}
         for section, item_views in merge_view.sections:
-            rows.append((section, [(v.item, views.format_value(v.item, answers.get(v.code), lang()),
+            rows.append((section, [(v.item, format_value(v.item, answers.get(v.code), lang()),
                                     str(notes.get(v.code) or "")) for v in item_views]))
     error_map: dict[str, list[str]] = {}
     for error in errors or []:
@@ -474,13 +474,11 @@ def record(visit_id: int):
     visit = load_visit(visit_id)
     access.require("visit.record", visit)
     with force_locale("vi"):
-        data = views.build_record(visit, "vi")
+        data = build_record(visit, "vi")
         helpers = template_helpers()
         helpers["lang"] = "vi"
-        from ..unit.services import discrepancies
-
         document = render_template("review/_record_document.html", visit=visit, record=data,
-                                   discrepancies=discrepancies(visit, "vi"), **helpers)
+                                   discrepancies=self_reports.discrepancies(visit, "vi"), **helpers)
     # The page around it (menu, buttons) stays in the user's language; the record, rendered
     # (and escaped) by its own template above, takes the place of the page's marker comment.
     page = render_template("review/record.html", visit=visit, record=data, **template_helpers())

@@ -29,12 +29,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, checklist
 from ..checklist.form_input import parse_form_date
-from ..checklists.services import core_template
+from ..checklist.validation import is_answered
 from ..core import lifecycle
 from ..core.errors import DomainError
 from ..core.ids import MAX_ID, parse_id
 from ..core.lifecycle import Event, is_final
+from ..core.merge import ItemMerge, merged_values
+from ..core.templates import core_template
 from ..core.text import text_error
+from ..core.values import visit_merge
 from ..extensions import db
 from ..models import (
     Recommendation,
@@ -47,8 +50,6 @@ from ..models import (
     VisitReport,
     utcnow,
 )
-from .merge import ItemMerge, is_answered, merged_values
-from .values import visit_merge
 
 MAX_TEXT = 10_000
 MAX_COMMENT = 2_000

@@ -2,28 +2,29 @@
 
 `build_merge_view` gathers, item by item, every inspector's latest answer, the merge state,
 the lead's resolution, send-back comments and what changed since a send-back, plus the
-counts, the late submissions and the reasons finalizing would be refused. `build_record`
-gathers the inspection record (biên bản kiểm tra). Both only read.
+counts, the late submissions and the reasons finalizing would be refused. It only reads.
+The inspection record (biên bản kiểm tra) is `inspections.record.build_record`; answers are
+written for people by `core.answers.format_value`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Optional
 
-from babel.numbers import format_decimal
-from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
+from flask_babel import format_datetime, lazy_gettext as _l
 from sqlalchemy import select
 
-from ..checklist.messages import MF_PART_LABELS, YNP_LABELS, label as word
-from ..checklist.validation import parse_date
-from ..checklists.services import core_template
+from ..checklist.validation import is_answered
+from ..core.answers import format_value
 from ..core.lifecycle import is_final
+from ..core.merge import ItemMerge, Source, canonical, count_states
+from ..core.remedies import STATUS_LABELS
+from ..core.templates import core_template
+from ..core.values import Checklist, submitted_checklists, visit_merge, visit_values
 from ..extensions import db
 from ..models import (
-    Recommendation,
     ReviewComment,
-    Shortcoming,
     Submission,
     SubmissionRevision,
     TeamMember,
@@ -31,10 +32,8 @@ from ..models import (
     Visit,
     VisitReport,
 )
-from ..organisation import IssuingBody, issuing_body_for
-from .merge import ItemMerge, Source, canonical, count_states, is_answered
+from ..record import agency_of
 from .services import finalize_reasons, jsonable
-from .values import Checklist, submitted_checklists, visit_merge, visit_values
 
 STATE_LABELS = {
     "agreed": _l("Agreed"),
@@ -61,57 +60,11 @@ RESOLUTION_SOURCE_LABELS = {
 }
 CAUSE_KIND_LABELS = {"internal": _l("Internal cause"), "external": _l("External cause")}
 # The remedy flow's statuses (inspections/remedies): set by the unit's report and its review.
-REMEDY_STATUS_LABELS = {"open": _l("Not yet remedied"), "reported": _l("Reported"), "remedied": _l("Remedied"),
-                        "done": _l("Remedied")}
-TEAM_ROLE_LABELS = {
-    "lead": _l("Team lead"),
-    "deputy": _l("Deputy team lead"),
-    "secretary": _l("Secretary"),
-    "member": _l("Member"),
-}
-TEAM_ROLE_ORDER = {"lead": 0, "deputy": 1, "secretary": 2, "member": 3}
+REMEDY_STATUS_LABELS = dict(STATUS_LABELS, done=STATUS_LABELS["remedied"])  # "done": older records
 FILTERS = ("all", "conflicts", "missing")
 
 
 # --- formatting -----------------------------------------------------------------------------
-
-def number(value: Any, lang: str) -> str:
-    return format_decimal(value, locale="en" if lang == "en" else "vi")
-
-
-def share_text(female: int, total: int, lang: str) -> str:
-    if not total:
-        return "—"
-    return format_decimal(round(female * 100 / total, 1), format="#,##0.0", locale="en" if lang == "en" else "vi")
-
-
-def format_value(item, value: Any, lang: str = "vi") -> str:
-    """An answer as a person reads it: Có / Nam 10 · Nữ 5 / 1.500.000 đ / 10/06/2026."""
-    if not is_answered(value):
-        return "—"
-    kind = item.type
-    try:
-        if kind == "ynp":
-            return word(YNP_LABELS, value, lang)
-        if kind == "mf":
-            male, female = int(value.get("male") or 0), int(value.get("female") or 0)
-            return (f"{word(MF_PART_LABELS, 'male', lang)} {number(male, lang)} · "
-                    f"{word(MF_PART_LABELS, 'female', lang)} {number(female, lang)} "
-                    f"({number(male + female, lang)}; {share_text(female, male + female, lang)}%)")
-        if kind == "int":
-            return number(value, lang)
-        if kind == "money":
-            return f"{number(value, lang)} đ"
-        if kind == "date":
-            day = parse_date(value)
-            return day.strftime("%d/%m/%Y") if day else str(value)
-        if kind == "file":
-            count = len(value) if isinstance(value, list) else 1
-            return _("%(count)d evidence file(s)", count=count)
-    except (TypeError, ValueError, AttributeError):
-        pass
-    return str(value)
-
 
 def when(moment: Optional[datetime]) -> str:
     """A time in the app's time zone, as dd/MM/yyyy HH:mm."""
@@ -258,16 +211,10 @@ class MergeView:
         return out
 
 
-def agency_of(user: User) -> str:
-    if user.agency is None:
-        return ""
-    return user.agency.short_name or user.agency.name
-
-
 def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
     template = core_template(visit.team.campaign.template)
-    merge = visit_merge(visit)
     submissions = submitted_checklists(visit.id)
+    merge = visit_merge(visit, submissions)
     by_id = {s.id: s for s in submissions}
     comments_by_sub: dict[int, list[ReviewComment]] = {s.id: [] for s in submissions}
     if submissions:
@@ -275,17 +222,19 @@ def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
                 ReviewComment.submission_id.in_(list(by_id))).order_by(ReviewComment.created_at, ReviewComment.id)):
             comments_by_sub[comment.submission_id].append(comment)
 
-    # What each resubmitted checklist changed since the revision that was sent back.
+    # What each resubmitted checklist changed since the revision that was sent back (the
+    # sent-back revisions of every checklist in one query).
+    sent_back_of = {s.id: max((c.revision for c in comments_by_sub[s.id]), default=None) for s in submissions}
+    resubmitted = {s.id: rev for s in submissions if (rev := sent_back_of[s.id]) is not None and s.revision > rev}
+    sent_back_answers = revision_answers(resubmitted)
     sub_views: list[SubmissionView] = []
     before_send_back: dict[tuple[int, str], str] = {}
     for submission in submissions:
         comments = comments_by_sub[submission.id]
-        sent_back = max((c.revision for c in comments), default=None)
+        sent_back = sent_back_of[submission.id]
         changes: list[Change] = []
-        if sent_back is not None and submission.revision > sent_back:
-            old = db.session.scalar(select(SubmissionRevision.answers).where(
-                SubmissionRevision.submission_id == submission.id,
-                SubmissionRevision.revision == sent_back)) or {}
+        if submission.id in resubmitted:
+            old = sent_back_answers.get(submission.id) or {}
             new = submission.answers
             for item in template.items:
                 code = item.code
@@ -343,29 +292,49 @@ def build_merge_view(visit: Visit, lang: str = "vi") -> MergeView:
                                       and checklist.received_at < visit.finalized_at):
                 continue
             late_subs.append(sub_view)
-            late_changes.extend(late_changes_of(visit, sub_view, items, final_values, lang))
+        previous = previous_submitted_revisions([v.checklist for v in late_subs], visit.finalized_at)
+        for sub_view in late_subs:
+            late_changes.extend(late_changes_of(visit, sub_view, items, final_values, lang,
+                                                previous.get(sub_view.checklist.id)))
     reasons = [] if is_final(visit) else finalize_reasons(visit, merge, lang)
     return MergeView(visit, template, lang, sections, items, counts, sub_views, late_changes,
                      late_subs, reasons, not_submitted_members(visit, submissions))
 
 
-def previous_submitted_revision(checklist: Checklist, before: Optional[datetime]) -> Optional[SubmissionRevision]:
-    """The inspector's last submitted revision received before `before` (the finalization)."""
-    if before is None:
-        return None
-    return db.session.scalar(select(SubmissionRevision).where(
-        SubmissionRevision.submission_id == checklist.id, SubmissionRevision.state == "submitted",
-        SubmissionRevision.revision < checklist.revision, SubmissionRevision.received_at < before)
-        .order_by(SubmissionRevision.revision.desc()).limit(1))
+def revision_answers(revisions: dict[int, int]) -> dict[int, dict[str, Any]]:
+    """submission id -> the answers of the given revision of it (one query for all)."""
+    if not revisions:
+        return {}
+    rows = db.session.execute(select(SubmissionRevision.submission_id, SubmissionRevision.revision,
+                                     SubmissionRevision.answers).where(
+        SubmissionRevision.submission_id.in_(list(revisions)),
+        SubmissionRevision.revision.in_(set(revisions.values())))).all()
+    return {sid: answers or {} for sid, revision, answers in rows if revisions.get(sid) == revision}
+
+
+def previous_submitted_revisions(checklists: list[Checklist], before: Optional[datetime]
+                                 ) -> dict[int, SubmissionRevision]:
+    """submission id -> the inspector's last submitted revision (older than the checklist's)
+    received before `before` (the finalization), for every checklist in one query."""
+    if before is None or not checklists:
+        return {}
+    current = {c.id: c.revision for c in checklists}
+    out: dict[int, SubmissionRevision] = {}
+    for row in db.session.scalars(select(SubmissionRevision).where(
+            SubmissionRevision.submission_id.in_(list(current)), SubmissionRevision.state == "submitted",
+            SubmissionRevision.received_at < before).order_by(SubmissionRevision.revision)):
+        if row.revision < current[row.submission_id]:
+            out[row.submission_id] = row  # the highest revision wins
+    return out
 
 
 def late_changes_of(visit: Visit, sub_view: SubmissionView, items: dict[str, ItemView],
-                    final_values: dict[str, Any], lang: str) -> list[LateChange]:
-    """What a late checklist changes: compared with her own previous submitted revision (so
-    only what she changed after the sign-off shows), or with the final values when the late
-    checklist is her first."""
+                    final_values: dict[str, Any], lang: str,
+                    previous: Optional[SubmissionRevision] = None) -> list[LateChange]:
+    """What a late checklist changes: compared with her own previous submitted revision
+    `previous` (so only what she changed after the sign-off shows), or with the final values
+    when the late checklist is her first."""
     checklist = sub_view.checklist
-    previous = previous_submitted_revision(checklist, visit.finalized_at)
     baseline = (previous.answers or {}) if previous is not None else final_values
     out = []
     for item_view in items.values():
@@ -474,113 +443,6 @@ def merge_json(view: MergeView) -> dict[str, Any]:
     }
 
 
-# --- the inspection record ------------------------------------------------------------------
-
-@dataclass
-class RecordRow:
-    code: str
-    label: str
-    text: str
-
-
-@dataclass
-class CountRow:
-    code: str
-    label: str
-    total: str
-    female: str
-    share: str
-
-
-@dataclass
-class RecordSection:
-    code: str
-    title: str
-    rows: list[RecordRow]
-    counts: list[CountRow]
-
-
-@dataclass
-class Member:
-    name: str
-    agency: str
-    role: str
-
-
-@dataclass
-class Record:
-    visit: Visit
-    final: bool
-    issuing_body: IssuingBody
-    record_number: str
-    place: str
-    day: Optional[date]
-    members: list[Member]
-    lead_name: str
-    sections: list[RecordSection]
-    report: Optional[VisitReport]
-    shortcomings: list[Shortcoming]
-    recommendations: list[Recommendation]
-    meeting_time: str = ""  # "08 giờ 30", local time
-    meeting_date: str = ""  # "20/11/2026"
-    secretary: str = ""
-    representatives: list[dict[str, str]] = field(default_factory=list)
-
-
-def team_members(visit: Visit) -> list[Member]:
-    team = visit.team
-    rows = db.session.execute(
-        select(TeamMember, User).join(User, TeamMember.user_id == User.id).where(TeamMember.team_id == team.id)
-    ).all()
-    members = sorted(rows, key=lambda r: (0 if r[1].id == team.lead_id else 1,
-                                          TEAM_ROLE_ORDER.get(r[0].team_role, 9), r[0].id))
-    out = [Member(user.display_name, agency_of(user),
-                  "lead" if user.id == team.lead_id else member.team_role) for member, user in members]
-    if team.lead is not None and all(r[1].id != team.lead_id for r in rows):
-        out.insert(0, Member(team.lead.display_name, agency_of(team.lead), "lead"))
-    return out
-
-
-def build_record(visit: Visit, lang: str = "vi") -> Record:
-    template = core_template(visit.team.campaign.template)
-    values = visit_values(visit)
-    sections = []
-    for section, items in template.sections_for(visit.unit.kind):
-        rows, counts = [], []
-        for item in items:
-            value = values.get(item.code)
-            if item.type == "mf":
-                if isinstance(value, dict):
-                    male, female = int(value.get("male") or 0), int(value.get("female") or 0)
-                    counts.append(CountRow(item.code, item.label(lang), number(male + female, lang),
-                                           number(female, lang), share_text(female, male + female, lang)))
-                else:
-                    counts.append(CountRow(item.code, item.label(lang), "—", "—", "—"))
-            else:
-                rows.append(RecordRow(item.code, item.label(lang), format_value(item, value, lang)))
-        sections.append(RecordSection(section.code, section.title(lang), rows, counts))
-    members = team_members(visit)
-    lead_name = next((m.name for m in members if m.role == "lead"), "")
-    day = visit.planned_date or (visit.finalized_at.date() if visit.finalized_at else None)
-    report, shortcomings, recommendations = findings(visit)
-    meeting = report.meeting_at if report else None
-    # The secretary the lead wrote down, else the team member with that role.
-    secretary = (report.secretary if report else "") or next(
-        (m.name for m in members if m.role == "secretary"), "")
-    return Record(
-        meeting_time=format_datetime(meeting, "HH 'giờ' mm") if meeting else "",
-        meeting_date=format_datetime(meeting, "dd/MM/yyyy") if meeting else "",
-        secretary=secretary,
-        representatives=[p for p in ((report.unit_representatives or []) if report else [])
-                         if isinstance(p, dict) and p.get("name")],
-        visit=visit, final=is_final(visit),
-        issuing_body=issuing_body_for(visit.team.campaign),
-        record_number=visit.record_number or "", place=visit.unit.address or "",
-        day=day, members=members, lead_name=lead_name, sections=sections,
-        report=report, shortcomings=shortcomings, recommendations=recommendations,
-    )
-
-
 def report_fields(report: Optional[VisitReport], visit: Visit) -> dict[str, str]:
     """The record details as the strings of the lead's form (local time for the meeting)."""
     fields = {"achievements": report.achievements if report else "",
@@ -595,12 +457,3 @@ def report_fields(report: Optional[VisitReport], visit: Visit) -> dict[str, str]
         fields[f"rep{number}_name"] = person.get("name", "")
         fields[f"rep{number}_position"] = person.get("position", "")
     return fields
-
-
-def findings(visit: Visit) -> tuple[Optional[VisitReport], list[Shortcoming], list[Recommendation]]:
-    record_report = db.session.scalar(select(VisitReport).where(VisitReport.visit_id == visit.id))
-    shortcomings = list(db.session.scalars(select(Shortcoming).where(Shortcoming.visit_id == visit.id)
-                                           .order_by(Shortcoming.position, Shortcoming.id)))
-    recommendations = list(db.session.scalars(select(Recommendation).where(Recommendation.visit_id == visit.id)
-                                              .order_by(Recommendation.position, Recommendation.id)))
-    return record_report, shortcomings, recommendations

@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import Table, bindparam, update
 
-from .. import access, json_error
+from .. import access
 from ..api import Problem, json_path, read_json
-from ..core.errors import DomainError, FieldError
+from ..core.errors import DomainError, FieldError, json_error
 from ..core.ids import parse_id
 from ..core.text import text_problem
 from ..extensions import db

@@ -28,9 +28,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.expression import BindParameter
 
 from .. import access, checklist
-from ..checklists.services import core_template_by_id
 from ..core import lifecycle
 from ..core.lifecycle import VisitState, is_final
+from ..core.templates import core_template_by_id
 from ..extensions import db
 from ..models import (
     Campaign,
@@ -45,6 +45,7 @@ from ..models import (
     Visit,
     utcnow,
 )
+from ..self_reports import declared_for_visits
 from ..submissions import (
     LOOK_UP,
     SubmissionInput,
@@ -78,13 +79,6 @@ def assigned_visits(user: User) -> list[Visit]:
         user, selectinload(Visit.team).selectinload(Team.campaign).selectinload(Campaign.template))
 
 
-def _url_if(endpoint: str, **values) -> Optional[str]:
-    """url_for, or None when that feature's route does not exist (yet)."""
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **values)
-
-
 def bootstrap(user: User, lang: str) -> dict[str, Any]:
     """The user's fieldwork for offline use (GET /api/v1/bootstrap)."""
     visits = assigned_visits(user)
@@ -109,8 +103,6 @@ def bootstrap(user: User, lang: str) -> dict[str, Any]:
         ):
             comments.setdefault(comment.submission_id, []).append(comment)
 
-    from ..unit.services import declared_for_visits
-
     declared = declared_for_visits(visits)  # the units' own reports, as last submitted
     templates: dict[str, Any] = {}
     visit_rows = []
@@ -132,7 +124,7 @@ def bootstrap(user: User, lang: str) -> dict[str, Any]:
             "status": visit.status,
             "template": label,
             "submission_uuid": submission.uuid if submission else default_uuid(visit.id, user.id),
-            "checklist_url": _url_if("fieldwork.checklist", visit_id=visit.id),
+            "checklist_url": url_for("fieldwork.checklist", visit_id=visit.id),
             "submission": None if submission is None else {
                 "uuid": submission.uuid,
                 "revision": submission.revision,
@@ -168,7 +160,7 @@ def offline_urls(visit_rows: list[dict], templates: dict[str, Any], lang: str, *
                  my_visits: bool = True) -> list[str]:
     """The pages and data the phone caches for offline use, in the order worth fetching
     (*my visits* only for those who may open it: a coordinator's phone asking for it got 403)."""
-    urls = [url_for("main.home"), _url_if("fieldwork.my_visits") if my_visits else None, url_for("sync.status"),
+    urls = [url_for("main.home"), url_for("fieldwork.my_visits") if my_visits else None, url_for("sync.status"),
             url_for("sync_api.bootstrap")]
     urls += [row["checklist_url"] for row in visit_rows]
     for label in templates:

@@ -14,9 +14,10 @@ from flask import Blueprint, abort, jsonify, request
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
-from .. import access, json_error
+from .. import access, self_reports
 from ..api import read_json_object
 from ..checklist.messages import language
+from ..core.errors import json_error
 from ..extensions import db
 from ..models import Visit
 from . import services
@@ -48,7 +49,7 @@ def self_report(visit_id: int):
     if request.method == "PUT":
         return put_report(visit_id)
     visit = load_visit(visit_id, "self_report.view")
-    return jsonify(services.report_json(visit, services.find_report(visit)))
+    return jsonify(services.report_json(visit, self_reports.find_report(visit)))
 
 
 def _field(field: str, message: str):

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import access, checklist
+from .. import access, checklist, checklist_form, self_reports
 from ..attachments import (
     ALLOWED_MIME,
     AttachmentError,
@@ -29,10 +29,9 @@ from ..checklist.client_rules import client_rules
 from ..checklist.messages import language
 from ..checklist.schema import DEFAULT_MAX_LENGTH
 from ..checklist.validation import AnswerError
+from ..core.answers import format_value
 from ..core.errors import DomainError, FieldError, json_errors
 from ..extensions import db
-from ..fieldwork import forms as field_forms, services as field_services
-from ..fieldwork.routes import display_helpers
 from ..models import SelfReport, Team, Visit, new_uuid
 from . import invites, services
 
@@ -66,9 +65,9 @@ def home():
         .options(selectinload(Visit.unit), selectinload(Visit.team).selectinload(Team.campaign))
         .order_by(Visit.planned_date.desc(), Visit.id)
     ).all()
-    reports = services.reports_of(v.id for v in visits)
-    rows = [(visit, services.status_of(visit, reports.get(visit.id))) for visit in visits]
-    return render_template("unit/home.html", rows=rows, labels=field_forms.labels(current_lang()))
+    reports = self_reports.reports_of(v.id for v in visits)
+    rows = [(visit, self_reports.status_of(visit, reports.get(visit.id))) for visit in visits]
+    return render_template("unit/home.html", rows=rows, labels=checklist_form.labels(current_lang()))
 
 
 # --- the unit's report -----------------------------------------------------------------------
@@ -76,9 +75,9 @@ def home():
 def _read_form(visit: Visit, template, report: SelfReport | None, lang: str):
     """(answers, notes, values, errors) from the posted form, the checklist's form reader."""
     unit_kind = visit.unit.kind
-    codes = {item.code for item in services.report_items(template, unit_kind)}
+    codes = {item.code for item in self_reports.report_items(template, unit_kind)}
     errors: list[AnswerError] = []
-    file_values = {code: uuids for code, uuids in field_services._file_values(template, unit_kind, request.form).items()
+    file_values = {code: uuids for code, uuids in checklist_form.file_values(template, unit_kind, request.form).items()
                    if code in codes}
     _store_uploads(visit, template, report, file_values, errors)
     known = attachments_by_uuid([u for uuids in file_values.values() for u in uuids])
@@ -89,18 +88,18 @@ def _read_form(visit: Visit, template, report: SelfReport | None, lang: str):
                 uuids.remove(value)
                 errors.append(AnswerError(code, code, _("Attachment %(id)s is not evidence of this report and was "
                                                         "removed.", id=value[:36]), "attachment_other_visit"))
-    values = field_services.values_from_form(template, unit_kind, request.form, file_values)
-    typed = {name: values[name] for item in services.report_items(template, unit_kind)
+    values = checklist_form.values_from_form(template, unit_kind, request.form, file_values)
+    typed = {name: values[name] for item in self_reports.report_items(template, unit_kind)
              for name in item.fields if item.type != "file"}
     answers, parse_errors = checklist.answers_from_form(template, unit_kind, typed, lang=lang)
-    errors.extend(field_services._text_errors(template, typed, lang))
+    errors.extend(checklist_form.text_errors(template, typed, lang))
     errors.extend(parse_errors)
     for code, uuids in file_values.items():
         if uuids:
             answers[code] = list(uuids)
     notes = {}
     for code in codes:
-        text = str(request.form.get(field_services.NOTE_PREFIX + code, "")).replace("\r\n", "\n").strip()
+        text = str(request.form.get(checklist_form.NOTE_PREFIX + code, "")).replace("\r\n", "\n").strip()
         if text:
             notes[code] = text
     bad_codes = {e.code for e in errors if not e.kind.startswith("attachment_")}
@@ -111,10 +110,10 @@ def _read_form(visit: Visit, template, report: SelfReport | None, lang: str):
 
 def _store_uploads(visit: Visit, template, report: SelfReport | None, file_values, errors) -> None:
     """Files sent with the form (the no-JavaScript path) join the report's evidence."""
-    for item in services.report_items(template, visit.unit.kind):
+    for item in self_reports.report_items(template, visit.unit.kind):
         if item.type != "file":
             continue
-        for storage in request.files.getlist(field_services.UPLOAD_PREFIX + item.code):
+        for storage in request.files.getlist(checklist_form.UPLOAD_PREFIX + item.code):
             if storage is None or not storage.filename:
                 continue
             report = report or _ensure_report(visit)
@@ -132,7 +131,7 @@ def _store_uploads(visit: Visit, template, report: SelfReport | None, file_value
 
 def _ensure_report(visit: Visit) -> SelfReport:
     """The report row evidence files hang on (revision 0 until something is saved)."""
-    report = services.find_report(visit)
+    report = self_reports.find_report(visit)
     if report is None:
         report = SelfReport(visit_id=visit.id, revision=0, state="draft", answers={}, notes={}, content_hash="")
         db.session.add(report)
@@ -152,9 +151,9 @@ def report(visit_id: int):
         return redirect(url_for("unit.manage", visit_id=visit.id))
     lang = current_lang()
     template = services.template_of(visit)
-    row = services.find_report(visit)
+    row = self_reports.find_report(visit)
     if request.method == "GET":
-        values = field_services.values_from_answers(template, visit.unit.kind, row.answers if row else {},
+        values = checklist_form.values_from_answers(template, visit.unit.kind, row.answers if row else {},
                                                     row.notes if row else {})
         return render_report(visit, template, row, values, [], lang)
 
@@ -166,7 +165,7 @@ def report(visit_id: int):
         return redirect(url_for("unit.report", visit_id=visit.id), code=303)
     action = request.form.get("action", "draft")
     submitting = action == "submit"
-    base = field_forms.int_or_none(request.form.get("base_revision"))
+    base = checklist_form.int_or_none(request.form.get("base_revision"))
     current = row.revision if row is not None else 0
     if base is not None and current > base:
         db.session.rollback()
@@ -175,7 +174,7 @@ def report(visit_id: int):
                     revision=current)
         if wants_json():
             return jsonify({"error": "stale", "message": message, "server_revision": current}), 409
-        values = field_services.values_from_form(template, visit.unit.kind, request.form, {})
+        values = checklist_form.values_from_form(template, visit.unit.kind, request.form, {})
         return render_report(visit, template, row, values, [], lang, notice=message, notice_kind="error", status=409)
 
     answers, notes, values, form_errors = _read_form(visit, template, row, lang)
@@ -228,25 +227,25 @@ def render_report(visit: Visit, template, row, values, errors, lang: str, *, not
     for error in errors:
         errors_by_field.setdefault(error.field or error.code or "", []).append(error.message)
     error_codes = {e.code for e in errors if e.code}
-    codes = {item.code for item in services.report_items(template, unit_kind)}
+    codes = {item.code for item in self_reports.report_items(template, unit_kind)}
     rules = client_rules(template, unit_kind, lang)
     for row_rule in rules["items"]:
         if row_rule["code"] not in codes:
             row_rule.pop("required", None)  # the team answers it on site
     sections = []
     for section, items in services.report_sections(template, unit_kind):
-        answered = sum(1 for item in items if field_services.is_filled(item, values))
-        sections.append(field_services.SectionView(section, items, answered, len(items),
+        answered = sum(1 for item in items if checklist_form.is_filled(item, values))
+        sections.append(checklist_form.SectionView(section, items, answered, len(items),
                                                    bool({i.code for i in items} & error_codes), False, True))
     return render_template(
         "unit/report.html", visit=visit, template=template, report=row, values=values, errors=errors,
         errors_by_field=errors_by_field, sections=sections, comments_by_code={},
-        status_info=services.status_of(visit, row), editable=access.can(current_user, "self_report.edit", visit),
-        attachments=field_services.attachments_for_values(values, template, unit_kind),
-        revisions=services.revisions_of(row), lang=lang, labels=field_forms.labels(lang),
+        status_info=self_reports.status_of(visit, row), editable=access.can(current_user, "self_report.edit", visit),
+        attachments=checklist_form.attachments_for_values(values, template, unit_kind),
+        revisions=services.revisions_of(row), lang=lang, labels=checklist_form.labels(lang),
         notice=notice, notice_kind=notice_kind, max_upload=size_label(max_upload_bytes()),
         max_upload_bytes=max_upload_bytes(), accept=",".join(ALLOWED_MIME), text_limit=DEFAULT_MAX_LENGTH,
-        note_limit=field_services.MAX_NOTE_LENGTH, rules=rules, **display_helpers(),
+        note_limit=checklist_form.MAX_NOTE_LENGTH, rules=rules, **checklist_form.display_helpers(),
     ), status
 
 
@@ -275,22 +274,16 @@ def upload(visit_id: int):
 def manage(visit_id: int):
     """The unit's report as the team lead and coordinators follow it."""
     visit = load_visit(visit_id, "self_report.manage")
-    row = services.find_report(visit)
+    row = self_reports.find_report(visit)
     template = services.template_of(visit)
-    declared_answers, declared_notes = services.declared(visit)
-    items = services.report_items(template, visit.unit.kind)
-    return render_template("unit/manage.html", visit=visit, report=row, status_info=services.status_of(visit, row),
+    declared_answers, declared_notes = self_reports.declared(visit)
+    items = self_reports.report_items(template, visit.unit.kind)
+    return render_template("unit/manage.html", visit=visit, report=row, status_info=self_reports.status_of(visit, row),
                            items=items, declared=declared_answers, declared_notes=declared_notes,
                            revisions=services.revisions_of(row), invites=invites.pending_invites(visit),
                            reps=invites.representatives(visit.unit_id), new_link=None, problems=[],
-                           lang=current_lang(), labels=field_forms.labels(current_lang()),
+                           lang=current_lang(), labels=checklist_form.labels(current_lang()),
                            format_value=format_value)
-
-
-def format_value(item, value, lang: str) -> str:
-    from ..review.view import format_value as review_format
-
-    return review_format(item, value, lang)
 
 
 @bp.post("/visits/<int:visit_id>/schedule")
@@ -319,20 +312,20 @@ def invite(visit_id: int):
     visit = load_visit(visit_id, "visit.invite_unit")
     token, problems = invites.create_invite(current_user, visit, username=request.form.get("username", ""),
                                             full_name=request.form.get("full_name", ""))
-    row = services.find_report(visit)
+    row = self_reports.find_report(visit)
     template = services.template_of(visit)
-    declared_answers, declared_notes = services.declared(visit)
+    declared_answers, declared_notes = self_reports.declared(visit)
     if token:
         db.session.commit()
     else:
         db.session.rollback()
     link = url_for("unit.accept_invite", token=token, _external=True) if token else None
-    return render_template("unit/manage.html", visit=visit, report=row, status_info=services.status_of(visit, row),
-                           items=services.report_items(template, visit.unit.kind), declared=declared_answers,
+    return render_template("unit/manage.html", visit=visit, report=row, status_info=self_reports.status_of(visit, row),
+                           items=self_reports.report_items(template, visit.unit.kind), declared=declared_answers,
                            declared_notes=declared_notes, revisions=services.revisions_of(row),
                            invites=invites.pending_invites(visit), reps=invites.representatives(visit.unit_id),
                            new_link=link, problems=problems, form=request.form, lang=current_lang(),
-                           labels=field_forms.labels(current_lang()), format_value=format_value), \
+                           labels=checklist_form.labels(current_lang()), format_value=format_value), \
         200 if token else 422
 
 

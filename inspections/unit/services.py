@@ -2,7 +2,7 @@
 
 The report holds answers to the template's ``self_report`` items only, checked by the same
 validator as the inspectors' checklist (inspections.checklist) and read from the HTML form by
-the same form reader (checklist.form_input, through fieldwork.services). Revisions follow the
+the same form reader (checklist.form_input, through inspections.checklist_form). Revisions follow the
 rules of submissions (inspections.submissions):
 
 - revision equal to the stored one, same content      -> unchanged
@@ -11,7 +11,8 @@ rules of submissions (inspections.submissions):
 - revision higher                                     -> stored; every revision is kept
 
 The report is open until the visit starts or the lead (or a coordinator) locks it; it is due
-`DUE_DAYS` days before the planned date unless they set another date (inspections.followup). What inspectors see of it
+`DUE_DAYS` days before the planned date unless they set another date (inspections.self_reports).
+What inspectors see of it
 is the last *submitted* revision (`declared_answers`). Functions here add and flush; the caller
 commits once per request.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -27,11 +28,12 @@ from sqlalchemy import select
 from .. import access, audit, checklist
 from ..checklist.messages import language
 from ..checklist.validation import AnswerError
-from ..checklists.services import core_template
+from ..checklist_form import MAX_NOTE_LENGTH
+from ..core.templates import core_template
 from ..core.text import text_error, text_problem
 from ..extensions import db
-from ..followup import last_submitted, reports_of, status_of  # shared: the dashboard reads the status too
 from ..models import SelfReport, SelfReportRevision, User, Visit, utcnow
+from ..self_reports import find_report, report_items, status_of
 from ..submissions import content_hash
 
 MAX_REVISION = 1_000_000
@@ -40,11 +42,6 @@ STATES = ("draft", "submitted")
 
 def template_of(visit: Visit):
     return core_template(visit.team.campaign.template)
-
-
-def report_items(template, unit_kind: str) -> list:
-    """The items the unit reports itself, in checklist order."""
-    return [item for item in template.items_for(unit_kind) if item.self_report]
 
 
 def report_codes(visit: Visit) -> set[str]:
@@ -60,31 +57,6 @@ def report_sections(template, unit_kind: str) -> list[tuple[Any, list]]:
     return out
 
 
-def find_report(visit: Visit) -> Optional[SelfReport]:
-    return db.session.scalar(select(SelfReport).where(SelfReport.visit_id == visit.id))
-
-
-def declared(visit: Visit) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(answers, notes) the unit declared for the visit: its last submitted revision, or empty."""
-    row = last_submitted(find_report(visit))
-    if row is None:
-        return {}, {}
-    return dict(row.answers or {}), dict(row.notes or {})
-
-
-def declared_for_visits(visits: Iterable[Visit]) -> dict[int, dict[str, Any]]:
-    """visit id -> {"answers", "notes", "revision", "submitted_at"} for visits with a submitted report."""
-    visits = list(visits)
-    reports = reports_of(v.id for v in visits)
-    out: dict[int, dict[str, Any]] = {}
-    for visit_id, report in reports.items():
-        row = last_submitted(report)
-        if row is not None:
-            out[visit_id] = {"answers": dict(row.answers or {}), "notes": dict(row.notes or {}),
-                             "revision": row.revision, "submitted_at": row.saved_at.isoformat()}
-    return out
-
-
 # --- checking --------------------------------------------------------------------------------
 
 def _error(code: str, field_name: str, message: str, kind: str) -> AnswerError:
@@ -95,8 +67,6 @@ def check_report(visit: Visit, answers: Any, notes: Any, *, submitting: bool, la
     """Every problem with a unit's report: the checklist's validator on the answers (required
     items only among the unit's own, when submitting), answers or notes to items the unit does
     not report, and notes that are not short plain text."""
-    from ..fieldwork.services import MAX_NOTE_LENGTH
-
     lang = language(lang)
     template = template_of(visit)
     unit_kind = visit.unit.kind
@@ -271,72 +241,3 @@ def set_schedule(user: User, visit: Visit, *, due: Optional[date], locked: bool)
         audit.record("self_report.schedule", visit, actor=user, visit_id=visit.id, before=before, after=after)
 
 
-# --- declared against verified ---------------------------------------------------------------
-
-@dataclass
-class Discrepancy:
-    """A self-report item whose verified (final or merged) value differs from the declared one."""
-
-    code: str
-    label: str
-    declared: Any
-    verified: Any
-    declared_text: str
-    verified_text: str
-    note: str
-
-
-def discrepancies(visit: Visit, lang: str = "vi", *, values: Optional[Mapping[str, Any]] = None
-                  ) -> list[Discrepancy]:
-    """Items the unit declared whose value after the team's check (the final values of a final
-    visit, the provisional merge before) differs from the declaration. Evidence files and items
-    nobody verified are not compared."""
-    from ..review.values import resolutions_of, visit_values
-
-    answers, notes = declared(visit)
-    if not answers:
-        return []
-    verified = dict(values) if values is not None else visit_values(visit)
-    lead_notes = {code: r.note for code, r in resolutions_of(visit.id).items() if r.note}
-    return compare(template_of(visit), visit.unit.kind, answers, notes, verified, lang, lead_notes)
-
-
-def compare(template, unit_kind: str, answers: Mapping[str, Any], notes: Mapping[str, Any],
-            verified: Mapping[str, Any], lang: str = "vi",
-            lead_notes: Optional[Mapping[str, str]] = None) -> list[Discrepancy]:
-    """The discrepancies between declared `answers` and `verified` values, in checklist order;
-    the note is the lead's on the decision, else the unit's own."""
-    from ..review.merge import canonical, is_answered
-    from ..review.view import format_value
-
-    lang = language(lang)
-    lead_notes = lead_notes or {}
-    out = []
-    for item in report_items(template, unit_kind):
-        if item.type == "file":
-            continue
-        said, found = answers.get(item.code), verified.get(item.code)
-        if not is_answered(said) or not is_answered(found) or canonical(said) == canonical(found):
-            continue
-        note = lead_notes.get(item.code) or str(notes.get(item.code, "") or "")
-        out.append(Discrepancy(item.code, item.label(lang), said, found, format_value(item, said, lang),
-                               format_value(item, found, lang), note))
-    return out
-
-
-def declared_by_visit_ids(visit_ids: Iterable[int]) -> dict[int, tuple[dict[str, Any], dict[str, Any]]]:
-    """visit id -> (answers, notes) of each unit's last submitted report (the workbook, in one query)."""
-    ids = list(visit_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(SelfReport.visit_id, SelfReportRevision.revision, SelfReportRevision.answers,
-               SelfReportRevision.notes)
-        .join(SelfReportRevision, SelfReportRevision.self_report_id == SelfReport.id)
-        .where(SelfReport.visit_id.in_(ids), SelfReportRevision.state == "submitted")
-        .order_by(SelfReport.visit_id, SelfReportRevision.revision)
-    ).all()
-    out: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
-    for visit_id, _revision, answers, notes in rows:
-        out[visit_id] = (dict(answers or {}), dict(notes or {}))  # the last one wins
-    return out

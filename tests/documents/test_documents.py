@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import pytest
 from docx.shared import Pt
 
-from inspections.checklists.services import core_template
+from inspections.core.templates import core_template
 from inspections.extensions import db
 from inspections.models import Recommendation, Shortcoming, Team, VisitReport
 from inspections.organisation import issuing_body_for

@@ -190,12 +190,12 @@ def test_visit_workbook_is_the_inspection_record(app, client, auth, demo):
 
 
 def test_streamed_values_match_visit_values(app, demo):
-    """The workbook's answers are what review.values.visit_values gives, final and open."""
+    """The workbook's answers are what core.values.visit_values gives, final and open."""
+    from inspections.core.values import visit_values
     from inspections.reports import queries
     from inspections.reports.consolidated import provisional_values
     from inspections.reports.queries import VisitFilter
     from inspections.reports.texts import workbook_texts
-    from inspections.review.values import visit_values
 
     with app.app_context():
         visits = team_visits("lead1")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from inspections.core.values import visit_values
 from inspections.extensions import db
 from inspections.models import AuditEvent, Resolution, Visit
-from inspections.review.values import visit_values
 
 from .conftest import REQUIRED_ANSWERS, answers, page_text
 

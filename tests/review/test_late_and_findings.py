@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from inspections.core.values import visit_values
 from inspections.extensions import db
 from inspections.models import AuditEvent, Recommendation, Shortcoming, Submission, Visit, VisitReport
-from inspections.review.values import visit_values
 
 from .conftest import answers, page_text
 

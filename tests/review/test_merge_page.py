@@ -93,3 +93,43 @@ def test_api_merge_gives_every_item_with_sources_state_resolution_and_version(lo
     assert body["counts"]["conflict"] == 1 and body["counts"]["submissions"] == 2
     assert {s["review_state"] for s in body["submissions"]} == {"received"}
     assert [b["kind"] for b in body["finalize_blockers"]] == ["conflict", "missing_findings", "missing_findings"]
+
+
+def test_the_merge_view_reads_the_sent_back_revisions_in_one_query(app, demo, submit, visit_id):
+    """Building the merge page costs the same number of queries for one resubmitted checklist as
+    for three (the sent-back revisions are read together, not one query per submission)."""
+    from sqlalchemy import event
+
+    from inspections.extensions import db
+    from inspections.models import ReviewComment, Visit
+    from inspections.review.view import build_merge_view
+
+    def resubmit(username: str) -> None:
+        submission_id = submit(username, visit_id, answers(A1="yes"))
+        with app.app_context():
+            db.session.add(ReviewComment(submission_id=submission_id, revision=1, item_code="A1",
+                                         comment="Check A1", author_id=demo["lead1"]))
+            db.session.commit()
+        submit(username, visit_id, answers(A1="no"))
+
+    def statements() -> tuple[int, list]:
+        seen: list[str] = []
+        with app.test_request_context():
+            visit = db.session.get(Visit, visit_id)
+            engine = db.engine
+            listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
+            event.listen(engine, "before_cursor_execute", listener)
+            try:
+                view = build_merge_view(visit, "en")
+            finally:
+                event.remove(engine, "before_cursor_execute", listener)
+            return len(seen), [[c.code for c in s.changes] for s in view.submissions]
+
+    resubmit("inspector1")
+    one, changes = statements()
+    assert changes == [["A1"]]
+    resubmit("inspector2")
+    resubmit("lead1")
+    three, changes = statements()
+    assert changes == [["A1"], ["A1"], ["A1"]]
+    assert three <= one, (one, three)

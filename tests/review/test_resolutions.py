@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from inspections.core.values import visit_merge
 from inspections.extensions import db
 from inspections.models import AuditEvent, Resolution, Visit
-from inspections.review.values import visit_merge
 
 from .conftest import answers, page_text
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Optional
 
+from ..checklist.validation import is_answered
+
 MERGED_STATES = ("agreed", "single", "resolved")
 
 
@@ -63,10 +65,6 @@ class ItemMerge:
 def canonical(value: Any) -> str:
     """A text form in which equal answers are equal (key order and number style ignored)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def is_answered(value: Any) -> bool:
-    return value is not None and value != "" and value != []
 
 
 def merge_item(code: str, item_type: str, sources: Iterable[Source],

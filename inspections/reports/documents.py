@@ -1,13 +1,15 @@
-"""The documents' data from the database, reusing what the record page and the workbook compute.
+"""The Word documents of the reports feature: their data from the database, reusing what the
+record page and the workbook compute, written by the pure builders of inspections.documents.
 
-* the record and the notice start from :func:`review.view.build_record` — the same values,
-  counts, members and findings the printed record shows;
+* the record and the notice start from :func:`inspections.record.build_record` — the same
+  values, counts, members and findings the printed record shows;
 * the report walks the visits with :func:`reports.consolidated.visit_answers` and adds them
   up with :class:`reports.consolidated.Tally` — the same pass, roll-up and sums as the
   consolidated workbook of the same scope, so the two never disagree — and takes the
   previous period from :func:`reports.consolidated.previous_indicator_results`.
 
-Everything here runs in an app context and returns the plain dataclasses of model.py.
+Everything here runs in an app context and returns the plain dataclasses of documents.model;
+the ``write_*`` functions at the end are what the routes and the command line call.
 """
 from __future__ import annotations
 
@@ -21,16 +23,11 @@ from flask import current_app
 from flask_babel import force_locale
 
 from ..checklist.messages import UNIT_KIND_LABELS
-from ..checklists.services import core_target_set, core_template
+from ..core.answers import number, share_text
 from ..core.lifecycle import VisitState
-from ..models import Campaign, Visit
-from ..organisation import issuing_body_for
-from ..reports import queries
-from ..reports.consolidated import PROVISIONAL_STATES, ReportScope, Tally, previous_indicator_results, visit_answers
-from ..reports.texts import workbook_texts
-from ..review import view as record_view
-from .layout import DOTS
-from .model import (
+from ..core.templates import core_target_set, core_template
+from ..documents.layout import DOTS
+from ..documents.model import (
     AnswerLine,
     Conclusions,
     CountLine,
@@ -47,6 +44,13 @@ from .model import (
     TeamLine,
     VisitRecord,
 )
+from ..documents.word import write_conclusions, write_record, write_report
+from ..models import Campaign, Visit
+from ..organisation import issuing_body_for
+from ..record import TEAM_ROLE_LABELS, build_record
+from . import queries
+from .consolidated import PROVISIONAL_STATES, ReportScope, Tally, previous_indicator_results, visit_answers
+from .texts import workbook_texts
 
 LANG = "vi"  # official documents are always Vietnamese
 RECORD_SYMBOL = "BB-ĐKTLN"
@@ -80,12 +84,12 @@ def _local(moment: Optional[datetime]) -> Optional[datetime]:
 def visit_record(visit: Visit) -> VisitRecord:
     """Biên bản kiểm tra of ``visit`` (its provisional merge, marked, when it is not final)."""
     with force_locale(LANG):
-        record = record_view.build_record(visit, LANG)
+        record = build_record(visit, LANG)
         campaign = visit.team.campaign
         template = core_template(campaign.template)
         sections = {section.code: section.title(LANG) for section in template.sections}
         parent, department = issuing_body(campaign)
-        roles = {key: str(value) for key, value in record_view.TEAM_ROLE_LABELS.items()}
+        roles = {key: str(value) for key, value in TEAM_ROLE_LABELS.items()}
         members = [Person(m.name, roles.get(m.role, m.role), m.agency) for m in record.members]
         secretary = next((m.name for m in record.members if m.role == "secretary"), None)
         report = record.report
@@ -278,9 +282,9 @@ class _Report:
             previous=_indicator_value(before) if before is not None else "")
 
     def count_line(self, item, total: int, women: int, units: int) -> CountLine:
-        return CountLine(item.label(LANG), record_view.number(total, LANG),
-                         record_view.number(women, LANG),
-                         record_view.share_text(women, total, LANG), str(units))
+        return CountLine(item.label(LANG), number(total, LANG),
+                         number(women, LANG),
+                         share_text(women, total, LANG), str(units))
 
     def written_findings(self) -> tuple[dict[str, list[TallyLine]], dict[str, list[TallyLine]]]:
         """The shortcomings and recommendations the teams wrote, the same text counted once per
@@ -327,7 +331,7 @@ def _number(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return record_view.number(value, LANG)
+    return number(value, LANG)
 
 
 def _indicator_value(result) -> str:
@@ -353,3 +357,21 @@ def _kind_order(tally: Tally) -> list[str]:
     known = [kind for kind in UNIT_KIND_LABELS if tally.unit_kinds.get(kind)]
     return known + sorted(kind for kind in tally.unit_kinds if kind not in UNIT_KIND_LABELS)
 
+
+# -- the files -------------------------------------------------------------------------------------
+
+def write_visit_record(visit: Visit, out) -> None:
+    """Biên bản kiểm tra of ``visit`` to ``out`` (a path or a binary file)."""
+    write_record(visit_record(visit), out)
+
+
+def write_visit_conclusions(visit: Visit, out) -> None:
+    """Thông báo kết luận kiểm tra of ``visit`` to ``out``."""
+    write_conclusions(conclusions(visit), out)
+
+
+def write_results_report(scope: ReportScope, out) -> ResultsReport:
+    """Báo cáo kết quả kiểm tra of a campaign or period ``scope`` to ``out``; returns its data."""
+    report = results_report(scope)
+    write_report(report, out)
+    return report

@@ -6,12 +6,13 @@ from datetime import datetime, timezone
 from typing import Any, Optional
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from ..checklists.services import core_template
-from ..core.lifecycle import is_final
 from ..extensions import db
 from ..models import Resolution, Submission, SubmissionRevision, User, Visit
+from .lifecycle import is_final
 from .merge import ItemMerge, ResolutionValue, Source, merge_visit, merged_values
+from .templates import core_template
 
 EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
@@ -58,6 +59,7 @@ def submitted_checklists(visit_id: int) -> list[Checklist]:
     in the merge until the draft is submitted; one who never submitted has none.
     """
     rows = list(db.session.scalars(select(Submission).where(Submission.visit_id == visit_id)
+                                   .options(selectinload(Submission.inspector).selectinload(User.agency))
                                    .order_by(Submission.id)))
     drafts = [row.id for row in rows if row.state != "submitted"]
     last_submitted: dict[int, SubmissionRevision] = {}
@@ -97,10 +99,13 @@ def resolutions_of(visit_id: int) -> dict[str, ResolutionValue]:
     }
 
 
-def sources_of(visit_id: int) -> dict[str, list[Source]]:
-    """Every inspector's latest submitted answer, by item code (newer drafts left out)."""
+def sources_of(visit_id: int, checklists: Optional[list[Checklist]] = None) -> dict[str, list[Source]]:
+    """Every inspector's latest submitted answer, by item code (newer drafts left out);
+    `checklists` is what submitted_checklists(visit_id) gave, when the caller has it already."""
     by_item: dict[str, list[Source]] = {}
-    for checklist in submitted_checklists(visit_id):
+    if checklists is None:
+        checklists = submitted_checklists(visit_id)
+    for checklist in checklists:
         inspector = checklist.inspector
         agency = ""
         if inspector.agency is not None:
@@ -116,11 +121,12 @@ def sources_of(visit_id: int) -> dict[str, list[Source]]:
     return by_item
 
 
-def visit_merge(visit: Visit) -> dict[str, ItemMerge]:
-    """The item-by-item merge of a visit, for the items that apply to its unit."""
+def visit_merge(visit: Visit, checklists: Optional[list[Checklist]] = None) -> dict[str, ItemMerge]:
+    """The item-by-item merge of a visit, for the items that apply to its unit (`checklists`:
+    its submitted_checklists, when the caller has read them already)."""
     template = core_template(visit.team.campaign.template)
     items = [(item.code, item.type) for item in template.items_for(visit.unit.kind)]
-    return merge_visit(items, sources_of(visit.id), resolutions_of(visit.id))
+    return merge_visit(items, sources_of(visit.id, checklists), resolutions_of(visit.id))
 
 
 def visit_values(visit: Visit) -> dict[str, Any]:

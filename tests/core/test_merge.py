@@ -1,11 +1,14 @@
-"""The pure merge rules: unanswered, single, agreed, conflict, resolved; evidence files union."""
+"""The pure merge rules (inspections.core.merge, no database): unanswered, single, agreed,
+conflict, resolved; evidence files union."""
 from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from inspections.review.merge import (
+from inspections.core.merge import (
+    MERGED_STATES,
     ResolutionValue,
     Source,
+    canonical,
     count_states,
     merge_item,
     merge_visit,
@@ -62,6 +65,46 @@ def test_visit_merge_counts_and_values():
     assert list(merges) == ["A1", "A2", "A3", "C1"]
     assert count_states(merges) == {"agreed": 1, "single": 1, "conflict": 1, "unanswered": 1, "resolved": 0}
     assert merged_values(merges) == {"A1": "yes", "C1": {"male": 1, "female": 1}}
+
+
+
+def test_a_resolution_wins_over_agreed_answers_and_over_no_answers():
+    resolution = ResolutionValue("no", "entered", resolved_by="lead1")
+    agreed = merge_item("A1", "ynp", [source(1, "yes"), source(2, "yes")], resolution)
+    assert (agreed.state, agreed.value) == ("resolved", "no") and len(agreed.sources) == 2
+    nobody = merge_item("A1", "ynp", [], resolution)
+    assert (nobody.state, nobody.value, nobody.sources) == ("resolved", "no", [])
+
+
+def test_one_evidence_source_is_single_and_its_files_are_listed_once_in_order():
+    merged = merge_item("A1_file", "file", [source(1, ["b", "a", "b"]), source(2, [])])
+    assert (merged.state, merged.value) == ("single", ["a", "b"])
+
+
+def test_blank_answers_do_not_count_as_sources():
+    merged = merge_item("A1", "ynp", [source(1, ""), source(2, "no"), source(3, None)])
+    assert (merged.state, merged.value) == ("single", "no")
+    assert [s.inspector_id for s in merged.sources] == [2]
+
+
+def test_sources_are_ordered_by_inspector_whatever_the_arrival():
+    merged = merge_item("A1", "ynp", [source(3, "no"), source(1, "yes"), source(2, "no")])
+    assert merged.state == "conflict" and [s.inspector_id for s in merged.sources] == [1, 2, 3]
+
+
+def test_merged_values_keep_resolved_values_and_leave_conflicts_and_blank_resolutions_out():
+    merges = merge_visit([("A1", "ynp"), ("A2", "ynp"), ("A3", "ynp")], {
+        "A1": [source(1, "yes"), source(2, "no")],
+        "A2": [source(1, "yes"), source(2, "no")],
+    }, {"A1": ResolutionValue("partial", "entered"), "A3": ResolutionValue(None, "entered")})
+    assert merged_values(merges) == {"A1": "partial"}
+    assert count_states(merges)["resolved"] == 2 and count_states(merges)["conflict"] == 1
+    assert {code for code, m in merges.items() if m.state in MERGED_STATES} == {"A1", "A3"}
+
+
+def test_canonical_ignores_key_order_only():
+    assert canonical({"male": 1, "female": 2}) == canonical({"female": 2, "male": 1})
+    assert canonical("1") != canonical(1)
 
 
 # --- properties -----------------------------------------------------------------------------
