@@ -32,6 +32,7 @@ from ..documents.model import (
     Conclusions,
     CountLine,
     Decision,
+    DiscrepancyLine,
     Frame,
     IndicatorLine,
     Person,
@@ -48,6 +49,7 @@ from ..documents.word import write_conclusions, write_record, write_report
 from ..models import Campaign, Visit
 from ..organisation import issuing_body_for
 from ..record import TEAM_ROLE_LABELS, build_record
+from ..self_reports import discrepancies
 from . import queries
 from .consolidated import PROVISIONAL_STATES, ReportScope, Tally, previous_indicator_results, visit_answers
 from .texts import workbook_texts
@@ -119,6 +121,8 @@ def visit_record(visit: Visit) -> VisitRecord:
             unit_representatives=[Person(p.get("name", ""), p.get("position", ""), "")
                                   for p in record.representatives] or None,
             copies=(report.copies or None) if report else None,
+            discrepancies=[DiscrepancyLine(d.label, d.declared_text, d.verified_text, d.note or "")
+                           for d in discrepancies(visit, LANG)],
         )
 
 

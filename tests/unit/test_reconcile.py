@@ -86,3 +86,27 @@ def test_bootstrap_carries_unit_code_and_declared_answers(login, demo):
     page = inspector.get(f"/visits/{by_code['SYT']['id']}/checklist").get_data(as_text=True)
     assert 'id="declared-data"' in page and "js/declared.js" in page
     assert "<script>" not in page  # no inline script: the page's CSP stays strict
+
+
+def test_the_word_record_lists_the_discrepancies(app, client, demo):
+    from tests.documents.conftest import all_text, read_docx, table_rows
+
+    visit_id, _campaign_id = syt_final(app, C1={"male": 120, "female": 180})  # C1 as declared
+    with app.app_context():
+        other_id = team_visits("lead1")[1].id  # SGDDT: no report of its own
+        finalize(db.session.get(type(team_visits("lead1")[1]), other_id), base_answers())
+        db.session.commit()
+    AuthActions(client).login("lead1")
+    document = read_docx(download(client, f"/reports/visits/{visit_id}/record.docx").data)
+    assert "Số liệu đơn vị báo cáo khác với kết quả kiểm tra" in all_text(document)
+    tables = [table_rows(t) for t in document.tables]
+    found = [rows for rows in tables if rows and rows[0] == ["TT", "Nội dung", "Đơn vị báo cáo",
+                                                             "Đoàn kiểm tra xác định", "Ghi chú"]]
+    assert len(found) == 1
+    rows = found[0][1:]
+    assert [r[0] for r in rows] == [str(i) for i in range(1, len(rows) + 1)]
+    staff = [r for r in rows if "Nam 9" in r[2] and "Nữ 6" in r[2]]  # C2 as the unit declared it
+    assert len(staff) == 1 and "Nam 2" in staff[0][3] and "Nữ 1" in staff[0][3]
+    assert not any("Nam 120" in r[2] for r in rows)  # C1 agrees: not listed
+    plain = read_docx(download(client, f"/reports/visits/{other_id}/record.docx").data)
+    assert "Số liệu đơn vị báo cáo khác với kết quả kiểm tra" not in all_text(plain)
