@@ -12,7 +12,7 @@
 
 Answers: 400 malformed body or filter (naming the parameter) · 401 · 403 · 404 a recommendation
 the user may not see · 409 not in a state for this (awaiting review, already remedied, nothing
-to review, someone else first) · 413 · 422 {"error": "invalid", "errors": [{field, code, message}]}.
+to review, someone else first) · 413 · 422 {"error": "invalid", "fields": [{item, field, message, kind}]}.
 """
 from __future__ import annotations
 
@@ -94,11 +94,6 @@ def _answer(rec: Recommendation, report: RemedyReport, status: int = 200):
     return response
 
 
-def _refused(error: services.RemedyError):
-    db.session.rollback()
-    return json_error(error.status, error.code, error.message, **error.extra)
-
-
 @bp.post("/recommendations/<int:rec_id>/remedy-reports")
 @login_required
 def post_remedy_report(rec_id: int):
@@ -109,10 +104,7 @@ def post_remedy_report(rec_id: int):
     else:
         data, uploads = read_json_object(), []
     rec = load(rec_id, "remedy.report")
-    try:
-        report = services.submit_report(rec, current_user, data, uploads)
-    except services.RemedyError as error:
-        return _refused(error)
+    report = services.submit_report(rec, current_user, data, uploads)  # a RemedyError: the app's handler
     return _answer(rec, report, 201)
 
 
@@ -126,10 +118,7 @@ def _review(rec_id: int, data: dict[str, Any], decide: Callable[..., RemedyRepor
     """Accept or return the recommendation's report; the body was read first (a malformed body
     is a 400 for everyone, before access is decided)."""
     rec = load(rec_id, "remedy.review")
-    try:
-        report = decide(rec, current_user, data.get("comment"))
-    except services.RemedyError as error:
-        return _refused(error)
+    report = decide(rec, current_user, data.get("comment"))  # a RemedyError: the app's handler
     return _answer(rec, report)
 
 
@@ -167,7 +156,7 @@ _WRITE_ERRORS = {
     "409": _error("Not in a state for this: `awaiting_review`, `already_remedied`, `nothing_to_review` "
                   "or `conflict` (someone else first); nothing was written."),
     "413": {"$ref": "#/components/responses/TooLarge"},
-    "422": _error("Values to correct: `invalid` with `errors`: [{field, code, message}]."),
+    "422": _error("Values to correct: `invalid`, one entry of `fields` per value (its `kind` names the rule)."),
 }
 _REPORT_FIELDS = {
     "text": {"type": "string", "description": "What was done."},

@@ -104,7 +104,7 @@ def _render_recommendation(rec: Recommendation, errors=None, form=None, status: 
     page = render_template(
         "remedies/recommendation.html", rec=rec, visit=rec.visit, today=today, labels=_labels(),
         status=services.display_status(rec, today), pending=services.pending_report(rec),
-        errors={e["field"]: e["message"] for e in (errors or [])}, form=form or {},
+        errors={e.field: e.message for e in (errors or [])}, form=form or {},
         may_report=access.can(current_user, "remedy.report", rec) and rec.remedy_status == "open",
         may_review=access.can(current_user, "remedy.review", rec),
         max_files=services.MAX_FILES)
@@ -124,7 +124,7 @@ def report(rec_id: int):
         db.session.rollback()
         rec = db.get_or_404(Recommendation, rec_id)
         flash(error.message, "error")
-        return _render_recommendation(rec, errors=error.extra.get("errors"), form=data,
+        return _render_recommendation(rec, errors=error.fields, form=data,
                                       status=error.status)
     flash(_("Remedy report sent. The team lead will review it."), "success")
     return redirect(url_for(".recommendation", rec_id=rec.id))
@@ -143,7 +143,7 @@ def _review(rec_id: int, accept: bool):
         db.session.rollback()
         rec = db.get_or_404(Recommendation, rec_id)
         flash(error.message, "error")
-        return _render_recommendation(rec, errors=error.extra.get("errors"), form={"comment": comment or ""},
+        return _render_recommendation(rec, errors=error.fields, form={"comment": comment or ""},
                                       status=error.status)
     flash(_("Remedy accepted: the recommendation is remedied.") if accept
           else _("Remedy report returned to the unit with your comment."), "success")

@@ -24,6 +24,7 @@ from sqlalchemy import CursorResult, select, update
 from .. import attachments, audit
 from ..checklist.form_input import parse_form_date
 from ..core.clock import local_today
+from ..core.errors import DomainError, FieldError
 from ..core.remedies import STATUSES, remedy_overdue, status_for
 from ..core.text import text_error
 from ..extensions import db
@@ -34,27 +35,23 @@ MAX_COMMENT = 2000
 MAX_FILES = 10
 
 
-class RemedyError(Exception):
-    """A write that was refused: `status` and `code` are what the API answers."""
+class RemedyError(DomainError):
+    """A write that was refused: `status` and `code` are what the API answers (the one error
+    shape, inspections.core.errors); the pages show `message` and each field's message."""
 
-    def __init__(self, status: int, code: str, message: str, **extra: Any):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.extra = extra
+    def __init__(self, status: int, code: str, message: str, *, fields: Iterable[FieldError] = ()):
+        super().__init__(message, code=code, status=status, fields=fields)
 
 
 class InvalidRemedy(RemedyError):
-    """Values to correct; `errors` holds one {field, code, message} per problem."""
+    """Values to correct: one FieldError per problem (its `kind` says which rule)."""
 
-    def __init__(self, errors: list[dict[str, str]]):
-        super().__init__(422, "invalid", _("Some values need correcting."), errors=errors)
-        self.errors = errors
+    def __init__(self, errors: list[FieldError]):
+        super().__init__(422, "invalid", _("Some values need correcting."), fields=errors)
 
 
-def field_error(field: str, message: str, code: str) -> dict[str, str]:
-    return {"field": field, "code": code, "message": message}
+def field_error(field: str, message: str, code: str) -> FieldError:
+    return FieldError(field, message, kind=code)
 
 
 # --- status ---------------------------------------------------------------------------------

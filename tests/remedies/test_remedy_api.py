@@ -95,7 +95,7 @@ def test_return_needs_a_comment_and_opens_the_recommendation_again(app, remedies
     for body in ({}, {"comment": "   "}, {"comment": 5}):
         refused = coordinator.post(url + "/return", json=body)
         assert refused.status_code == 422, body
-        assert refused.get_json()["errors"][0]["field"] == "comment"
+        assert refused.get_json()["fields"][0]["field"] == "comment"
     assert count(app, AuditEvent) == 0
     returned = coordinator.post(url + "/return", json={"comment": "Thiếu quyết định phê duyệt"})
     assert returned.status_code == 200
@@ -124,7 +124,10 @@ def test_bad_reports_name_the_field_and_write_nothing(app, remedies, login):
     for body, fields in cases:
         response = rep.post(url, json=body)
         assert response.status_code == 422, body
-        assert {e["field"] for e in response.get_json()["errors"]} == fields, body
+        answer = response.get_json()
+        assert set(answer) == {"error", "message", "fields"} and answer["error"] == "invalid", answer  # the one shape
+        assert {e["field"] for e in answer["fields"]} == fields, body
+        assert all(e["item"] == "" and e["message"] and e["kind"] for e in answer["fields"]), answer
     assert rep.post(url, data="text=x", content_type="text/plain").status_code == 400
     assert rep.post(url, json=["x"]).status_code == 400
     assert rep.post(url, data='{"text": "a\\u0000b", "done_on": "2026-11-30"}',
@@ -175,7 +178,7 @@ def test_evidence_travels_in_a_multipart_report(app, remedies, login):
                               "evidence": [(io.BytesIO(PNG), "ảnh.png"), (io.BytesIO(b"MZ not a file"), "virus.exe")]},
                    content_type="multipart/form-data")
     assert bad.status_code == 422
-    error = bad.get_json()["errors"][0]
+    error = bad.get_json()["fields"][0]
     assert error["field"] == "evidence" and "virus.exe" in error["message"]
     assert count(app, Attachment) == 0 and count(app, RemedyReport) == 1
     with app.app_context():
