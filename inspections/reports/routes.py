@@ -128,6 +128,17 @@ def export_job_file(job_id: int):
 @login_required
 def campaign_workbook(campaign_id: int):
     """The consolidated workbook of one campaign (a lead: their own teams only)."""
+    scope, campaign, provisional = _campaign_scope(campaign_id)
+    zone = services.timezone_name()
+    return _job_or_download(
+        scope, {"campaign_id": campaign.id, "provisional": provisional},
+        lambda out: write_consolidated_workbook(scope, out, timezone_name=zone),
+        services.campaign_filename(campaign, provisional))
+
+
+def _campaign_scope(campaign_id: int):
+    """The scope of a campaign workbook or report for the user (403 if none of it is theirs),
+    with the campaign and whether provisional data was asked."""
     _require_reports_user()
     campaign = db.get_or_404(Campaign, campaign_id)
     provisional = _wants_provisional()
@@ -135,11 +146,7 @@ def campaign_workbook(campaign_id: int):
         scope = services.campaign_scope(campaign, current_user, include_provisional=provisional)
     except services.NotAllowed:
         abort(403)
-    zone = services.timezone_name()
-    return _job_or_download(
-        scope, {"campaign_id": campaign.id, "provisional": provisional},
-        lambda out: write_consolidated_workbook(scope, out, timezone_name=zone),
-        services.campaign_filename(campaign, provisional))
+    return scope, campaign, provisional
 
 
 def _period_scope(year: int, period: str):
@@ -173,10 +180,7 @@ def period_workbook(year: int, period: str):
 @login_required
 def visit_workbook(visit_id: int):
     """One visit's inspection record (managers, and the lead of the visit's team)."""
-    visit = db.get_or_404(Visit, visit_id)
-    if visit.archived_at is not None:
-        abort(404)
-    access.require("visit.download", visit)
+    visit = _visit_for_download(visit_id)
     zone = services.timezone_name()
     name = current_user.display_name
     return _download(lambda out: write_visit_workbook(visit, out, prepared_by=name,
@@ -215,13 +219,7 @@ def visit_conclusions_document(visit_id: int):
 @login_required
 def campaign_document(campaign_id: int):
     """Báo cáo kết quả kiểm tra of one campaign (a lead: their own teams only)."""
-    _require_reports_user()
-    campaign = db.get_or_404(Campaign, campaign_id)
-    provisional = _wants_provisional()
-    try:
-        scope = services.campaign_scope(campaign, current_user, include_provisional=provisional)
-    except services.NotAllowed:
-        abort(403)
+    scope, campaign, provisional = _campaign_scope(campaign_id)
     return _download(lambda out: write_results_report(scope, out),
                      services.report_filename(services.campaign_filename(campaign, provisional)),
                      DOCX_MIME)
