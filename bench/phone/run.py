@@ -75,6 +75,9 @@ KEY_TIMER = """() => {
 
 
 def serve(tmp: Path):
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns the figures
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 

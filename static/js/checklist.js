@@ -242,9 +242,16 @@
 
   // --- how long a text may be: the same limit as the server, counted as you type
   var toCount = [];
+  var counters = {};  // textarea id -> [counter, its text before the count, between, after]
   function count(area) {
-    var counter = document.getElementById("n-" + area.id);
-    if (counter) counter.textContent = msg("counter", { count: area.value.length, max: counter.getAttribute("data-max") });
+    var known = counters[area.id];
+    if (!known) {
+      var counter = document.getElementById("n-" + area.id);
+      if (!counter) return;
+      var parts = msg("counter", { max: counter.getAttribute("data-max") }).split("{count}");
+      known = counters[area.id] = [counter, parts[0], parts.slice(1).join("")];
+    }
+    known[0].textContent = known[1] + area.value.length + known[2];
   }
   function countSoon(area) {
     if (toCount.indexOf(area) >= 0) return;

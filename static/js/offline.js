@@ -218,9 +218,11 @@
   var idleHandle = null;
   var current = null;   // the form's values as last saved (name -> list), kept up to date by typing
   var typedIn = {};     // names typed in since
-  function pending(yes) {
-    var value = yes ? 'yes' : 'no';
-    if (form.getAttribute('data-draft-pending') !== value) form.setAttribute('data-draft-pending', value);
+  var pendingShown = null;
+  function pending(yes) {  // the attribute is written when it changes, not on every key
+    if (pendingShown === yes) return;
+    pendingShown = yes;
+    form.setAttribute('data-draft-pending', yes ? 'yes' : 'no');
   }
   function saveSoon(name) {
     if (name) typedIn[name] = true;
