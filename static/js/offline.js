@@ -236,7 +236,7 @@
     }, 300);
   }
 
-  /* typed: only names typed in changed since the last save (else the whole form is read). */
+  /* typed: only the names in typedIn changed since the last save (else the whole form is read). */
   function saveDraft(typed) {
     if (saveTimer) { clearTimeout(saveTimer); saveTimer = null; }
     if (idleHandle !== null) { cancelIdleCallback(idleHandle); idleHandle = null; }
@@ -509,7 +509,14 @@
   form.addEventListener('input', function (event) { saveSoon(event.target && event.target.name); });
   form.addEventListener('change', function (event) {
     if (restoring) return;
-    if (!event.target || event.target.type !== 'file') saveDraft();
+    var target = event.target;
+    if (!target || target.type === 'file') return;
+    // a choice or a finished text: that field is read again; anything about files (their hidden
+    // ids, the "remove" boxes that disable them) reads the whole form
+    if (target.name && target.type !== 'hidden' && !target.closest('.item[data-type="file"]')) {
+      typedIn[target.name] = true;
+      saveDraft(true);
+    } else saveDraft();
   });
   wireFiles();
 
