@@ -159,23 +159,38 @@ def measure_typing(browser, base, url, keys, scripts=True):
         page.wait_for_selector("#checklist-form[data-draft-pending=no]", timeout=30_000)
     page.evaluate(KEY_TIMER)
     page.evaluate("window.__events = []")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     results = {}
+    work = {}
     for field in ("#f-H2", "#f-note-C1", "#f-C1-male"):
         page.evaluate("window.__keys = []")
         page.click(field)
         if field == "#f-note-C1":  # a note at its limit: make room for the keys first
             page.evaluate(f"() => {{ const a = document.querySelector('{field}'); "
                           f"a.value = a.value.slice(0, a.maxLength - {keys}); }}")
+        page.wait_for_timeout(400)
+        before = metrics(cdp)
         page.keyboard.type("ab1 " * (keys // 4), delay=60)
         page.wait_for_timeout(800)
+        after = metrics(cdp)
         results[field] = page.evaluate("window.__keys")
+        work[field] = {name: (after[name] - before.get(name, 0)) / keys for name in WORK}
     events = page.evaluate("window.__events")
     if scripts:
         page.wait_for_selector("#checklist-form[data-draft-pending=no]", timeout=30_000)
         page.screenshot(path=str(ROOT / "bench" / "phone" / "screens" / "checklist-full.png"))
     cookies = context.cookies()
     context.close()
-    return areas, chars, results, events, cookies
+    return areas, chars, results, events, cookies, work
+
+
+# what the renderer's main thread did per key (CDP Performance.getMetrics): less noisy than latency
+WORK = ("ScriptDuration", "LayoutCount", "LayoutDuration", "RecalcStyleCount", "RecalcStyleDuration", "TaskDuration")
+
+
+def metrics(cdp) -> dict[str, float]:
+    return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
 
 
 def measure_weight(browser, base, url):
@@ -236,6 +251,7 @@ def main() -> None:
     parser.add_argument("--lighthouse", action="store_true")
     parser.add_argument("--baseline", action="store_true",
                         help="also type on the page without its scripts first (the machine's own share)")
+    parser.add_argument("--times", help="write every key's time (and the work per key) to this JSON file")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -249,8 +265,11 @@ def main() -> None:
             print(f"CLS, checklist page at 360 px: first visit {cls[0]:.4f}, "
                   f"later visits {cls[1]:.4f} / {cls[2]:.4f} (target < 0.1)")
             print(f"horizontal overflow at 360 px: {overflow} px")
+            dump: dict = {}
             for scripts in (False, True) if args.baseline else (True,):
-                areas, chars, typing, events, page_cookies = measure_typing(browser, base, url, args.keys, scripts)
+                typed = measure_typing(browser, base, url, args.keys, scripts)
+                areas, chars, typing, events, page_cookies, work = typed
+                dump[("with" if scripts else "without") + " scripts"] = {"keys": typing, "work per key": work}
                 if scripts:
                     cookies = page_cookies
                 print(f"typing with {areas} text fields at their maximum length ({chars:,} characters in the form)"
@@ -259,13 +278,19 @@ def main() -> None:
                 for field, times in typing.items():
                     every += times
                     times = sorted(times)
+                    w = work[field]
                     print(f"  {field:14s} {len(times)} keys: median {statistics.median(times):.1f} ms, "
-                          f"p95 {p95_of(times):.1f} ms, max {max(times):.1f} ms (target < 50 ms)")
+                          f"p95 {p95_of(times):.1f} ms, max {max(times):.1f} ms (target < 50 ms); per key: "
+                          f"script {w['ScriptDuration'] * 1000:.2f} ms, {w['LayoutCount']:.1f} layouts "
+                          f"{w['LayoutDuration'] * 1000:.2f} ms, {w['RecalcStyleCount']:.1f} style "
+                          f"{w['RecalcStyleDuration'] * 1000:.2f} ms, all tasks {w['TaskDuration'] * 1000:.1f} ms")
                 every.sort()
                 print(f"  all {len(every)} keys: median {statistics.median(every):.1f} ms, p95 {p95_of(every):.1f} ms, "
                       f"max {max(every):.1f} ms")
                 longest = max((d for _n, d in events), default=0)
                 print(f"  longest Event Timing entry while typing: {longest:.0f} ms ({len(events)} entries over 16 ms)")
+            if args.times:
+                Path(args.times).write_text(json.dumps(dump))
             entries, gz = measure_weight(browser, base, url)
             wire = sum(e[1] for e in entries)
             raw = sum(e[2] for e in entries)
