@@ -1,6 +1,6 @@
 """Benchmark: the inspector's checklist page on a phone-sized Chromium (360 × 740).
 
-    python bench/phone/run.py [--keys 40] [--baseline] [--lighthouse]
+    python bench/phone/run.py [--keys 40] [--baseline] [--times FILE] [--lighthouse]
 
 Serves the app (demo province, a fresh SQLite file, CSRF on, compression as configured) on
 127.0.0.1 and drives Debian's Chromium through Playwright:
@@ -10,8 +10,10 @@ Serves the app (demo province, a fresh SQLite file, CSRF on, compression as conf
    scripts are done (sync badge, draft restored). Target < 0.1.
 2. Typing with every text field and note at its maximum length (as the page allows: the same
    limits as the server), every section open: per keystroke, the time from the key to the next
-   frame after the page handled it, and the longest Event Timing entry. Target < 50 ms. With
-   --baseline, first the same typing on the page without any of its scripts, in the same run.
+   frame after the page handled it, the longest Event Timing entry, and what the renderer's main
+   thread did per key (CDP Performance metrics: script, layouts, style, all tasks; the bench's
+   own key timer counts as script). Target < 50 ms. With --baseline, first the same typing on
+   the page without any of its scripts, in the same run; --times FILE keeps every key's time.
 3. Page weight: the checklist page with its CSS and JS as sent over the wire (compressed by the
    app, no service worker), and gzip -9 of the same bytes (tests/fieldwork/test_page_weight.py).
    Target <= 60 KB.
