@@ -1,6 +1,6 @@
 """Benchmark: the inspector's checklist page on a phone-sized Chromium (360 × 740).
 
-    python bench/phone/run.py [--keys 40] [--lighthouse]
+    python bench/phone/run.py [--keys 40] [--baseline] [--times FILE] [--lighthouse]
 
 Serves the app (demo province, a fresh SQLite file, CSRF on, compression as configured) on
 127.0.0.1 and drives Debian's Chromium through Playwright:
@@ -10,7 +10,10 @@ Serves the app (demo province, a fresh SQLite file, CSRF on, compression as conf
    scripts are done (sync badge, draft restored). Target < 0.1.
 2. Typing with every text field and note at its maximum length (as the page allows: the same
    limits as the server), every section open: per keystroke, the time from the key to the next
-   frame after the page handled it, and the longest Event Timing entry. Target < 50 ms.
+   frame after the page handled it, the longest Event Timing entry, and what the renderer's main
+   thread did per key (CDP Performance metrics: script, layouts, style, all tasks; the bench's
+   own key timer counts as script). Target < 50 ms. With --baseline, first the same typing on
+   the page without any of its scripts, in the same run; --times FILE keeps every key's time.
 3. Page weight: the checklist page with its CSS and JS as sent over the wire (compressed by the
    app, no service worker), and gzip -9 of the same bytes (tests/fieldwork/test_page_weight.py).
    Target <= 60 KB.
@@ -74,6 +77,9 @@ KEY_TIMER = """() => {
 
 
 def serve(tmp: Path):
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request drowns the figures
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
@@ -133,34 +139,60 @@ def measure_cls(browser, base, url):
     return figures, overflow
 
 
-def measure_typing(browser, base, url, keys):
+def measure_typing(browser, base, url, keys, scripts=True):
+    """Typing on the page as it is, or (scripts=False) on the same page with none of its scripts
+    (no service worker, every /static/js/ request refused): what this machine and Chromium cost
+    on their own, measured in the same run."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN", device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+                                  is_mobile=True, has_touch=True, service_workers="allow" if scripts else "block")
     context.add_init_script(CLS_OBSERVER)
     page = context.new_page()
     log_in(page, base)
-    page.goto(url)
-    settle(page)
+    if scripts:
+        page.goto(url)
+        settle(page)
+    else:
+        page.route("**/static/js/**", lambda route: route.abort())
+        page.goto(url)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(1500)
     areas, chars = page.evaluate(FILL_TO_THE_LIMIT)
-    page.wait_for_selector("#checklist-form[data-draft-pending=no]", timeout=30_000)
+    if scripts:
+        page.wait_for_selector("#checklist-form[data-draft-pending=no]", timeout=30_000)
     page.evaluate(KEY_TIMER)
     page.evaluate("window.__events = []")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     results = {}
+    work = {}
     for field in ("#f-H2", "#f-note-C1", "#f-C1-male"):
         page.evaluate("window.__keys = []")
         page.click(field)
         if field == "#f-note-C1":  # a note at its limit: make room for the keys first
             page.evaluate(f"() => {{ const a = document.querySelector('{field}'); "
                           f"a.value = a.value.slice(0, a.maxLength - {keys}); }}")
+        page.wait_for_timeout(400)
+        before = metrics(cdp)
         page.keyboard.type("ab1 " * (keys // 4), delay=60)
         page.wait_for_timeout(800)
+        after = metrics(cdp)
         results[field] = page.evaluate("window.__keys")
+        work[field] = {name: (after[name] - before.get(name, 0)) / keys for name in WORK}
     events = page.evaluate("window.__events")
-    page.wait_for_selector("#checklist-form[data-draft-pending=no]", timeout=30_000)
-    page.screenshot(path=str(ROOT / "bench" / "phone" / "screens" / "checklist-full.png"))
+    if scripts:
+        page.wait_for_selector("#checklist-form[data-draft-pending=no]", timeout=30_000)
+        page.screenshot(path=str(ROOT / "bench" / "phone" / "screens" / "checklist-full.png"))
     cookies = context.cookies()
     context.close()
-    return areas, chars, results, events, cookies
+    return areas, chars, results, events, cookies, work
+
+
+# what the renderer's main thread did per key (CDP Performance.getMetrics): less noisy than latency
+WORK = ("ScriptDuration", "LayoutCount", "LayoutDuration", "RecalcStyleCount", "RecalcStyleDuration", "TaskDuration")
+
+
+def metrics(cdp) -> dict[str, float]:
+    return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
 
 
 def measure_weight(browser, base, url):
@@ -181,6 +213,10 @@ def measure_weight(browser, base, url):
             gz += len(gzip.compress(response.read(), 9))
     context.close()
     return entries, gz
+
+
+def p95_of(times: list[float]) -> float:
+    return times[max(0, int(len(times) * 0.95) - 1)]
 
 
 def lighthouse(url, cookies):
@@ -215,6 +251,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--keys", type=int, default=40)
     parser.add_argument("--lighthouse", action="store_true")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also type on the page without its scripts first (the machine's own share)")
+    parser.add_argument("--times", help="write every key's time (and the work per key) to this JSON file")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -228,15 +267,32 @@ def main() -> None:
             print(f"CLS, checklist page at 360 px: first visit {cls[0]:.4f}, "
                   f"later visits {cls[1]:.4f} / {cls[2]:.4f} (target < 0.1)")
             print(f"horizontal overflow at 360 px: {overflow} px")
-            areas, chars, typing, events, cookies = measure_typing(browser, base, url, args.keys)
-            print(f"typing with {areas} text fields at their maximum length ({chars:,} characters in the form):")
-            for field, times in typing.items():
-                times = sorted(times)
-                p95 = times[max(0, int(len(times) * 0.95) - 1)]
-                print(f"  {field:14s} {len(times)} keys: median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, "
-                      f"max {max(times):.1f} ms (target < 50 ms; ratio max/target {max(times) / 50:.2f})")
-            longest = max((d for _n, d in events), default=0)
-            print(f"  longest Event Timing entry while typing: {longest:.0f} ms ({len(events)} entries over 16 ms)")
+            dump: dict = {}
+            for scripts in (False, True) if args.baseline else (True,):
+                typed = measure_typing(browser, base, url, args.keys, scripts)
+                areas, chars, typing, events, page_cookies, work = typed
+                dump[("with" if scripts else "without") + " scripts"] = {"keys": typing, "work per key": work}
+                if scripts:
+                    cookies = page_cookies
+                print(f"typing with {areas} text fields at their maximum length ({chars:,} characters in the form)"
+                      + ("" if scripts else ", the page WITHOUT its scripts (the machine's own share)") + ":")
+                every = []
+                for field, times in typing.items():
+                    every += times
+                    times = sorted(times)
+                    w = work[field]
+                    print(f"  {field:14s} {len(times)} keys: median {statistics.median(times):.1f} ms, "
+                          f"p95 {p95_of(times):.1f} ms, max {max(times):.1f} ms (target < 50 ms); per key: "
+                          f"script {w['ScriptDuration'] * 1000:.2f} ms, {w['LayoutCount']:.1f} layouts "
+                          f"{w['LayoutDuration'] * 1000:.2f} ms, {w['RecalcStyleCount']:.1f} style "
+                          f"{w['RecalcStyleDuration'] * 1000:.2f} ms, all tasks {w['TaskDuration'] * 1000:.1f} ms")
+                every.sort()
+                print(f"  all {len(every)} keys: median {statistics.median(every):.1f} ms, p95 {p95_of(every):.1f} ms, "
+                      f"max {max(every):.1f} ms")
+                longest = max((d for _n, d in events), default=0)
+                print(f"  longest Event Timing entry while typing: {longest:.0f} ms ({len(events)} entries over 16 ms)")
+            if args.times:
+                Path(args.times).write_text(json.dumps(dump))
             entries, gz = measure_weight(browser, base, url)
             wire = sum(e[1] for e in entries)
             raw = sum(e[2] for e in entries)

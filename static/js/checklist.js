@@ -11,15 +11,17 @@
   var form = document.getElementById("checklist-form");
   if (!form) return;
   var lang = form.getAttribute("data-lang") || document.documentElement.lang || "vi";
+  var util = window.InspectionsUtil;  // static/js/util.js (every page): ids, numbers as the server reads them
+  function warn(what, error) { if (window.console) console.warn("inspections checklist: " + what, error); }
 
+  /* A count as the server reads it (util.js); null (shown as "–") when it is not one or negative. */
   function readNumber(text) {
-    text = (text || "").trim();
-    if (/^\d{1,15}$/.test(text)) return parseInt(text, 10);
-    if (/^\d{1,3}([.,\s\u00a0])\d{3}(\1\d{3}){0,4}$/.test(text)) return parseInt(text.replace(/[.,\s\u00a0]/g, ""), 10);
-    return null;
+    var number = util.parseWholeNumber(text || "", false);
+    return number === null || number < 0 ? null : number;
   }
   function fmt(value, digits) {
-    try { return value.toLocaleString(lang, { maximumFractionDigits: digits || 0 }); } catch (e) { return String(value); }
+    try { return value.toLocaleString(lang, { maximumFractionDigits: digits || 0 }); }
+    catch (error) { warn("no number format for " + lang, error); return String(value); }
   }
 
   // --- men / women: total and share as you type
@@ -68,17 +70,22 @@
     dirtySections.push(section);
   }
 
+  /* Whether a field is empty, as last counted (typing: the progress changes only when a field
+   * goes from empty to not, or back). */
+  var wasEmpty = typeof WeakMap === "function" ? new WeakMap() : null;
   function onEdit(event) {
     var target = event.target;
     var item = target.closest && target.closest(".item");
     if (!item) return;
-    // typing in a text: the progress changes only when the text goes from empty to not (or back)
-    if (event.type === "input" && target.tagName === "TEXTAREA") {
-      var empty = target.value.trim() === "" ? "1" : "0";
-      if (target.name.indexOf("note.") === 0 || target.getAttribute("data-empty") === empty) return;
-      target.setAttribute("data-empty", empty);
+    var typing = event.type === "input" && (target.tagName === "TEXTAREA" || target.type === "text");
+    var mf = item.getAttribute("data-type") === "mf";
+    if (mf) updateMf(item);
+    if (typing && wasEmpty) {
+      if (target.name.indexOf("note.") === 0) return;  // a note is not an answer
+      var empty = !/\S/.test(target.value.length > 64 ? target.value.slice(0, 64) : target.value) && !/\S/.test(target.value);
+      if (wasEmpty.get(target) === empty) return;
+      wasEmpty.set(target, empty);
     }
-    if (item.getAttribute("data-type") === "mf") updateMf(item);
     var section = item.closest(".section");
     if (section) countLater(section);
   }
@@ -127,8 +134,15 @@
   // --- the rules, checked here before anything is queued or posted (static/js/rules.js, with the
   // server's own rules and messages from the form's data-rules). Registered before the offline
   // script's handler, so that one never queues a checklist the server would refuse.
-  var rules = null;
-  try { rules = JSON.parse(form.getAttribute("data-rules") || "null"); } catch (e) { rules = null; }
+  var rulesRead = false, rulesCache = null;
+  function theRules() {
+    if (!rulesRead) {
+      rulesRead = true;
+      try { rulesCache = JSON.parse(form.getAttribute("data-rules") || "null"); }
+      catch (error) { warn("the rules in the page are not JSON: the server checks alone", error); rulesCache = null; }
+    }
+    return rulesCache;
+  }
   var status = document.getElementById("submit-status");
   function msg(key, values) {
     var text = form.getAttribute("data-msg-" + key) || "";
@@ -146,6 +160,7 @@
     return values;
   }
   function problems(submitting) {
+    var rules = theRules();
     if (!rules || !window.ChecklistRules) return [];
     return ChecklistRules.check(rules, formValues(), { requireComplete: submitting });
   }
@@ -226,9 +241,17 @@
   });
 
   // --- how long a text may be: the same limit as the server, counted as you type
+  // written in the input event itself: deferring it to the next frame cost a third layout per key
+  var counters = {};  // textarea id -> [counter, its text before the count, between, after]
   function count(area) {
-    var counter = document.getElementById("n-" + area.id);
-    if (counter) counter.textContent = msg("counter", { count: area.value.length, max: counter.getAttribute("data-max") });
+    var known = counters[area.id];
+    if (!known) {
+      var counter = document.getElementById("n-" + area.id);
+      if (!counter) return;
+      var parts = msg("counter", { max: counter.getAttribute("data-max") }).split("{count}");
+      known = counters[area.id] = [counter, parts[0], parts.slice(1).join("")];
+    }
+    known[0].textContent = known[1] + area.value.length + known[2];
   }
   form.addEventListener("input", function (event) { if (event.target.tagName === "TEXTAREA") count(event.target); });
 
@@ -240,13 +263,7 @@
     var status = item.querySelector(".upload-status");
     if (status) status.textContent = (form.getAttribute("data-msg-" + key) || "").replace("{file}", file);
   }
-  function newId() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var b = crypto.getRandomValues(new Uint8Array(16)), h = [];
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    for (var i = 0; i < 16; i++) h.push((b[i] + 256).toString(16).slice(1));
-    return h.slice(0, 4).join("") + "-" + h.slice(4, 6).join("") + "-" + h.slice(6, 8).join("") + "-" + h.slice(8, 10).join("") + "-" + h.slice(10).join("");
-  }
+  var newId = util.uuid;
   function addFile(item, code, body) {
     var li = document.createElement("li"), hidden = document.createElement("input"), link = document.createElement("a");
     li.className = "file";
@@ -278,14 +295,15 @@
       say(item, "uploading", file.name);
       return fetch(uploadUrl, { method: "POST", body: data, credentials: "same-origin", headers: { "X-CSRFToken": token, "Accept": "application/json" } })
         .then(function (response) {
-          return response.json().catch(function () { return null; }).then(function (body) {
+          return response.json().catch(function (error) { warn("upload answer not JSON", error); return null; }).then(function (body) {
             if (response.ok && body && body.uuid) { addFile(item, code, body); say(item, "uploaded", file.name); return; }
             var status = item.querySelector(".upload-status");
             if (body && body.message && status) { status.textContent = file.name + ": " + body.message; return; }
             throw new Error("upload failed");
           });
         })
-        .catch(function () {
+        .catch(function (error) {
+          warn("upload failed: kept for the outbox", error);
           left.push(file);
           say(item, "offline", file.name);
           form.dispatchEvent(new CustomEvent("checklist:upload-failed", { detail: { itemCode: code, file: file, uuid: id } }));

@@ -1,8 +1,10 @@
 /*
- * The checklist page offline: loaded after #checklist-form (templates/fieldwork), with app.js.
+ * The checklist page offline: loaded after #checklist-form (templates/fieldwork), after the
+ * modules of every page (templates/base.html: util.js, outbox.js, pagecache.js, app.js).
  *
- * - Every change to the form is saved at once in IndexedDB (store "drafts", keyed by the
- *   submission uuid). On load, a saved draft at least as new as the server's revision is put
+ * - Every change to the form is saved in IndexedDB (store "drafts", keyed by the submission
+ *   uuid): a choice at once, typing once the fingers rest and the page is idle (only the fields
+ *   typed in are read again), and before the page is hidden. On load, a saved draft at least as new as the server's revision is put
  *   back into the form: a reload, a closed tab or a restarted phone lose nothing.
  * - Submitting (either button) does not post the form: the answers are converted to the JSON
  *   encoding (by each item's data-type), queued in the outbox with the next revision, and the
@@ -16,7 +18,10 @@
 
   var form = document.getElementById('checklist-form');
   var core = window.InspectionsOffline;
-  if (!form || !core || !window.indexedDB) return;
+  var util = window.InspectionsUtil;
+  if (!form || !core || !util || !window.indexedDB) return;
+  function sync() { return window.InspectionsSync || null; }  // the sync panel (app.js), when the page has it
+  function warn(what, error) { core.warn('checklist: ' + what, error); }
 
   var SKIP = { csrf_token: true, action: true };
   var ctx = {
@@ -28,9 +33,9 @@
   };
   if (!ctx.uuid || !ctx.visitId || !ctx.user) return;
 
-  function t(text, values) { return core.t ? core.t(text, values) : text; }
+  function t(text, values) { return sync() ? sync().t(text, values) : text; }
 
-  function message(text) { if (core.setMessage) core.setMessage(text); }
+  function message(text) { if (sync()) sync().setMessage(text); }
 
   function pageTitle() {
     var heading = document.querySelector('h1');
@@ -58,6 +63,24 @@
         list.push(field.value);
       }
     });
+    return values;
+  }
+
+  /* The values of the fields named `name` (a key typed in one field: nothing else is read). */
+  function readField(values, name) {
+    var named = form.elements.namedItem(name);
+    var list = [];
+    var each = !named ? [] : named.length !== undefined && !named.tagName ? Array.prototype.slice.call(named) : [named];
+    each.forEach(function (field) {
+      if (!field.name || SKIP[field.name] || field.disabled) return;
+      if (['submit', 'button', 'reset', 'file', 'image'].indexOf(field.type) >= 0) return;
+      if (field.type === 'radio' || field.type === 'checkbox') { if (field.checked) list.push(field.value); }
+      else if (field.type === 'select-multiple') {
+        Array.prototype.forEach.call(field.options, function (o) { if (o.selected) list.push(o.value); });
+      } else list.push(field.value);
+    });
+    if (list.length || each.length) values[name] = list;
+    else delete values[name];
     return values;
   }
 
@@ -103,27 +126,16 @@
   }
 
   // --- converting to the JSON answer encoding ------------------------------------------------
-  var INT_RE = /^[+-]?\d{1,18}$/;
-  var GROUPED_RE = /^[+-]?\d{1,3}([.,\s\u00a0])\d{3}(\1\d{3}){0,5}$/;
-  var CURRENCY_RE = /\s*(đ|₫|vnd|vnđ|đồng|dong)\.?$/i;
-  var DMY_RE = /^(\d{1,2})[\/.\-](\d{1,2})[\/.\-](\d{4})$/;
-
   /* A whole number as typed (1.500.000 or 1,500,000 too); the text itself when unreadable,
    * so that the server names the field in its answer. */
   function wholeNumber(text, money) {
-    text = text.trim();
-    if (money) text = text.replace(CURRENCY_RE, '');
-    if (INT_RE.test(text)) return parseInt(text, 10);
-    if (GROUPED_RE.test(text)) return parseInt(text.replace(/[.,\s\u00a0]/g, ''), 10);
-    return text;
+    var number = util.parseWholeNumber(text, money);
+    return number === null ? util.strip(text) : number;
   }
 
   function formDate(text) {
-    text = text.trim();
-    var match = DMY_RE.exec(text);
-    if (!match) return text;
-    var pad = function (n) { return (n.length < 2 ? '0' : '') + n; };
-    return match[3] + '-' + pad(match[2]) + '-' + pad(match[1]);
+    var day = util.parseFormDate(text);
+    return day === null ? util.strip(text) : day;
   }
 
   function first(values, name) {
@@ -199,21 +211,42 @@
     message(text);
   }
 
-  /* Typing saves once the fingers rest (reading a form of long texts on every key costs more
-   * than the key itself); data-draft-pending says "yes" from the first key on. */
+  /* Typing saves once the fingers rest and the page is idle (reading a form of long texts on
+   * every key costs more than the key itself), and then reads again only the fields typed in
+   * since the last save; data-draft-pending says "yes" from the first key on. */
   var saveTimer = null;
-  function saveSoon() {
-    form.setAttribute('data-draft-pending', 'yes');
+  var idleHandle = null;
+  var current = null;   // the form's values as last saved (name -> list), kept up to date by typing
+  var typedIn = {};     // names typed in since
+  var pendingShown = null;
+  function pending(yes) {  // the attribute is written when it changes, not on every key
+    if (pendingShown === yes) return;
+    pendingShown = yes;
+    form.setAttribute('data-draft-pending', yes ? 'yes' : 'no');
+  }
+  function saveSoon(name) {
+    if (name) typedIn[name] = true;
+    pending(true);
     if (saveTimer) clearTimeout(saveTimer);
-    saveTimer = setTimeout(function () { saveTimer = null; saveDraft(); }, 300);
+    saveTimer = setTimeout(function () {
+      saveTimer = null;
+      if (idleHandle === null && window.requestIdleCallback) {
+        idleHandle = requestIdleCallback(function () { idleHandle = null; saveDraft(true); }, { timeout: 1000 });
+      } else if (idleHandle === null) saveDraft(true);
+    }, 300);
   }
 
-  function saveDraft() {
+  /* typed: only the names in typedIn changed since the last save (else the whole form is read). */
+  function saveDraft(typed) {
     if (saveTimer) { clearTimeout(saveTimer); saveTimer = null; }
-    var values = readForm();
+    if (idleHandle !== null) { cancelIdleCallback(idleHandle); idleHandle = null; }
+    if (typed === true && current) Object.keys(typedIn).forEach(function (name) { readField(current, name); });
+    else current = readForm();
+    typedIn = {};
+    var values = current;
     var savedAt = Date.now();
     savesInFlight += 1;
-    form.setAttribute('data-draft-pending', 'yes');
+    pending(true);
     saving = saving.then(function () {
       return core.knownRevision(ctx.uuid);
     }).then(function (known) {
@@ -225,10 +258,11 @@
       form.setAttribute('data-draft-saved', String(savedAt));
       showSaved(savedAt);
     }).catch(function (error) {
+      warn('draft not saved', error);
       message(t('Could not save on this phone: %(error)s', { error: error && error.message }));
     }).then(function () {
       savesInFlight -= 1;
-      if (!savesInFlight && !saveTimer) form.setAttribute('data-draft-pending', 'no');
+      if (!savesInFlight && !saveTimer && idleHandle === null) pending(false);
     });
     return saving;
   }
@@ -251,14 +285,7 @@
   }
 
   // --- evidence files --------------------------------------------------------------------------
-  function newUuid() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b < 16 ? '0' : '') + b.toString(16); }).join('');
-    return hex.slice(0, 8) + '-' + hex.slice(8, 12) + '-' + hex.slice(12, 16) + '-' + hex.slice(16, 20) + '-' + hex.slice(20);
-  }
+  var newUuid = util.uuid;
 
   /* Make a file item hold exactly `ids`: attachments the page shows but the draft dropped are
    * taken out (as the page's own "remove" box does), ones the page lacks are added. */
@@ -329,7 +356,7 @@
       }
     };
     describe(null);
-    core.get('files', id).then(function (file) { if (file) describe(file); });
+    core.get('files', id).then(function (file) { if (file) describe(file); }, function (error) { warn('no stored file ' + id, error); });
     input.dispatchEvent(new Event('change', { bubbles: true }));
   }
 
@@ -337,7 +364,7 @@
     return core.saveFile({ uuid: id, user: ctx.user, visit_id: ctx.visitId, item_code: code,
                            filename: file.name, type: file.type, blob: file, uploaded: false, saved_at: Date.now() })
       .then(function () { addLocalFile(item, code, id, file.name); return saveDraft(); })
-      .catch(function (error) { message(t('Could not save on this phone: %(error)s', { error: error && error.message })); });
+      .catch(function (error) { warn('file not kept', error); message(t('Could not save on this phone: %(error)s', { error: error && error.message })); });
   }
 
   /* The page's own script (checklist.js) uploads a chosen file at once and tells us with
@@ -350,7 +377,7 @@
       if (!body.uuid) return;
       core.put('files', { uuid: String(body.uuid).toLowerCase(), user: ctx.user, visit_id: ctx.visitId, item_code: detail.itemCode,
                           filename: body.filename, type: body.mime, url: body.url, uploaded: true, saved_at: Date.now() })
-        .catch(function () { /* only the looks after a reload depend on it */ });
+        .catch(function (error) { warn('file not noted (only its looks after a reload depend on it)', error); });
     });
     form.addEventListener('checklist:upload-failed', function (event) {
       var detail = event.detail || {};
@@ -459,9 +486,12 @@
       say('queued', formMsg('queued'));
       return saveDraft();
     }).then(function () {
-      if (core.requestBackgroundSync) core.requestBackgroundSync();
-      return navigator.onLine && core.drainNow ? core.drainNow() : (core.refresh ? core.refresh() : null);
+      var panel = sync();
+      if (!panel) return null;
+      panel.requestBackgroundSync();
+      return navigator.onLine ? panel.drainNow() : panel.refresh();
     }).then(afterDrain).catch(function (error) {
+      warn('not queued', error);
       message(t('Could not save on this phone: %(error)s', { error: error && error.message }));
       if (!queued && navigator.onLine) postPlainly(state);
     });
@@ -476,10 +506,17 @@
     submit(action === 'draft' ? 'draft' : 'submitted');
   });
 
-  form.addEventListener('input', function () { saveSoon(); });
+  form.addEventListener('input', function (event) { saveSoon(event.target && event.target.name); });
   form.addEventListener('change', function (event) {
     if (restoring) return;
-    if (!event.target || event.target.type !== 'file') saveDraft();
+    var target = event.target;
+    if (!target || target.type === 'file') return;
+    // a choice or a finished text: that field is read again; anything about files (their hidden
+    // ids, the "remove" boxes that disable them) reads the whole form
+    if (target.name && target.type !== 'hidden' && !target.closest('.item[data-type="file"]')) {
+      typedIn[target.name] = true;
+      saveDraft(true);
+    } else saveDraft();
   });
   wireFiles();
 
@@ -489,11 +526,15 @@
     });
   }
 
-  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
+  // leaving the page (or the phone locking it) saves what was typed in the last moment
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'hidden' && (saveTimer || idleHandle !== null)) saveDraft(true);
+  });
+
   restoreDraft().then(function () {
     return core.get('outbox', ctx.uuid);
   }).then(function (entry) {
     if (entry && entry.status === 'rejected') refused(entry);
     form.setAttribute('data-offline-ready', 'yes');
-  }).catch(function () { /* storage unavailable: the form still posts */ });
+  }).catch(function (error) { warn('storage unavailable: the form still posts', error); });
 })();

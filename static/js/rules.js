@@ -16,10 +16,8 @@
 
   var DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
   var UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  var INT_RE = /^[+-]?\d{1,18}$/;
-  var GROUPED_RE = /^[+-]?\d{1,3}([.,\s\u00a0])\d{3}(?:\1\d{3}){0,5}$/;
-  var CURRENCY_RE = /\s*(?:đ|₫|vnd|vnđ|đồng|dong)\.?$/i;
-  var DMY_RE = /^(\d{1,2})[\/.\-](\d{1,2})[\/.\-](\d{4})$/;
+  // reading what was typed (numbers, dates, Python's strip()): util.js, the mirror of form_input.py
+  var util = global.InspectionsUtil;
   var MF_PARTS = ['male', 'female'];
 
   /* Python's str.format for the message patterns ({name} only). */
@@ -173,21 +171,9 @@
   }
 
   // --- reading the form's strings (form_input.py) ---------------------------------------------
-  function wholeNumber(text, money) {
-    text = text.trim();
-    if (money) text = text.replace(CURRENCY_RE, '');
-    if (INT_RE.test(text)) return parseInt(text, 10);
-    if (GROUPED_RE.test(text)) return parseInt(text.replace(/[.,\s\u00a0]/g, ''), 10);
-    return null;
-  }
-  function formDate(text) {
-    text = text.trim();
-    if (DATE_RE.test(text)) return parseDate(text) === null ? null : text;
-    var match = DMY_RE.exec(text);
-    if (!match) return null;
-    var d = +match[1], m = +match[2], y = +match[3];
-    return validDate(y, m, d) ? iso(y, m, d) : null;
-  }
+  function wholeNumber(text, money) { return util.parseWholeNumber(text, money); }
+  function formDate(text) { return util.parseFormDate(text); }
+  function strip(text) { return util.strip(text); }
   function one(values, name) {
     var value = values[name];
     if (Array.isArray(value)) value = value.length ? value[0] : '';
@@ -198,7 +184,7 @@
     list = Array.isArray(list) ? list : list === null || list === undefined ? [] : [list];
     var out = [];
     list.forEach(function (value) {
-      String(value).split(',').forEach(function (part) { part = part.trim().toLowerCase(); if (part) out.push(part); });
+      String(value).split(',').forEach(function (part) { part = strip(part).toLowerCase(); if (part) out.push(part); });
     });
     return out;
   }
@@ -219,7 +205,7 @@
       }
       if (item.type === 'mf') {
         var texts = {}, parts = {}, got = 0;
-        MF_PARTS.forEach(function (part) { texts[part] = one(values, code + '.' + part).trim(); });
+        MF_PARTS.forEach(function (part) { texts[part] = strip(one(values, code + '.' + part)); });
         if (!texts.male && !texts.female) return;
         MF_PARTS.forEach(function (part) {
           var field = code + '.' + part;
@@ -233,11 +219,11 @@
       }
       text = one(values, code);
       if (item.type === 'text') {
-        text = text.replace(/\r\n/g, '\n').trim();
+        text = strip(text.replace(/\r\n/g, '\n'));
         if (text) answers[code] = text;
         return;
       }
-      text = text.trim();
+      text = strip(text);
       if (!text) return;
       if (item.type === 'int' || item.type === 'money') value = wholeNumber(text, item.type === 'money');
       else if (item.type === 'date') value = formDate(text);

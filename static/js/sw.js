@@ -10,12 +10,16 @@
  * - /static/, the manifest and the strings: from the shell, else the network.
  * - bootstrap and template JSON: network first, stored copy when offline.
  * - anything not GET (form posts, the sync API) is never touched or cached.
- * - Background Sync "outbox": drains the same IndexedDB outbox the pages use (app.js core).
+ * - Background Sync "outbox": drains the same IndexedDB outbox the pages use (outbox.js; a
+ *   checklist the server took has its stored page fetched again, pagecache.js).
  */
 /* global self, caches, SW_CONFIG */
 'use strict';
 
-importScripts(self.SW_CONFIG.core);
+// The outbox core and the page cache, the same files the pages load (SW_CONFIG.core names the
+// page script in the same folder: the modules are found beside it).
+var MODULES = self.SW_CONFIG.core.replace(/[^/]*$/, '');
+importScripts(MODULES + 'util.js', MODULES + 'outbox.js', MODULES + 'pagecache.js');
 
 var SHELL = 'inspections-shell-' + self.SW_CONFIG.version;
 var SHELL_PREFIX = 'inspections-shell-';

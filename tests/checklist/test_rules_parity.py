@@ -19,6 +19,7 @@ from inspections.checklist.validation import validate_answers
 pytestmark = pytest.mark.browser
 
 RULES_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "rules.js"
+UTIL_JS = RULES_JS.with_name("util.js")  # rules.js reads numbers and dates with it, as every page loads it
 TODAY = date(2026, 12, 1)
 U1 = "3f2b8c1e-9a4d-4e6f-8b2a-1c0d9e8f7a61"
 U2 = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -123,6 +124,7 @@ def test_the_phone_and_the_server_find_the_same_problems(browser):
     page = browser.new_page()
     try:
         page.set_content("<!doctype html><title>rules</title>")
+        page.add_script_tag(path=str(UTIL_JS))
         page.add_script_tag(path=str(RULES_JS))
         payload = []
         for _name, key, unit_kind, lang, complete, what, data in CASES:

@@ -81,7 +81,8 @@ def test_a_refused_checklist_opens_the_item_and_the_mark_clears_when_fixed(live_
     page.evaluate("""() => { const f = document.getElementById('checklist-form'), core = window.InspectionsOffline;
       return core.queue({uuid: f.dataset.uuid, user: document.body.dataset.user, visit_id: +f.dataset.visitId,
         template: f.dataset.template, answers: {A1: 'yes', C4: {male: -5, female: 1}}, notes: {}, state: 'draft',
-        files: [], serverRevision: 0, title: 'x', url: location.pathname}).then(() => core.drainNow()); }""")
+        files: [], serverRevision: 0, title: 'x', url: location.pathname})
+        .then(() => window.InspectionsSync.drainNow()); }""")
     status = page.locator("#submit-status")
     status.filter(has_text="Máy chủ không nhận phiếu: 1 câu trả lời cần sửa").wait_for(timeout=WAIT)
     assert status.locator("a").get_attribute("href") == "#item-C4"
