@@ -320,6 +320,28 @@ def data_parts(kind: str, value: Any, ynp_words: Mapping[str, str]) -> list[tupl
     return [(None, None, as_text(value))]
 
 
+def record_answer(item, value: Any, files: Mapping[str, str], ynp_words: Mapping[str, str]
+                  ) -> tuple[Optional[str], Optional[int], Optional[int], Optional[float]]:
+    """The visit record's (answer, total, women, share) for one item: the word of a yes/no/partly
+    answer, a men/women count in the three number columns, a number with dots between the
+    thousands, a date as dd/mm/yyyy, the file names of a file item (``files``: uuid -> name),
+    anything else as text; nothing for a missing answer."""
+    if value is None:
+        return None, None, None, None
+    usable = usable_value(item, value)
+    if item.type == "ynp":
+        return ynp_words.get(value, value), None, None, None
+    if item.type == "mf" and usable is not None:
+        return (None, *mf_cells(usable))
+    if item.type in ("int", "money") and usable is not None:
+        return f"{usable:,}".replace(",", "."), None, None, None
+    if item.type == "date" and usable is not None:
+        return usable.strftime("%d/%m/%Y"), None, None, None
+    if item.type == "file" and isinstance(value, list):
+        return "; ".join(files[uuid] if uuid in files else uuid for uuid in value), None, None, None
+    return (value if isinstance(value, str) else str(value)), None, None, None
+
+
 # -- tallies -----------------------------------------------------------------------------------
 
 class Tally:

@@ -13,7 +13,6 @@ from flask_babel import force_locale, pgettext
 from sqlalchemy import select
 
 from ..checklist import unit_indicators
-from ..checklist.validation import usable_value
 from ..core.clock import local_today
 from ..core.lifecycle import is_final
 from ..core.templates import core_target_set, core_template
@@ -161,25 +160,8 @@ class _VisitRecord:
 
     def item_row(self, item, files: dict[str, str]) -> list:
         t = self.t
-        value = self.answers.get(item.code)
         source, by, at = self.provenance.get(item.code, ("", "", None))
-        answer: Any = None
-        total = women = share = None
-        usable = usable_value(item, value)
-        if value is None:
-            pass
-        elif item.type == "ynp":
-            answer = t.ynp_short.get(value, value)
-        elif item.type == "mf" and usable is not None:
-            total, women, share = rules.mf_cells(usable)
-        elif item.type in ("int", "money") and usable is not None:
-            answer = f"{usable:,}".replace(",", ".")
-        elif item.type == "date" and usable is not None:
-            answer = usable.strftime("%d/%m/%Y")
-        elif item.type == "file" and isinstance(value, list):
-            answer = "; ".join(files[uuid] if uuid in files else uuid for uuid in value)
-        else:
-            answer = value if isinstance(value, str) else str(value)
+        answer, total, women, share = rules.record_answer(item, self.answers.get(item.code), files, t.ynp_short)
         return [None, item.code, item.label(self.lang), answer, total, women, share,
                 t.sources.get(source, source) or None, by or None, at]
 

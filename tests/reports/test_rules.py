@@ -548,3 +548,22 @@ def test_discrepancy_rows_without_reports():
 
 def test_self_report_values():
     assert rules.self_report_values({"C1", "C2", "E2"}, {"C1": 1, "A1": "yes", "E2": None}) == {"C1": 1, "E2": None}
+
+
+# -- the visit record's answers ----------------------------------------------------------------
+
+@pytest.mark.parametrize("code, value, expected", [
+    ("A1", None, (None, None, None, None)),                       # a missing answer
+    ("A1", "partial", ("Một phần", None, None, None)),
+    ("C1", {"male": 3, "female": 1}, (None, 4, 1, 0.25)),
+    ("C1", {"male": 0, "female": 0}, (None, 0, 0, None)),         # 0 of 0
+    ("C1", "broken", ("broken", None, None, None)),               # not a count: shown as it is
+    ("D6", 1234567, ("1.234.567", None, None, None)),
+    ("D6", 0, ("0", None, None, None)),
+    ("A1_date", "2026-06-10", ("10/06/2026", None, None, None)),
+    ("A1_file", ["u1", "u2"], ("first.pdf; u2", None, None, None)),  # an unknown file keeps its id
+    ("B1_decision", "=HYPERLINK(1)", ("=HYPERLINK(1)", None, None, None)),
+    ("B1_decision", 12, ("12", None, None, None)),
+])
+def test_record_answer(code, value, expected):
+    assert rules.record_answer(TEMPLATE.item(code), value, {"u1": "first.pdf"}, WORDS) == expected
