@@ -418,7 +418,7 @@ class _Consolidation:
             section, kind = items.get(code, ("", ""))
             head = prefix + [section, code]
             for part, number, shown in data_parts(kind, value, ynp_words):
-                sheet.safe_row(head + [parts[part], number, text(None, shown)] + tail)
+                sheet.safe_row(head + [parts[part], number, None if shown is None else text(None, shown)] + tail)
                 rows += 1
         self.summary.data_rows += rows
 
