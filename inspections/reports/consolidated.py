@@ -15,18 +15,14 @@ then counted in, and every row they produce says "Provisional".
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import groupby
 from typing import Any, Callable, Iterator, Optional
 
 from flask_babel import force_locale
 from openpyxl.chart import BarChart, Reference
 
-from ..checklist import IndicatorRollup, unit_indicators
-from ..checklist.validation import is_answered, usable_value
 from ..core.clock import local_today
 from ..core.lifecycle import OPEN_STATES, PROVISIONAL_STATES, VisitState, is_final
 from ..core.templates import core_target_set, core_template
@@ -35,12 +31,15 @@ from ..extensions import db
 from ..models import Campaign, Visit
 from ..organisation import issuing_body_for
 from ..self_reports import compare, declared_by_visit_ids
-from . import queries
+from . import queries, rules
 from .queries import VisitFilter
+from .rules import COMPLIANCE_FORMULA, CheckedVisit, Tally
 from .texts import remedy_word, workbook_texts
 from .xlsx import EXCEL_MAX_ROWS, Book, Column, Frame, Signatures, TableSheet, sheet_title
 
-COMPLIANCE_FORMULA = "compliance()"
+__all__ = ["COMPLIANCE_FORMULA", "PROVISIONAL_STATES", "ReportScope", "Tally", "VisitAnswers",
+           "WorkbookSummary", "previous_indicator_results", "provisional_values", "visit_answers",
+           "write_consolidated_workbook"]
 COMMUNICATION_KINDS = "E1"   # E1_meetings, E1_talks ... : activities by kind (int)
 PARTICIPANTS = "E2"          # participants (mf)
 # The sheet's own number; the organisation's form prefix goes before it (KTBĐG-01).
@@ -117,9 +116,7 @@ class _Consolidation:
                                and item.base_code == COMMUNICATION_KINDS]
         self.participants = (template.item(PARTICIPANTS) if template and template.has_item(
             PARTICIPANTS) and template.item(PARTICIPANTS).type == "mf" else None)
-        self.compliance_code = next(
-            (ind.code for ind in (template.indicators if template else ())
-             if ind.formula.replace(" ", "") == COMPLIANCE_FORMULA), None)
+        self.compliance_code = rules.compliance_code(template)
         self.teams = (queries.teams([c.id for c in scope.campaigns], scope.team_ids)
                       if scope.campaigns else {})
         self.campaign_names = {c.id: c.name for c in scope.campaigns}
@@ -128,23 +125,14 @@ class _Consolidation:
                           for item in items} if template else {}
         self.item_order = [item.code for item in items]
         self._names: dict[str, object] = {}
-        self.counts = queries.status_counts(scope.visit_filter) if scope.campaigns else {}
-        total = sum(self.counts.values())
-        final = self.counts.get("final", 0)
-        self.summary.visits, self.summary.final = total, final
-        self.open_count = total - final
-        self.provisional_count = sum(self.counts.get(state, 0) for state in PROVISIONAL_STATES)
-        self.provisional = scope.include_provisional and self.provisional_count > 0
-        if not scope.campaigns:
-            self.empty_reason = self.t.empty_no_campaign
-        elif total == 0:
-            self.empty_reason = self.t.empty_no_visits
-        elif final == 0 and not scope.include_provisional:
-            self.empty_reason = self.t.empty_none_final
-        elif final == 0 and self.provisional_count == 0:
-            self.empty_reason = self.t.empty_no_data
-        else:
-            self.empty_reason = ""
+        counts = self.counts = rules.VisitCounts(
+            queries.status_counts(scope.visit_filter) if scope.campaigns else {})
+        self.summary.visits, self.summary.final = counts.total, counts.final
+        self.open_count = counts.open
+        self.provisional_count = counts.provisional
+        self.provisional = rules.shows_provisional(counts, scope.include_provisional)
+        reason = rules.empty_reason(bool(scope.campaigns), counts, scope.include_provisional)
+        self.empty_reason = self.t.empty_reasons[reason] if reason else ""
         self.summary.empty_reason = self.empty_reason
 
     # -- frame ------------------------------------------------------------------------------
@@ -263,7 +251,7 @@ class _Consolidation:
              Column(t.col_declared, 24, "wrap"), Column(t.col_verified, 24, "wrap"),
              Column(t.col_note, 36, "wrap")],
             freeze_columns=2)
-        self.checked: list[tuple] = []  # (visit id, unit name, code, kind, data label, answers): sheet 10
+        self.checked: list[CheckedVisit] = []  # the counted visits' self-report values: sheet 10
 
         for sheet in (self.units, self.ynp, self.gender, self.findings_sheet,
                       self.communication, self.evidence, self.reconcile, self.data):
@@ -291,9 +279,7 @@ class _Consolidation:
         self.rollup = self.tally.rollup if self.tally else None
         self.units_met = self.tally.units_met if self.tally else Counter()
         self.units_judged = self.tally.units_judged if self.tally else Counter()
-        activity_sums = {item.code: [0, 0] for item in self.activity_items}
-        activity_total = [0, 0]
-        participant_sums = [0, 0, 0]
+        self.communication_tally = rules.CommunicationTally(self.activity_items, self.participants)
         period_scope = scope.kind == "period"
         included_count = 0
         number = 0
@@ -304,8 +290,7 @@ class _Consolidation:
             answers, provenance = entry.answers, entry.provenance
             team = self.teams.get(visit.team_id)
             team_name = team.name if team else ""
-            data_label = (t.data_final if final else t.data_provisional) if included \
-                else t.data_not_counted
+            data_label = t.data_labels[entry.counting.data]
             kind_label = t.unit_kinds.get(visit.unit_kind, visit.unit_kind)
             compliance = None
             if included and self.tally is not None:
@@ -328,11 +313,10 @@ class _Consolidation:
             lead = [ynp_number, visit.unit_name, kind_label, team_name, data_label]
             self.write_ynp_row(lead, visit.unit_kind, answers, compliance)
             self.write_gender_row(lead, visit.unit_kind, answers)
-            self.write_communication_row(lead, visit.unit_kind, answers, activity_sums,
-                                         activity_total, participant_sums)
+            self.write_communication_row(lead, visit.unit_kind, answers)
             self.write_data_rows(visit, team_name, kind_label, data_label, answers, provenance)
-            self.checked.append((visit.visit_id, visit.unit_name, visit.unit_code, visit.unit_kind, data_label,
-                                 {code: answers[code] for code in self.self_report_codes if code in answers}))
+            self.checked.append(CheckedVisit(visit.visit_id, visit.unit_name, visit.unit_code, visit.unit_kind,
+                                             data_label, rules.self_report_values(self.self_report_codes, answers)))
 
         self.summary.included = included_count
         if number == 0:
@@ -347,26 +331,19 @@ class _Consolidation:
         assert self.tally is not None  # a row was included, so there is a template
         self.write_ynp_totals(self.tally.ynp_counts)
         self.write_gender_total(self.tally.mf_sums)
-        self.write_communication_total(activity_sums, activity_total, participant_sums)
+        self.write_communication_total()
 
     def write_ynp_row(self, lead: list, unit_kind: str, answers: dict,
                       compliance: Optional[float]) -> None:
         ws = self.ynp._piece.ws
         book, short = self.book, self.t.ynp_short
         cells = list(lead)
-        for item in self.ynp_items:
-            value = usable_value(item, answers.get(item.code)) if item.applies(unit_kind) else None
-            if value is None:
+        for answer in rules.ynp_row_cells(self.ynp_items, unit_kind, answers):
+            if answer is None:
                 cells.append(None)
                 continue
-            if value == "na":
-                cells.append(short["na"])
-            elif value == item.compliant_value:
-                cells.append(book.styled(ws, short[value], "good"))
-            elif value == "partial":
-                cells.append(book.styled(ws, short[value], "neutral"))
-            else:
-                cells.append(book.styled(ws, short[value], "bad"))
+            value, style = answer
+            cells.append(book.styled(ws, short[value], style) if style else short[value])
         cells.append(compliance)
         self.ynp.row(cells)
 
@@ -379,80 +356,27 @@ class _Consolidation:
             self.ynp.total_row(values, ["text"] * 5 + ["count"] * len(self.ynp_items) + ["text"])
 
     def write_gender_row(self, lead: list, unit_kind: str, answers: dict) -> None:
-        cells = list(lead)
-        for item in self.mf_items:
-            value = usable_value(item, answers.get(item.code)) if item.applies(unit_kind) else None
-            if value is None:
-                cells += [None, None, None]
-                continue
-            women = value["female"]
-            total = value["male"] + women
-            cells += [total, women, (women / total) if total else None]
-        self.gender.row(cells)
+        self.gender.row(list(lead) + rules.gender_row_cells(self.mf_items, unit_kind, answers))
 
     def total_label(self) -> str:
         return self.t.province_total if self.scope.team_ids is None else self.t.scope_total
 
     def write_gender_total(self, sums: dict) -> None:
         values: list[Any] = [None, self.total_label(), None, None, None]
-        for item in self.mf_items:
-            total, women, units = sums[item.code]
-            if units == 0:
-                values += [None, None, None]
-            else:  # the share of the sums, never an average of the units' shares
-                values += [total, women, (women / total) if total else None]
-        self.gender.total_row(values)
+        self.gender.total_row(values + rules.gender_total_cells(self.mf_items, sums))
 
-    def write_communication_row(self, lead: list, unit_kind: str, answers: dict,
-                                activity_sums: dict, activity_total: list,
-                                participant_sums: list) -> None:
-        if not self.activity_items and self.participants is None:
+    def write_communication_row(self, lead: list, unit_kind: str, answers: dict) -> None:
+        tally = self.communication_tally
+        if not tally.has_items:
             return
-        cells = list(lead)
-        unit_total, answered = 0, False
-        for item in self.activity_items:
-            value = usable_value(item, answers.get(item.code)) if item.applies(unit_kind) else None
-            cells.append(value)
-            if value is not None:
-                unit_total += value
-                answered = True
-                activity_sums[item.code][0] += value
-                activity_sums[item.code][1] += 1
-        if self.activity_items:
-            cells.append(unit_total if answered else None)
-            if answered:
-                activity_total[0] += unit_total
-                activity_total[1] += 1
-        if self.participants is not None:
-            item = self.participants
-            value = usable_value(item, answers.get(item.code)) if item.applies(unit_kind) else None
-            if value is None:
-                cells += [None, None, None]
-            else:
-                women = value["female"]
-                total = value["male"] + women
-                cells += [total, women, (women / total) if total else None]
-                participant_sums[0] += total
-                participant_sums[1] += women
-                participant_sums[2] += 1
-        self.communication.row(cells)
+        self.communication.row(list(lead) + tally.add(unit_kind, answers))
 
-    def write_communication_total(self, activity_sums: dict, activity_total: list,
-                                  participant_sums: list) -> None:
-        if not self.activity_items and self.participants is None:
+    def write_communication_total(self) -> None:
+        tally = self.communication_tally
+        if not tally.has_items:
             self.communication.free_row([None, self.t.no_communication_items], style="note")
             return
-        values: list[Any] = [None, self.total_label(), None, None, None]
-        for item in self.activity_items:
-            total, units = activity_sums[item.code]
-            values.append(total if units else None)
-        if self.activity_items:
-            values.append(activity_total[0] if activity_total[1] else None)
-        if self.participants is not None:
-            total, women, units = participant_sums
-            values += ([total, women, (women / total) if total else None] if units
-                       else [None, None, None])
-        self.communication.total_row(values)
+        self.communication.total_row([None, self.total_label(), None, None, None] + tally.totals())
 
     def write_data_rows(self, visit, team_name: str, kind_label: str, data_label: str,
                         answers: dict, provenance: dict) -> None:
@@ -471,7 +395,8 @@ class _Consolidation:
             visit.unit_name, kind_label, data_label)]
         moments: dict[datetime, Any] = {}
         sources, names = t.sources, self._names
-        male, female = t.mf_parts["male"], t.mf_parts["female"]
+        parts = {None: None, "male": t.mf_parts["male"], "female": t.mf_parts["female"]}
+        ynp_words, data_parts = t.ynp_short, rules.data_parts
         sheet = self.data
         codes = [code for code in self.item_order if code in answers]
         if len(codes) < len(answers):
@@ -492,22 +417,9 @@ class _Consolidation:
             tail = [sources.get(source, source) or None, names[by], stamp]
             section, kind = items.get(code, ("", ""))
             head = prefix + [section, code]
-            if kind == "mf" and isinstance(value, dict):
-                sheet.safe_row(head + [male, _number(value.get("male")), None] + tail)
-                sheet.safe_row(head + [female, _number(value.get("female")), None] + tail)
-                rows += 2
-                continue
-            number = shown = None
-            if kind == "ynp" and isinstance(value, str):
-                shown = text(None, t.ynp_short.get(value, value))
-            elif kind in ("int", "money") and _number(value) is not None:
-                number = value
-            elif kind == "file" and isinstance(value, list):
-                number = len(value)
-            else:
-                shown = text(None, _as_text(value))
-            sheet.safe_row(head + [None, number, shown] + tail)
-            rows += 1
+            for part, number, shown in data_parts(kind, value, ynp_words):
+                sheet.safe_row(head + [parts[part], number, None if shown is None else text(None, shown)] + tail)
+                rows += 1
         self.summary.data_rows += rows
 
     # -- sheet 6 and 8: their own streams ---------------------------------------------------
@@ -521,31 +433,23 @@ class _Consolidation:
         flt = self.included_filter()
         number = 0
         today = local_today()
-        rows = queries.findings(flt)
-        for (_visit_id, section), group in groupby(rows, key=lambda r: (r.visit_id, r.section)):
-            shortcomings: list[Any] = []
-            recommendations: list[Any] = []
-            for row in group:
-                (shortcomings if row.kind == 0 else recommendations).append(row)
-            first = (shortcomings or recommendations)[0]
+        for line in rules.finding_lines(queries.findings(flt)):
+            first, shortcoming, recommendation = line.first, line.shortcoming, line.recommendation
             team = self.teams.get(first.team_id)
             data_label = t.data_final if is_final(first.status) else t.data_provisional
-            for index in range(max(len(shortcomings), len(recommendations))):
-                shortcoming = shortcomings[index] if index < len(shortcomings) else None
-                recommendation = recommendations[index] if index < len(recommendations) else None
-                number += 1
-                sheet.row([
-                    number, first.unit_name, team.name if team else "", data_label, section,
-                    shortcoming.text if shortcoming else None,
-                    t.cause_kinds.get(shortcoming.cause_kind, shortcoming.cause_kind or None)
-                    if shortcoming else None,
-                    shortcoming.cause or None if shortcoming else None,
-                    recommendation.text if recommendation else None,
-                    recommendation.responsible or None if recommendation else None,
-                    recommendation.remedy_deadline if recommendation else None,
-                    remedy_word(t, recommendation.remedy_status, recommendation.remedy_deadline, today)
-                    if recommendation else None,
-                ])
+            number += 1
+            sheet.row([
+                number, first.unit_name, team.name if team else "", data_label, line.section,
+                shortcoming.text if shortcoming else None,
+                t.cause_kinds.get(shortcoming.cause_kind, shortcoming.cause_kind or None)
+                if shortcoming else None,
+                shortcoming.cause or None if shortcoming else None,
+                recommendation.text if recommendation else None,
+                recommendation.responsible or None if recommendation else None,
+                recommendation.remedy_deadline if recommendation else None,
+                remedy_word(t, recommendation.remedy_status, recommendation.remedy_deadline, today)
+                if recommendation else None,
+            ])
         if number == 0:
             sheet.free_row([None, t.no_findings], style="note")
 
@@ -566,8 +470,8 @@ class _Consolidation:
             sheet.row([number, row.unit_name, team.name if team else "",
                        t.data_final if is_final(row.status) else t.data_provisional,
                        row.item_code or None, item_label, row.filename or None, row.mime,
-                       round((row.size or 0) / 1024, 1),
-                       queries.person(row.by_name, row.by_username), row.created_at])
+                       rules.evidence_size_kb(row.size),
+                       rules.person(row.by_name, row.by_username), row.created_at])
         if number == 0:
             sheet.free_row([None, t.no_evidence], style="note")
 
@@ -587,16 +491,15 @@ class _Consolidation:
             sheet.free_row([None, t.no_rows % {"reason": self.empty_reason or t.empty_none_final}],
                            style="warning")
             return
-        declared = declared_by_visit_ids(row[0] for row in self.checked)
+        declared = declared_by_visit_ids(visit.visit_id for visit in self.checked)
+        template, lang = self.template, self.lang
         number = 0
-        for visit_id, unit_name, unit_code, unit_kind, data_label, values in self.checked:
-            if visit_id not in declared:
-                continue
-            answers, notes = declared[visit_id]
-            for found in compare(self.template, unit_kind, answers, notes, values, self.lang):
-                number += 1
-                sheet.row([number, unit_name, unit_code, data_label, found.code, found.label,
-                           found.declared_text, found.verified_text, found.note or None])
+        for row in rules.discrepancy_rows(
+                self.checked, declared,
+                lambda kind, answers, notes, verified: compare(template, kind, answers, notes, verified, lang)):
+            number = row.number
+            sheet.row([row.number, row.unit_name, row.unit_code, row.data_label, row.code, row.label,
+                       row.declared, row.verified, row.note])
         if number == 0:
             sheet.free_row([None, t.no_discrepancies], style="note")
 
@@ -637,7 +540,7 @@ class _Consolidation:
             indicator = self.template.indicator(result.code)
             measure = t.measures.get(indicator.unit, indicator.unit)
             before = previous.get(result.code)
-            style = {"met": "good", "not_met": "bad"}.get(result.status)
+            style = rules.assessment_style(result.status)
             status = t.statuses.get(result.status, result.status)
             value = self.indicator_value(result)
             if isinstance(value, float) and result.unit == "%" and style:
@@ -650,8 +553,7 @@ class _Consolidation:
                 (self.indicator_value(before) if before is not None and before.value is not None
                  else t.dash),
                 book.styled(ws, status, style) if style else status,
-                self.units_met.get(result.code, 0) if self.units_judged.get(result.code) else None,
-                self.units_judged.get(result.code) or None,
+                *rules.units_meeting(self.units_met.get(result.code, 0), self.units_judged.get(result.code, 0)),
             ])
 
     def write_indicator_chart(self, results) -> None:
@@ -675,14 +577,11 @@ class _Consolidation:
                 continue
             target = (self.targets.target_for(result.code, "rollup", self.scope.year)
                       if self.targets is not None else None)
-            bound = None
-            if target is not None and target.eq is None:
-                bound = next((b for b in (target.ge, target.gt, target.le, target.lt) if b is not None), None)
-            value = (result.value if isinstance(result.value, (int, float)) and not isinstance(result.value, bool)
-                     else None)
+            bound = rules.chart_bound(target)
+            value = rules.chart_value(result.value)
             rows.append([result.code, book.text(ws, result.label(self.lang)),
-                         book.styled(ws, value / 100, "percent") if value is not None else None,
-                         book.styled(ws, bound / 100, "percent") if bound is not None else None])
+                         book.styled(ws, value, "percent") if value is not None else None,
+                         book.styled(ws, bound, "percent") if bound is not None else None])
         for row in rows:
             ws.append(row)
         if all(row[2] is None for row in rows):  # nothing to draw: say why instead of an empty chart
@@ -709,13 +608,12 @@ class _Consolidation:
     def indicator_value(self, result) -> Any:
         """A cell for an indicator value: a percentage as a fraction with % format."""
         ws = self.indicators_sheet._piece.ws
-        if result.value is None:
+        kind, value = rules.indicator_cell(result.value, result.unit)
+        if kind == "none":
             return None
-        if isinstance(result.value, bool):
-            return self.t.ynp_short["yes" if result.value else "no"]
-        if result.unit == "%":
-            return self.book.styled(ws, result.value / 100, "percent")
-        return self.book.styled(ws, round(result.value, 4), "ratio")
+        if kind == "yes_no":
+            return self.t.ynp_short[value]
+        return self.book.styled(ws, value, kind)
 
     # -- sheet 1 ----------------------------------------------------------------------------
     def write_general(self) -> None:
@@ -751,8 +649,8 @@ class _Consolidation:
         sheet.key_value(t.gen_visits, self.summary.visits)
         sheet.key_value(t.gen_final, self.summary.final)
         sheet.key_value(t.gen_open, t.gen_open_value % {
-            "count": self.open_count, "planned": counts.get("planned", 0),
-            "in_progress": counts.get("in_progress", 0), "merging": counts.get("merging", 0)})
+            "count": self.open_count, "planned": counts.of("planned"),
+            "in_progress": counts.of("in_progress"), "merging": counts.of("merging")})
         if self.empty_reason:
             sheet.key_value(t.gen_empty, self.empty_reason, style="warning")
         elif self.provisional:
@@ -784,34 +682,7 @@ def provisional_values(visit_id: int, t) -> tuple[dict[str, Any], dict[str, tupl
     """An open visit's merged answers (what ``visit_values`` gives) and where each came from."""
     visit = db.session.get(Visit, visit_id)
     assert visit is not None  # the id of a visit in the report's scope
-    answers: dict[str, Any] = {}
-    provenance: dict[str, tuple] = {}
-    for code, merged in visit_merge(visit).items():
-        if not (merged.has_value and is_answered(merged.value)):
-            continue
-        answers[code] = merged.value
-        if merged.resolution is not None:
-            provenance[code] = (merged.resolution.source, merged.resolution.resolved_by,
-                                merged.resolution.resolved_at)
-        else:
-            times = [s.saved_at for s in merged.sources if s.saved_at is not None]
-            provenance[code] = (merged.state, ", ".join(s.inspector_name for s in merged.sources),
-                                max(times) if times else None)
-    return answers, provenance
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return value
-
-
-def _as_text(value: Any) -> Optional[str]:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
+    return rules.merged_answers(visit_merge(visit))
 
 
 # -- the pass over visits and the tallies, shared by the workbook and the Word report ---------
@@ -826,6 +697,10 @@ class VisitAnswers:
     answers: dict[str, Any]
     provenance: dict[str, tuple]
 
+    @property
+    def counting(self) -> rules.Counting:
+        return rules.Counting(self.final, self.included)
+
 
 def visit_answers(scope: ReportScope) -> Iterator[VisitAnswers]:
     """Every covered visit in the one visit order, one at a time (memory stays flat).
@@ -836,87 +711,12 @@ def visit_answers(scope: ReportScope) -> Iterator[VisitAnswers]:
     if not scope.campaigns:
         return
     rows = queries.visits_with_resolutions(scope.visit_filter)
-    for visit_id, group in groupby(rows, key=lambda row: row.visit_id):
-        first: Any = None  # the group's first row (a query row)
-        answers: dict[str, Any] = {}
-        provenance: dict[str, tuple] = {}
-        for row in group:
-            if first is None:
-                first = row
-            if row.item_code is not None and row.value is not None:
-                answers[row.item_code] = row.value
-                provenance[row.item_code] = (row.source, queries.person(row.by_name, row.by_username),
-                                             row.resolved_at)
-        final = is_final(first.status)
-        included = final or (scope.include_provisional and first.status in PROVISIONAL_STATES)
-        if not final and included:
-            answers, provenance = provisional_values(visit_id, None)
-        yield VisitAnswers(first, final, included, answers, provenance)
-
-
-class Tally:
-    """What the counted units add up to: the indicator roll-up, units meeting each target,
-    the checklist answers by item, the men/women sums, the units by kind and the teams.
-
-    Both the workbook (sheets 3, 4, 5) and the Word report read these, so a figure in the
-    report is the figure in the workbook.
-    """
-
-    def __init__(self, template, targets, year: int, on_time_rule: str = "on_or_before"):
-        self.template = template
-        self.targets = targets
-        self.year = year
-        self.on_time_rule = on_time_rule
-        self.rollup = IndicatorRollup(template, targets, year=year, on_time_rule=on_time_rule)
-        self.units_met: Counter = Counter()
-        self.units_judged: Counter = Counter()
-        items = template.items
-        self.ynp_items = [item for item in items if item.type == "ynp"]
-        self.mf_items = [item for item in items if item.type == "mf"]
-        self.ynp_counts: dict[str, Counter] = {item.code: Counter() for item in self.ynp_items}
-        self.mf_sums: dict[str, list[int]] = {item.code: [0, 0, 0] for item in self.mf_items}
-        self.unit_kinds: Counter = Counter()
-        self.team_ids: set[int] = set()
-        self.compliance_code = next(
-            (ind.code for ind in template.indicators
-             if ind.formula.replace(" ", "") == COMPLIANCE_FORMULA), None)
-
-    @property
-    def units(self) -> int:
-        return self.rollup.units
-
-    def add(self, unit_kind: str, answers: dict[str, Any], team_id: Optional[int] = None
-            ) -> Optional[float]:
-        """Count one unit in; its compliance score (a fraction) or None."""
-        results = unit_indicators(self.template, self.targets, unit_kind, answers, year=self.year,
-                                  on_time_rule=self.on_time_rule)
-        self.rollup.add(unit_kind, answers)
-        self.unit_kinds[unit_kind] += 1
-        if team_id is not None:
-            self.team_ids.add(team_id)
-        compliance = None
-        for result in results:
-            if result.status == "met":
-                self.units_met[result.code] += 1
-                self.units_judged[result.code] += 1
-            elif result.status == "not_met":
-                self.units_judged[result.code] += 1
-            if result.code == self.compliance_code and result.value is not None:
-                compliance = result.value / 100
-        for item in self.ynp_items:
-            if item.applies(unit_kind):
-                value = usable_value(item, answers.get(item.code))
-                if value is not None:
-                    self.ynp_counts[item.code][value] += 1
-        for item in self.mf_items:
-            if item.applies(unit_kind):
-                value = usable_value(item, answers.get(item.code))
-                if value is not None:
-                    entry = self.mf_sums[item.code]
-                    entry[0] += value["male"] + value["female"]
-                    entry[1] += value["female"]
-                    entry[2] += 1
-        return compliance
+    for entry in rules.group_visits(rows, scope.include_provisional):
+        counted = entry.counting
+        answers, provenance = entry.answers, entry.provenance
+        if not counted.final and counted.included:
+            answers, provenance = provisional_values(entry.visit.visit_id, None)
+        yield VisitAnswers(entry.visit, counted.final, counted.included, answers, provenance)
 
 
 def previous_indicator_results(scope: ReportScope, template, targets) -> dict[str, Any]:
@@ -925,18 +725,5 @@ def previous_indicator_results(scope: ReportScope, template, targets) -> dict[st
     if not previous or template is None:
         return {}
     flt = VisitFilter(tuple(c.id for c in previous), scope.previous_team_ids)
-    rollup = IndicatorRollup(template, targets, year=previous[0].year,
-                             on_time_rule=previous[0].on_time_rule)
-    units = 0
-    for _, group in groupby(queries.resolution_values(flt), key=lambda r: r.visit_id):
-        answers: dict[str, Any] = {}
-        kind = ""
-        for row in group:
-            kind = row.unit_kind
-            if row.value is not None:
-                answers[row.item_code] = row.value
-        rollup.add(kind, answers)
-        units += 1
-    if units == 0:
-        return {}
-    return {result.code: result for result in rollup.results()}
+    return rules.previous_results(template, targets, previous[0].year, previous[0].on_time_rule,
+                                  rules.answers_by_visit(queries.resolution_values(flt)))

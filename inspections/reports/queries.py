@@ -17,6 +17,11 @@ from sqlalchemy import Date, Select, String, Text, and_, cast, func, literal_col
 from ..core.lifecycle import VisitState
 from ..extensions import db
 from ..models import Attachment, Campaign, Recommendation, Resolution, Shortcoming, Team, TeamMember, Unit, User, Visit
+from .rules import person
+
+__all__ = ["CHUNK", "TeamInfo", "VisitFilter", "attachments", "campaigns_of_period", "findings", "person",
+           "previous_period_campaigns", "resolution_values", "status_counts", "stream", "teams", "visit_order",
+           "visit_resolutions", "visits", "visits_with_resolutions"]
 
 CHUNK = 2000
 
@@ -86,6 +91,15 @@ def visits_with_resolutions(flt: VisitFilter) -> Iterator[Any]:
             .outerjoin(Resolution, and_(Resolution.visit_id == Visit.id, Visit.status == VisitState.FINAL))
             .outerjoin(User, Resolution.resolved_by_id == User.id))
     return stream(stmt.order_by(*visit_order(), Resolution.item_code))
+
+
+def visit_resolutions(visit_id: int) -> list[Any]:
+    """One visit's Resolution rows with who decided (for its record workbook)."""
+    return list(db.session.execute(
+        select(Resolution.item_code, Resolution.value, Resolution.source, Resolution.resolved_at,
+               User.full_name.label("by_name"), User.username.label("by_username"))
+        .outerjoin(User, Resolution.resolved_by_id == User.id)
+        .where(Resolution.visit_id == visit_id)))
 
 
 def resolution_values(flt: VisitFilter) -> Iterator[Any]:
@@ -161,10 +175,6 @@ class TeamInfo:
     decision_date: Optional[date]
     lead_name: str
     members: str
-
-
-def person(full_name: Optional[str], username: Optional[str]) -> str:
-    return full_name or username or ""
 
 
 def teams(campaign_ids: Iterable[int], team_ids: Optional[Iterable[int]] = None) -> dict[int, TeamInfo]:

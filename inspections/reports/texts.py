@@ -14,7 +14,7 @@ from typing import Any, Optional
 from flask_babel import pgettext
 
 from ..checklist.messages import MF_PART_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, YNP_LABELS, label
-from ..core.remedies import status_for
+from .rules import remedy_status
 
 
 def workbook_texts(lang: str = "vi") -> SimpleNamespace:
@@ -72,6 +72,7 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
     t.data_final = pgettext("workbook", "Final data")
     t.data_provisional = pgettext("workbook", "Provisional data")
     t.data_not_counted = pgettext("workbook", "Not counted")
+    t.data_labels = {"final": t.data_final, "provisional": t.data_provisional, "not_counted": t.data_not_counted}
     t.provisional_notice = pgettext("workbook", "INCLUDES PROVISIONAL DATA of %(count)d visit(s) whose record is "
                              "not final (see the \"Data\" column)")
     t.sources = {"agreed": pgettext("workbook", "Agreed"), "picked": pgettext("workbook", "Picked by the lead"),
@@ -192,6 +193,8 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
                            "visits.")
     t.empty_no_data = pgettext("workbook", "No visit has data yet: no record is final and no "
                                "inspector has submitted a checklist.")
+    t.empty_reasons = {"no_campaign": t.empty_no_campaign, "no_visits": t.empty_no_visits,
+                       "none_final": t.empty_none_final, "no_data": t.empty_no_data}
     t.missing_title = pgettext("workbook", "Visits whose record is not final yet")
     t.missing_none = pgettext("workbook", "Every visit has a final record.")
     t.no_rows = pgettext("workbook", "No data: %(reason)s")
@@ -205,5 +208,5 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
 def remedy_word(t: Any, stored: Optional[str], deadline: Optional[date], today: date) -> str:
     """A recommendation's remedy status as the workbook writes it (chưa khắc phục, đã báo cáo,
     đã khắc phục, quá hạn), from the remedy flow (inspections/remedies)."""
-    status = status_for(stored, deadline, today)
+    status = remedy_status(stored, deadline, today)
     return t.remedy_states.get(status, status)

@@ -13,14 +13,13 @@ from flask_babel import force_locale, pgettext
 from sqlalchemy import select
 
 from ..checklist import unit_indicators
-from ..checklist.validation import usable_value
 from ..core.clock import local_today
 from ..core.lifecycle import is_final
 from ..core.templates import core_target_set, core_template
 from ..extensions import db
-from ..models import Attachment, Recommendation, Resolution, Shortcoming, User, Visit, VisitReport
+from ..models import Attachment, Recommendation, Shortcoming, User, Visit, VisitReport
 from ..organisation import issuing_body_for
-from . import queries
+from . import queries, rules
 from .consolidated import provisional_values
 from .texts import remedy_word, workbook_texts
 from .xlsx import EXCEL_MAX_ROWS, Book, Column, Frame, Signatures, TableSheet
@@ -161,27 +160,8 @@ class _VisitRecord:
 
     def item_row(self, item, files: dict[str, str]) -> list:
         t = self.t
-        value = self.answers.get(item.code)
         source, by, at = self.provenance.get(item.code, ("", "", None))
-        answer: Any = None
-        total = women = share = None
-        usable = usable_value(item, value)
-        if value is None:
-            pass
-        elif item.type == "ynp":
-            answer = t.ynp_short.get(value, value)
-        elif item.type == "mf" and usable is not None:
-            women = usable["female"]
-            total = usable["male"] + women
-            share = women / total if total else None
-        elif item.type in ("int", "money") and usable is not None:
-            answer = f"{usable:,}".replace(",", ".")
-        elif item.type == "date" and usable is not None:
-            answer = usable.strftime("%d/%m/%Y")
-        elif item.type == "file" and isinstance(value, list):
-            answer = "; ".join(files[uuid] if uuid in files else uuid for uuid in value)
-        else:
-            answer = value if isinstance(value, str) else str(value)
+        answer, total, women, share = rules.record_answer(item, self.answers.get(item.code), files, t.ynp_short)
         return [None, item.code, item.label(self.lang), answer, total, women, share,
                 t.sources.get(source, source) or None, by or None, at]
 
@@ -227,7 +207,7 @@ class _VisitRecord:
             label = (self.template.item(code).label(self.lang)
                      if code and self.template.has_item(code) else None)
             sheet.row([number, code, label, attachment.filename or None, attachment.mime,
-                       round((attachment.size or 0) / 1024, 1),
+                       rules.evidence_size_kb(attachment.size),
                        user.display_name if user else None, attachment.created_at])
         if not rows:
             sheet.free_row([None, None, t.no_evidence], style="note")
@@ -240,7 +220,7 @@ class _VisitRecord:
                                   self.answers, year=self.campaign.year,
                                   on_time_rule=self.campaign.on_time_rule)
         for number, result in enumerate(results, 1):
-            style = {"met": "good", "not_met": "bad"}.get(result.status)
+            style = rules.assessment_style(result.status)
             status = t.statuses.get(result.status, result.status)
             sheet.row([number, result.code, result.label(self.lang),
                        result.target(self.lang) or t.dash, self.value_cell(ws, result),
@@ -248,27 +228,14 @@ class _VisitRecord:
                        self.book.styled(ws, status, style) if style else status])
 
     def value_cell(self, ws, result) -> Any:
-        if result.value is None:
+        kind, value = rules.indicator_cell(result.value, result.unit)
+        if kind == "none":
             return self.t.dash
-        if isinstance(result.value, bool):
-            return self.t.ynp_short["yes" if result.value else "no"]
-        if result.unit == "%":
-            return self.book.styled(ws, result.value / 100, "percent")
-        return self.book.styled(ws, round(result.value, 4), "ratio")
+        if kind == "yes_no":
+            return self.t.ynp_short[value]
+        return self.book.styled(ws, value, kind)
 
 
 def final_values(visit_id: int) -> tuple[dict[str, Any], dict[str, tuple]]:
     """A final visit's Resolution values (as ``visit_values`` gives them) and their provenance."""
-    rows = db.session.execute(
-        select(Resolution, User).outerjoin(User, Resolution.resolved_by_id == User.id)
-        .where(Resolution.visit_id == visit_id)).all()
-    answers: dict[str, Any] = {}
-    provenance: dict[str, tuple] = {}
-    for resolution, user in rows:
-        if resolution.value is None:
-            continue
-        answers[resolution.item_code] = resolution.value
-        provenance[resolution.item_code] = (resolution.source,
-                                            user.display_name if user else "",
-                                            resolution.resolved_at)
-    return answers, provenance
+    return rules.resolved_answers(queries.visit_resolutions(visit_id))

@@ -4,7 +4,8 @@ Plain Python over openpyxl (no Flask, no database). Everything here writes throu
 ``Workbook(write_only=True)``: each worksheet streams its rows to a temporary file as they
 are appended, so memory does not grow with the number of rows.
 
-Rules kept here, once, for every workbook of the product:
+Rules kept here, once, for every workbook of the product (the decisions themselves — the
+cut, the formula test, the spill, the sheet titles — are pure functions in ``rules.py``):
 
 * user text is always a string cell — text starting with ``=`` (a formula to openpyxl) or
   equal to an error code such as ``#N/A`` is written as an explicit string cell, never as a
@@ -18,7 +19,6 @@ Rules kept here, once, for every workbook of the product:
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Optional, Sequence
@@ -31,39 +31,24 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.cell_range import CellRange
 
-EXCEL_MAX_ROWS = 1_048_576
-EXCEL_MAX_CHARS = 32_767
-SHEET_TITLE_MAX = 31
+from .rules import (
+    EXCEL_MAX_CHARS,
+    EXCEL_MAX_ROWS,
+    SHEET_TITLE_MAX,
+    clean_text,
+    continuation_title,
+    needs_spill,
+    needs_string_cell,
+    sheet_title,
+)
+
+__all__ = ["EXCEL_MAX_CHARS", "EXCEL_MAX_ROWS", "SHEET_TITLE_MAX", "Book", "Column", "Frame", "Signatures",
+           "TableSheet", "clean_text", "needs_string_cell", "sheet_title"]
+
 FONT_NAME = "Times New Roman"  # shows every Vietnamese diacritic, and is what offices print with
 FONT_SIZE = 12
 PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-# Characters an XML 1.0 document cannot hold (openpyxl refuses them), lone surrogates included.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
-_SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
-
-
-def clean_text(value: str, cut_marker: str) -> str:
-    """``value`` without characters Excel cannot store, cut to 32,767 with ``cut_marker``."""
-    if _BAD_CHARS.search(value):
-        value = _BAD_CHARS.sub("", value)
-    if len(value) > EXCEL_MAX_CHARS:
-        value = value[: EXCEL_MAX_CHARS - len(cut_marker)] + cut_marker
-    return value
-
-
-def needs_string_cell(text: str) -> bool:
-    """Whether openpyxl would turn this text into a formula or an error value."""
-    return (len(text) > 1 and text[0] == "=") or (text[:1] == "#" and text in _ERROR_CODES)
-
-
-def sheet_title(text: str, suffix: str = "") -> str:
-    """A legal, at most 31-character sheet title ending with ``suffix``."""
-    text = _SHEET_TITLE_BAD.sub(" ", text).strip("'")
-    return text[: SHEET_TITLE_MAX - len(suffix)].rstrip() + suffix
-
 
 # --- styles ------------------------------------------------------------------------------------
 
@@ -491,7 +476,7 @@ class TableSheet:
     def row(self, values: Sequence[Any]) -> None:
         """One table row; ``values`` are Python values converted by the column kinds."""
         piece = self._piece
-        if piece.rows + 1 > self.book.max_rows - self.reserve:
+        if needs_spill(piece.rows, self.book.max_rows, self.reserve):
             piece = self._spill()
         converters = piece.converters
         piece.ws.append([converters[i](value) for i, value in enumerate(values)])
@@ -506,7 +491,7 @@ class TableSheet:
         The fast path for long tables: no per-column conversion.
         """
         piece = self._piece
-        if piece.rows + 1 > self.book.max_rows - self.reserve:
+        if needs_spill(piece.rows, self.book.max_rows, self.reserve):
             piece = self._spill()
         piece.ws.append(values)
         piece.rows += 1
@@ -518,7 +503,7 @@ class TableSheet:
         """Continue the table on a new sheet placed right after the current one."""
         number = len(self.pieces) + 1
         previous = self._piece
-        piece = self._new_piece(sheet_title(self.title, f" ({number})"), after=previous.ws)
+        piece = self._new_piece(continuation_title(self.title, number), after=previous.ws)
         self._piece = piece
         self._write_header(piece)
         return piece
