@@ -1,9 +1,10 @@
 """The workbook decisions, as pure functions over plain values (#13).
 
 The queries (``queries.py``) give plain rows; the builders (``consolidated.py``,
-``visit_record.py``) write cells. What lies between — which visits count, an indicator's value
+``visit_record.py``) write cells (a recommendation's remedy status is the core's
+``core.remedies.status_for``). What lies between — which visits count, an indicator's value
 and assessment, the women's share, the tallies, when a table spills to a second sheet, the
-32,767-character cut, text that would read as a formula, a recommendation's remedy status, the
+32,767-character cut, text that would read as a formula, the
 discrepancies sheet's rows, why a workbook is empty — is decided here, with no Flask, no
 database and no models (an import-linter contract in ``pyproject.toml`` checks it), so
 ``tests/reports/test_rules.py`` tests it with plain inputs.
@@ -17,7 +18,6 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from itertools import groupby
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
@@ -538,18 +538,6 @@ def needs_spill(rows: int, max_rows: int, reserve: int) -> bool:
 def continuation_title(title: str, number: int) -> str:
     """The title of a table's ``number``-th sheet (2, 3 ...): ``<title> (2)``, at most 31 characters."""
     return sheet_title(title, f" ({number})")
-
-
-# -- remedies --------------------------------------------------------------------------------------
-
-def remedy_status(stored: Optional[str], deadline: Optional[date], today: date) -> str:
-    """open | reported | remedied | overdue: overdue when the deadline is before ``today`` and
-    the recommendation is not remedied (a deadline today is not overdue). The same rule as
-    ``core.remedies.status_for`` (tests/reports/test_rules.py checks they agree)."""
-    stored = stored or "open"
-    if deadline is not None and deadline < today and stored != "remedied":
-        return "overdue"
-    return stored
 
 
 # -- sheet 6: shortcomings and recommendations side by side -----------------------------------

@@ -14,7 +14,7 @@ from typing import Any, Optional
 from flask_babel import pgettext
 
 from ..checklist.messages import MF_PART_LABELS, STATUS_LABELS, UNIT_KIND_LABELS, YNP_LABELS, label
-from .rules import remedy_status
+from ..core.remedies import status_for
 
 
 def workbook_texts(lang: str = "vi") -> SimpleNamespace:
@@ -208,5 +208,5 @@ def workbook_texts(lang: str = "vi") -> SimpleNamespace:
 def remedy_word(t: Any, stored: Optional[str], deadline: Optional[date], today: date) -> str:
     """A recommendation's remedy status as the workbook writes it (chưa khắc phục, đã báo cáo,
     đã khắc phục, quá hạn), from the remedy flow (inspections/remedies)."""
-    status = remedy_status(stored, deadline, today)
+    status = status_for(stored, deadline, today)
     return t.remedy_states.get(status, status)
