@@ -83,5 +83,11 @@ class Config:
     LOGIN_ACCOUNT_MAX_FAILURES = _int("LOGIN_ACCOUNT_MAX_FAILURES", 20)
     LOGIN_ADDRESS_MAX_FAILURES = _int("LOGIN_ADDRESS_MAX_FAILURES", 30)
     LOGIN_LOCKOUT_SECONDS = _int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+    # Password checks (scrypt, costly on purpose) one worker process makes at once; a log-in that
+    # finds none free within LOGIN_BUSY_WAIT_MS is answered 503 "busy" with Retry-After at once
+    # (see auth/services.py), instead of queueing until the client gives up.
+    LOGIN_CONCURRENT_CHECKS = _int("LOGIN_CONCURRENT_CHECKS", 1)
+    LOGIN_BUSY_WAIT_MS = _int("LOGIN_BUSY_WAIT_MS", 50)
+    LOGIN_BUSY_RETRY_AFTER = _int("LOGIN_BUSY_RETRY_AFTER", 2)
     # Behind a TLS-terminating proxy, trust its X-Forwarded-* headers (number of proxies).
     PROXY_FIX = _int("PROXY_FIX", 0)

@@ -29,6 +29,7 @@ it prints figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import secrets
@@ -38,6 +39,7 @@ import time
 import uuid as uuid_module
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -45,13 +47,49 @@ sys.path.insert(0, str(ROOT))
 PASSWORD = secrets.token_urlsafe(12)  # the bench users' password, new every run
 
 
-def make_app(url: str, upload_dir: str):
+def make_app(url: str, upload_dir: str, *, production_like: bool = False):
+    """The app on `url`; `production_like`: CSRF checked and no TESTING, as gunicorn serves it."""
     from inspections import create_app
 
-    return create_app({
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(16), "UPLOAD_DIR": upload_dir, "TESTING": True,
-        "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "SYNC_MAX_BATCH": 250,
-    })
+    config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(16), "UPLOAD_DIR": upload_dir,
+              "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "SYNC_MAX_BATCH": 250}
+    if not production_like:
+        config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    return create_app(config)
+
+
+def add_database_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default=None,
+                        help="a fresh SQLite file (default) or a fresh PostgreSQL database on --pg-url, "
+                             "dropped afterwards; DATABASE_URL instead uses that database as it is")
+    parser.add_argument("--pg-url",
+                        default=os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+                        help="the PostgreSQL server to create the fresh database on")
+
+
+@contextlib.contextmanager
+def database(args: argparse.Namespace, tmp: str) -> Iterator[str]:
+    """The database URL to run on: DATABASE_URL, or a fresh one of --db (dropped afterwards)."""
+    from bench.load import harness
+
+    if os.environ.get("DATABASE_URL") and args.db is None:
+        yield os.environ["DATABASE_URL"]
+        return
+    if args.db != "postgres":
+        yield f"sqlite:///{tmp}/bench.sqlite3"
+        return
+    url = harness.create_postgres_database(args.pg_url, f"bench_sync_{os.getpid()}")
+    try:
+        yield url
+    finally:
+        from sqlalchemy.orm import close_all_sessions
+
+        close_all_sessions()
+        harness.drop_postgres_database(url)
+
+
+def dialect_name(url: str) -> str:
+    return url.split(":", 1)[0].split("+", 1)[0]
 
 
 def answer_for(item, rng: random.Random):
@@ -227,13 +265,13 @@ def main() -> None:
     parser.add_argument("--concurrent", type=int, default=800, help="250-answer submissions the clients send")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    add_database_arguments(parser)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
-        url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp, database(args, tmp) as url:
         app = make_app(url, str(Path(tmp) / "uploads"))
         plan = setup(app)
-        dialect = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
+        dialect = dialect_name(url)
         client = app.test_client()
         assert client.post("/api/v1/session", json={"username": "inspector1", "password": PASSWORD}).status_code == 200
 
