@@ -28,6 +28,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+    # PostgreSQL: how large values (a checklist's answers) are compressed; "" keeps the server's
+    # default (see extensions.tune_postgres).
+    PG_TOAST_COMPRESSION = os.environ.get("PG_TOAST_COMPRESSION", "lz4")
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")  # empty: <instance>/uploads
     MAX_UPLOAD_BYTES = _int("MAX_UPLOAD_MB", 10) * 1024 * 1024
     # Whole request bodies (sync batches, uploads with form overhead) are capped here.

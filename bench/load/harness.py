@@ -443,7 +443,7 @@ class Inspector:
         headers = {"Accept": "application/json", "Accept-Language": "en"}
         data = None
         if body is not None:
-            data = json.dumps(body).encode()
+            data = json.dumps(body, ensure_ascii=False).encode()  # as a phone sends it (UTF-8)
             headers["Content-Type"] = "application/json"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
