@@ -41,6 +41,7 @@ PASSWORD = "load-test-pass-123"
 SECRET_KEY = "load-test-secret-key-not-for-production"
 YNP = ("yes", "partial", "no")
 RETRY_STATUSES = {500, 502, 503, 504}
+IDLE_RECONNECT_S = 1.5  # a keep-alive connection idle longer is opened anew (gunicorn keeps them 2 s)
 
 
 # --- databases ------------------------------------------------------------------------------
@@ -433,11 +434,14 @@ class Inspector:
         self.connection: Optional[http.client.HTTPConnection] = None
         self.rng = random.Random(plan.user_id)
         self.retry_after = 0.0
+        self.last_used = 0.0
 
     # transport
     def _send(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         """One request; returns (status, parsed JSON or None) and keeps its Retry-After in
         `self.retry_after` (seconds, 0 without one). Raises OSError-like on transport errors."""
+        if self.connection is not None and time.monotonic() - self.last_used > IDLE_RECONNECT_S:
+            self._drop()  # the server may have closed it meanwhile (keep-alive): a browser opens a new one
         if self.connection is None:
             self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         headers = {"Accept": "application/json", "Accept-Language": "en"}
@@ -452,6 +456,7 @@ class Inspector:
         self.connection.request(method, path, body=data, headers=headers)
         response = self.connection.getresponse()
         raw = response.read()
+        self.last_used = time.monotonic()
         retry_after = response.headers.get("Retry-After", "")
         self.retry_after = float(retry_after) if retry_after.isdigit() else 0.0
         for header in response.headers.get_all("Set-Cookie") or ():
