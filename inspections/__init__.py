@@ -138,6 +138,9 @@ def register_extensions(app: Flask) -> None:
     from . import sqlite_locking
 
     sqlite_locking.init_app(app)
+    from .extensions import tune_postgres
+
+    tune_postgres(app)  # PostgreSQL: lz4 for large values (see extensions.py)
     migrate.init_app(app, db, directory=str(ROOT_DIR / "migrations"), render_as_batch=True, compare_type=True)
     register_early_checks(app)  # before CSRFProtect's check: these run first
     csrf.init_app(app)

@@ -28,6 +28,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = _int("SQLITE_BUSY_TIMEOUT_MS", 15000)
+    # PostgreSQL: how large values (a checklist's answers) are compressed; "" keeps the server's
+    # default (see extensions.tune_postgres).
+    PG_TOAST_COMPRESSION = os.environ.get("PG_TOAST_COMPRESSION", "lz4")
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")  # empty: <instance>/uploads
     MAX_UPLOAD_BYTES = _int("MAX_UPLOAD_MB", 10) * 1024 * 1024
     # Whole request bodies (sync batches, uploads with form overhead) are capped here.
@@ -83,5 +86,11 @@ class Config:
     LOGIN_ACCOUNT_MAX_FAILURES = _int("LOGIN_ACCOUNT_MAX_FAILURES", 20)
     LOGIN_ADDRESS_MAX_FAILURES = _int("LOGIN_ADDRESS_MAX_FAILURES", 30)
     LOGIN_LOCKOUT_SECONDS = _int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+    # Password checks (scrypt, costly on purpose) one worker process makes at once; a log-in that
+    # finds none free within LOGIN_BUSY_WAIT_MS is answered 503 "busy" with Retry-After at once
+    # (see auth/services.py), instead of queueing until the client gives up.
+    LOGIN_CONCURRENT_CHECKS = _int("LOGIN_CONCURRENT_CHECKS", 1)
+    LOGIN_BUSY_WAIT_MS = _int("LOGIN_BUSY_WAIT_MS", 50)
+    LOGIN_BUSY_RETRY_AFTER = _int("LOGIN_BUSY_RETRY_AFTER", 2)
     # Behind a TLS-terminating proxy, trust its X-Forwarded-* headers (number of proxies).
     PROXY_FIX = _int("PROXY_FIX", 0)

@@ -41,6 +41,7 @@ PASSWORD = "load-test-pass-123"
 SECRET_KEY = "load-test-secret-key-not-for-production"
 YNP = ("yes", "partial", "no")
 RETRY_STATUSES = {500, 502, 503, 504}
+IDLE_RECONNECT_S = 1.5  # a keep-alive connection idle longer is opened anew (gunicorn keeps them 2 s)
 
 
 # --- databases ------------------------------------------------------------------------------
@@ -382,6 +383,7 @@ class Stats:
         self.sync_done = 0
         self.started = self.finished = 0.0
         self.login_phase_s = 0.0  # with logins_apart: the log-in burst, before `started`
+        self.login_waits: list[float] = []  # each log-in from its first try to its session
 
     def add(self, kind: str, seconds: float) -> None:
         with self.lock:
@@ -401,7 +403,8 @@ class Stats:
             self.items[status] = self.items.get(status, 0) + 1
 
     def all_latencies(self) -> list[float]:
-        return [value for values in self.latencies.values() for value in values]
+        """Every answered request's latency but the quick "busy, come back later" answers."""
+        return [value for kind, values in self.latencies.items() if not kind.endswith(" busy") for value in values]
 
     @staticmethod
     def percentile(values: list[float], q: float) -> float:
@@ -430,16 +433,21 @@ class Inspector:
         self.csrf = ""
         self.connection: Optional[http.client.HTTPConnection] = None
         self.rng = random.Random(plan.user_id)
+        self.retry_after = 0.0
+        self.last_used = 0.0
 
     # transport
     def _send(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        """One request; returns (status, parsed JSON or None). Raises OSError-like on transport errors."""
+        """One request; returns (status, parsed JSON or None) and keeps its Retry-After in
+        `self.retry_after` (seconds, 0 without one). Raises OSError-like on transport errors."""
+        if self.connection is not None and time.monotonic() - self.last_used > IDLE_RECONNECT_S:
+            self._drop()  # the server may have closed it meanwhile (keep-alive): a browser opens a new one
         if self.connection is None:
             self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         headers = {"Accept": "application/json", "Accept-Language": "en"}
         data = None
         if body is not None:
-            data = json.dumps(body).encode()
+            data = json.dumps(body, ensure_ascii=False).encode()  # as a phone sends it (UTF-8)
             headers["Content-Type"] = "application/json"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -448,6 +456,9 @@ class Inspector:
         self.connection.request(method, path, body=data, headers=headers)
         response = self.connection.getresponse()
         raw = response.read()
+        self.last_used = time.monotonic()
+        retry_after = response.headers.get("Retry-After", "")
+        self.retry_after = float(retry_after) if retry_after.isdigit() else 0.0
         for header in response.headers.get_all("Set-Cookie") or ():
             cookie = SimpleCookie()
             cookie.load(header)
@@ -469,7 +480,8 @@ class Inspector:
     def call(self, kind: str, method: str, path: str, body: Any = None,
              ok: tuple[int, ...] = (200,)) -> Any:
         """Send until an answer in `ok` arrives: retries transport errors, timeouts and 5xx with
-        backoff, logs in again on 401 and fetches a fresh token on a CSRF 400."""
+        backoff (a 503 with Retry-After after that many seconds), logs in again on 401 and
+        fetches a fresh token on a CSRF 400."""
         backoff = 0.05
         while True:
             if time.monotonic() > self.deadline:
@@ -483,9 +495,16 @@ class Inspector:
                 time.sleep(backoff * (0.5 + self.rng.random()))
                 backoff = min(backoff * 2, 1.0)
                 continue
-            self.stats.add(kind, time.perf_counter() - started)
+            busy = status == 503 and self.retry_after > 0
+            self.stats.add(f"{kind} busy" if busy else kind, time.perf_counter() - started)
             if status in ok:
                 return parsed
+            if busy:
+                # the server is busy (e.g. checking as many passwords as it may): come back when
+                # it says, spread out a little so that a burst does not come back as one
+                self.stats.fail(f"{kind}: HTTP 503 busy (Retry-After honoured)")
+                time.sleep(self.retry_after * (1 + 0.5 * self.rng.random()))
+                continue
             if status in RETRY_STATUSES:
                 self.stats.fail(f"{kind}: HTTP {status}")
                 time.sleep(backoff * (0.5 + self.rng.random()))
@@ -504,9 +523,12 @@ class Inspector:
 
     # the protocol
     def login(self) -> None:
+        started = time.perf_counter()
         body = self.call("login", "POST", "/api/v1/session",
                          {"username": self.plan.username, "password": self.password})
         self.csrf = body["csrf_token"]
+        with self.stats.lock:  # from the first try to the session, busy answers and waits included
+            self.stats.login_waits.append(time.perf_counter() - started)
 
     def fetch_csrf(self) -> None:
         self.csrf = self.call("csrf", "GET", "/api/v1/csrf")["csrf_token"]
@@ -733,6 +755,10 @@ def describe(stats: Stats) -> dict[str, Any]:
         "sync_p95_ms": round(Stats.percentile(sync, 95) * 1000, 1),
         "login_p50_ms": round(Stats.percentile(stats.latencies.get("login", []), 50) * 1000, 1),
         "login_p95_ms": round(Stats.percentile(stats.latencies.get("login", []), 95) * 1000, 1),
+        "login_busy_answers": len(stats.latencies.get("login busy", [])),
+        "time_to_log_in_p50_ms": round(Stats.percentile(stats.login_waits, 50) * 1000, 1),
+        "time_to_log_in_p95_ms": round(Stats.percentile(stats.login_waits, 95) * 1000, 1),
+        "time_to_log_in_max_ms": round(max(stats.login_waits, default=0) * 1000, 1),
         "max_ms": round(max(every, default=0) * 1000, 1),
         "transient_failures": dict(sorted(stats.failures.items())),
         "errors": len(stats.errors),

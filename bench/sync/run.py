@@ -29,6 +29,8 @@ it prints figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import random
 import secrets
@@ -38,6 +40,7 @@ import time
 import uuid as uuid_module
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -45,13 +48,49 @@ sys.path.insert(0, str(ROOT))
 PASSWORD = secrets.token_urlsafe(12)  # the bench users' password, new every run
 
 
-def make_app(url: str, upload_dir: str):
+def make_app(url: str, upload_dir: str, *, production_like: bool = False):
+    """The app on `url`; `production_like`: CSRF checked and no TESTING, as gunicorn serves it."""
     from inspections import create_app
 
-    return create_app({
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(16), "UPLOAD_DIR": upload_dir, "TESTING": True,
-        "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "SYNC_MAX_BATCH": 250,
-    })
+    config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secrets.token_hex(16), "UPLOAD_DIR": upload_dir,
+              "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "SYNC_MAX_BATCH": 250}
+    if not production_like:
+        config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    return create_app(config)
+
+
+def add_database_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default=None,
+                        help="a fresh SQLite file (default) or a fresh PostgreSQL database on --pg-url, "
+                             "dropped afterwards; DATABASE_URL instead uses that database as it is")
+    parser.add_argument("--pg-url",
+                        default=os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+                        help="the PostgreSQL server to create the fresh database on")
+
+
+@contextlib.contextmanager
+def database(args: argparse.Namespace, tmp: str) -> Iterator[str]:
+    """The database URL to run on: DATABASE_URL, or a fresh one of --db (dropped afterwards)."""
+    from bench.load import harness
+
+    if os.environ.get("DATABASE_URL") and args.db is None:
+        yield os.environ["DATABASE_URL"]
+        return
+    if args.db != "postgres":
+        yield f"sqlite:///{tmp}/bench.sqlite3"
+        return
+    url = harness.create_postgres_database(args.pg_url, f"bench_sync_{os.getpid()}")
+    try:
+        yield url
+    finally:
+        from sqlalchemy.orm import close_all_sessions
+
+        close_all_sessions()
+        harness.drop_postgres_database(url)
+
+
+def dialect_name(url: str) -> str:
+    return url.split(":", 1)[0].split("+", 1)[0]
 
 
 def answer_for(item, rng: random.Random):
@@ -163,10 +202,16 @@ class QueryCounter:
         return self.statements, self.commits
 
 
+def phone_json(body) -> bytes:
+    """JSON as a phone's outbox sends it (JSON.stringify: UTF-8, no ASCII escapes)."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def send(client, items: list[dict], batch: int) -> float:
     started = time.perf_counter()
     for start in range(0, len(items), batch):
-        response = client.post("/api/v1/submissions", json={"submissions": items[start:start + batch]})
+        response = client.post("/api/v1/submissions", data=phone_json({"submissions": items[start:start + batch]}),
+                               content_type="application/json")
         assert response.status_code == 200, response.get_data(as_text=True)[:500]
         statuses = {r["status"] for r in response.get_json()["results"]}
         assert statuses == {"created"}, response.get_json()["results"][:3]
@@ -227,13 +272,21 @@ def main() -> None:
     parser.add_argument("--concurrent", type=int, default=800, help="250-answer submissions the clients send")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--rounds", type=int, default=1, help="measure the gunicorn part this many times")
+    parser.add_argument("--gunicorn-only", action="store_true", help="skip the in-process parts (1-3)")
+    add_database_arguments(parser)
     args = parser.parse_args()
+    if args.gunicorn_only:
+        with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp, database(args, tmp) as url:
+            plan = setup(make_app(url, str(Path(tmp) / "uploads")))
+            served = concurrent(url, tmp, plan, plan["wide_template"], random.Random(7), args)
+            print(f"summary {dialect_name(url)}:{served}")
+        return
 
-    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
-        url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp, database(args, tmp) as url:
         app = make_app(url, str(Path(tmp) / "uploads"))
         plan = setup(app)
-        dialect = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
+        dialect = dialect_name(url)
         client = app.test_client()
         assert client.post("/api/v1/session", json={"username": "inspector1", "password": PASSWORD}).status_code == 200
 
@@ -283,18 +336,37 @@ def main() -> None:
         print(f"  {args.batch} per request:      {(len(wide_items) - half) / batch_seconds:8.1f} submissions/s  "
               f"{batch_queries[0]:5.1f} statements + {batch_queries[1]:.1f} commit per request  "
               f"{batch_cpu * 1000:6.2f} ms CPU per submission")
-        if args.clients:
-            concurrent(url, tmp, plan, wide, rng, args)
+        served = concurrent(url, tmp, plan, wide, rng, args) if args.clients else ""
         print(f"summary {dialect}: ratio {api_rate / core_rate:.3f} | 1/request in process "
               f"{half / single_seconds:.1f}/s, {single_queries[0]:.1f} statements, {single_cpu * 1000:.2f} ms CPU | "
-              f"{args.batch}/request {(len(wide_items) - half) / batch_seconds:.1f}/s")
+              f"{args.batch}/request {(len(wide_items) - half) / batch_seconds:.1f}/s{served}")
 
 
 def worker_cpu(server) -> float:
     """User + system CPU seconds of the gunicorn workers so far (from /proc)."""
+    return processes_cpu(server.worker_pids())
+
+
+def database_backends(url: str) -> list[int]:
+    """The PostgreSQL server processes serving connections to this database (none for SQLite)."""
+    if not url.startswith("postgresql"):
+        return []
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [pid for (pid,) in connection.execute(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))]
+    finally:
+        engine.dispose()
+
+
+def processes_cpu(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far (from /proc; gone ones count 0)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for pid in server.worker_pids():
+    for pid in pids:
         try:
             stat = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
@@ -304,8 +376,10 @@ def worker_cpu(server) -> float:
     return total
 
 
-def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -> None:
-    """--clients clients, one 250-answer submission per request, against gunicorn."""
+def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -> str:
+    """--clients clients, one 250-answer submission per request, against gunicorn, --rounds
+    times on the same server; returns the figures (the median round's) for the summary line."""
+    import statistics
     import threading
 
     from bench.load import harness
@@ -322,8 +396,6 @@ def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -
             client.login()
             clients.append(client)
         per_client = max(1, args.concurrent // args.clients)
-        work = [[submission(plan["wide_visit"], plan["wide_label"], full_answers(wide, "department", rng))
-                 for _ in range(per_client + 5)] for _ in clients]
         failures: list[str] = []
 
         def run(client, items):
@@ -335,35 +407,66 @@ def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -
             except Exception as exc:  # noqa: BLE001 - reported below
                 failures.append(f"{type(exc).__name__}: {exc}")
 
-        for client, items in zip(clients, work, strict=True):  # warm-up: every worker parses the template once
-            run(client, items[:5])
-        barrier = threading.Barrier(len(clients) + 1)
+        def new_items(count: int) -> list[dict]:
+            return [submission(plan["wide_visit"], plan["wide_label"], full_answers(wide, "department", rng))
+                    for _ in range(count)]
 
-        def timed(client, items):
+        for client in clients:  # warm-up: every worker parses the template once, opens its connections
+            run(client, new_items(5))
+        backends = database_backends(url)  # the workers' pooled connections, opened by the warm-up
+        rounds = []
+        for number in range(1, args.rounds + 1):
+            work = [new_items(per_client) for _ in clients]
+            barrier = threading.Barrier(len(clients) + 1)
+
+            def timed(client, items, barrier=barrier):
+                barrier.wait()
+                run(client, items)
+
+            threads = [threading.Thread(target=timed, args=(c, w)) for c, w in zip(clients, work, strict=True)]
+            for thread in threads:
+                thread.start()
+            stats.latencies["sync"] = []
+            cpu, client_cpu, database_cpu = worker_cpu(server), time.process_time(), processes_cpu(backends)
             barrier.wait()
-            run(client, items[5:])
-
-        threads = [threading.Thread(target=timed, args=(c, w)) for c, w in zip(clients, work, strict=True)]
-        for thread in threads:
-            thread.start()
-        cpu = worker_cpu(server)
-        barrier.wait()
-        started = time.perf_counter()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
-        cpu = worker_cpu(server) - cpu
-        done = per_client * len(clients)
-        latencies = stats.latencies.get("sync", [])[5 * len(clients):]
-        print(f"{len(work[0][0]['answers'])}-answer submissions, one per request, {args.clients} clients, gunicorn "
-              f"{args.workers} workers x {args.threads} threads ({done} sent):")
-        print(f"  {done / elapsed:8.1f} submissions/s  p50 {harness.Stats.percentile(latencies, 50) * 1000:.0f} ms  "
-              f"p95 {harness.Stats.percentile(latencies, 95) * 1000:.0f} ms  "
-              f"{cpu / done * 1000:6.2f} ms worker CPU per submission  (issue #18 target >= 400/s)")
+            started = time.perf_counter()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+            done = per_client * len(clients)
+            latencies = stats.latencies.get("sync", [])
+            figures = {
+                "rate": done / elapsed, "worker_ms": (worker_cpu(server) - cpu) / done * 1000,
+                "client_ms": (time.process_time() - client_cpu) / done * 1000,
+                "database_ms": (processes_cpu(backends) - database_cpu) / done * 1000,
+                "p50_ms": harness.Stats.percentile(latencies, 50) * 1000,
+                "p95_ms": harness.Stats.percentile(latencies, 95) * 1000, "load": os.getloadavg()[0],
+            }
+            rounds.append(figures)
+            print(f"{len(work[0][0]['answers'])}-answer submissions, one per request, {args.clients} clients, "
+                  f"gunicorn {args.workers} workers x {args.threads} threads ({done} sent"
+                  + (f", round {number} of {args.rounds}" if args.rounds > 1 else "") + "):")
+            print(f"  {figures['rate']:8.1f} submissions/s  p50 {figures['p50_ms']:.0f} ms  "
+                  f"p95 {figures['p95_ms']:.0f} ms  {figures['worker_ms']:6.2f} ms worker CPU per submission  "
+                  "(issue #18 target >= 400/s)")
+            print(f"  also per submission: {figures['client_ms']:.2f} ms CPU in the {args.clients} clients "
+                  f"(this process)"
+                  + (f", {figures['database_ms']:.2f} ms in PostgreSQL's {len(backends)} server processes"
+                     if backends else "")
+                  + f"; load average {figures['load']:.1f} on {os.cpu_count()} cores at the end")
         if failures:
             print(f"  FAILURES: {len(failures)}, e.g. {failures[:3]}")
         for client in clients:
             client._drop()
+        median = sorted(rounds, key=lambda f: f["rate"])[len(rounds) // 2]
+        spread = (f" (rounds {min(f['rate'] for f in rounds):.0f}-{max(f['rate'] for f in rounds):.0f}/s, "
+                  f"worker CPU median {statistics.median(f['worker_ms'] for f in rounds):.2f} ms)"
+                  if len(rounds) > 1 else "")
+        return (f" | gunicorn {args.workers}x{args.threads}, {args.clients} clients: {median['rate']:.1f}/s, "
+                f"{median['worker_ms']:.2f} ms worker CPU"
+                + (f" + {median['database_ms']:.2f} ms PostgreSQL CPU" if backends else "")
+                + f" + {median['client_ms']:.2f} ms client CPU, p95 {median['p95_ms']:.0f} ms" + spread
+                + (f", {len(failures)} FAILURES" if failures else ""))
     finally:
         server.stop()
 

@@ -17,10 +17,10 @@ A refusal is a `JSONBodyError` (an HTTP 400/413) whose JSON answer says what and
 texts are not fatal: they come back in `JSONBody.problems` (paths as tuples), so that a batch can
 reject the one item that holds them and store the rest (see `JSONBody.split_items`).
 
-Fast path (the sync batch is the hot one): a body without a backslash escape or a raw DEL/C1
-character cannot hold a bad text, and one whose parse hooks saw no bad number holds none; then
-only the containers are visited, one level at a time, to measure the depth. The whole value is
-walked only to locate a problem.
+Fast path (the sync batch is the hot one): a body without a \\u escape of a refused character
+(C0, DEL, C1, a surrogate) or a raw DEL/C1 character cannot hold a bad text, and one whose
+parse hooks saw no bad number holds none; then only the containers are visited, one level at a
+time, to measure the depth. The whole value is walked only to locate a problem.
 """
 from __future__ import annotations
 
@@ -46,6 +46,10 @@ Path = tuple[PathPart, ...]
 # A text can hold a refused character only through a \u escape (JSON forbids raw C0
 # characters in strings; raw surrogates are not UTF-8) or as a raw DEL / C1 character.
 _RAW_CONTROL_RE = re.compile("[\x7f-\x9f]")
+# The escapes that can make a refused character: C0 but tab, line feed and carriage return, DEL
+# and C1, and any surrogate (a pair, e.g. an emoji sent as ASCII, is then checked as well). Other
+# escapes (the letters of a body sent with ASCII escapes: "Nh\u1eadn", "\u00e9") cannot.
+_BAD_ESCAPE_RE = re.compile(r"\\u(?:00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])|[dD][89a-fA-F])")
 _IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -187,7 +191,8 @@ def parse_json(text: str, *, report_values: bool = False, max_depth: int = MAX_D
         maybe_raw_control = b"\x7f" in raw or b"\xc2" in raw
     else:
         maybe_raw_control = not text.isascii()
-    if saw_bad_number or "\\u" in text or (maybe_raw_control and _RAW_CONTROL_RE.search(text)):
+    if (saw_bad_number or ("\\u" in text and _BAD_ESCAPE_RE.search(text))
+            or (maybe_raw_control and _RAW_CONTROL_RE.search(text))):
         problems = list(find_problems(value))
     if problems and not report_values:
         raise bad_values(problems)

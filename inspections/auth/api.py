@@ -8,7 +8,7 @@ from ..api import read_json_object
 from ..core import sessions
 from ..core.errors import FieldError, json_error
 from ..extensions import csrf, db
-from .routes import lockout_message
+from .routes import busy_message, lockout_message
 from .services import authenticate
 
 bp = Blueprint("auth_api", __name__, url_prefix="/api/v1")
@@ -35,6 +35,10 @@ def create_session():
         return json_error(400, "bad_request", message, [FieldError(name, message) for name in missing])
     result = authenticate(username, password, request.remote_addr)
     db.session.commit()
+    if result.busy:  # this worker is checking as many passwords as it may: come back shortly
+        response = json_error(503, "busy", busy_message(), retry_after=result.retry_after)
+        response.headers["Retry-After"] = str(result.retry_after)
+        return response
     if result.retry_after:
         response = json_error(429, "locked", lockout_message(result.retry_after), retry_after=result.retry_after)
         response.headers["Retry-After"] = str(result.retry_after)

@@ -17,6 +17,10 @@ def lockout_message(seconds: int) -> str:
     return _("Too many wrong passwords. Logging in is paused; try again in %(minutes)d minute(s).", minutes=minutes)
 
 
+def busy_message() -> str:
+    return _("Many people are logging in right now. Try again in a few seconds.")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -29,7 +33,10 @@ def login():
         if result.ok:
             sessions.start(result.user, remember=form.remember.data)
             return redirect(local_target(request.args.get("next")))
-        if result.retry_after:
+        if result.busy:
+            flash(busy_message(), "error")
+            status = 503
+        elif result.retry_after:
             flash(lockout_message(result.retry_after), "error")
             status = 429
         else:
@@ -40,7 +47,7 @@ def login():
     if not usable_text(form.username.data or ""):
         form.username.data = ""  # a NUL or lone surrogate cannot be shown again (nor encoded)
     response = render_template("auth/login.html", form=form), status
-    if status == 429:
+    if status in (429, 503):
         return response[0], status, {"Retry-After": str(result.retry_after)}
     return response
 

@@ -8,6 +8,11 @@ the remember cookie. That id is `<user id>:<session token>:<issued at>:<nonce>`:
   session and remember cookie they have, on every device;
 - `issued at` is checked against SESSION_DAYS on the server, whatever the cookie's own expiry
   says, and together with the nonce makes every log-in's cookies different.
+
+The check is one query on every request (the user's row, by primary key; nothing is cached
+in a worker, so a new token ends a session on every worker at once). On SQLite a write request
+reads it ahead of the write lock (`sqlite_locking.reads_ahead`): checking the cookie does not
+hold up the other writers.
 """
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from flask import current_app, g, session
 from flask_login import login_user, logout_user
 
 from ..extensions import db
+from ..sqlite_locking import reads_ahead
 
 if TYPE_CHECKING:
     from ..models import User
@@ -44,9 +50,10 @@ def load_user(value: str) -> Optional["User"]:
     lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     if age > lifetime or age < -300:
         return None
-    user = db.session.get(User, user_id)
-    if user is None or not user.may_log_in:
-        return None
+    with reads_ahead():
+        user = db.session.get(User, user_id)
+        if user is None or not user.may_log_in:  # (a unit's representative: its unit, read here too)
+            return None
     if not hmac.compare_digest(token.encode("ascii", "replace"), user.session_token.encode("ascii")):
         return None
     return user

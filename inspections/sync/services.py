@@ -46,6 +46,7 @@ from ..models import (
     utcnow,
 )
 from ..self_reports import declared_for_visits
+from ..sqlite_locking import reads_ahead
 from ..submissions import (
     LOOK_UP,
     SubmissionInput,
@@ -221,8 +222,13 @@ def has_nul(value: Any) -> bool:
     return False
 
 
-def parse_item(raw: Any) -> tuple[Optional[SubmissionInput], list[dict[str, str]]]:
-    """A SubmissionInput from one JSON item, or the list of what is wrong with its shape."""
+def parse_item(raw: Any, *, texts_checked: bool = False) -> tuple[Optional[SubmissionInput], list[dict[str, str]]]:
+    """A SubmissionInput from one JSON item, or the list of what is wrong with its shape.
+
+    `texts_checked`: the item comes from `api.read_json`, whose text check already refused
+    every text holding a NUL (the item is then rejected before it gets here), so the answers,
+    notes and template are not searched for one again.
+    """
     if not isinstance(raw, dict):
         return None, [_field_error("", _("Each submission must be a JSON object."))]
     errors = []
@@ -239,7 +245,7 @@ def parse_item(raw: Any) -> tuple[Optional[SubmissionInput], list[dict[str, str]
     answers = raw.get("answers")
     if not isinstance(answers, dict):
         errors.append(_field_error("answers", _("answers must be a JSON object of item code to value.")))
-    elif has_nul(answers):
+    elif not texts_checked and has_nul(answers):
         errors.append(_field_error("answers", _("Answers may not contain the NUL character (\\u0000).")))
     notes = raw.get("notes", {})
     if notes is None:
@@ -248,13 +254,14 @@ def parse_item(raw: Any) -> tuple[Optional[SubmissionInput], list[dict[str, str]
                                             for k, v in notes.items())):
         errors.append(_field_error("notes", _("notes must be a JSON object of item code to text "
                                               "(at most %(max)d characters each).", max=MAX_NOTE_LENGTH)))
-    elif has_nul(notes):
+    elif not texts_checked and has_nul(notes):
         errors.append(_field_error("notes", _("Notes may not contain the NUL character (\\u0000).")))
     state = raw.get("state", "submitted")
     if state not in ("draft", "submitted"):
         errors.append(_field_error("state", _("state must be draft or submitted.")))
     template = raw.get("template")
-    if template is not None and not (isinstance(template, str) and 0 < len(template) <= 120 and not has_nul(template)):
+    if template is not None and not (isinstance(template, str) and 0 < len(template) <= 120
+                                     and (texts_checked or not has_nul(template))):
         errors.append(_field_error("template", _("template must be a text such as gender_equality@1.")))
     client_saved_at = None
     try:
@@ -336,7 +343,7 @@ def preload_submissions(user: User, uuids: Iterable[str]) -> dict[str, Submissio
     return found
 
 
-def store_batch(user: User, items: Iterable[Any], lang: str) -> list[SubmissionResult]:
+def store_batch(user: User, items: Iterable[Any], lang: str, *, texts_checked: bool = False) -> list[SubmissionResult]:
     """Store each JSON item of a batch for `user`; one result per item, in order.
 
     The lean path (`_store_lean`): one query for everything the batch needs to know, the rules
@@ -345,9 +352,9 @@ def store_batch(user: User, items: Iterable[Any], lang: str) -> list[SubmissionR
     uuid repeated in the batch, a uuid the user already holds on a visit outside the batch, a
     row another request wrote meanwhile) go through `store_one`, one savepoint each. Should a
     statement of the lean path fail, the transaction is rolled back and the whole batch is
-    stored item by item instead: same results, only slower.
+    stored item by item instead: same results, only slower. `texts_checked`: see parse_item.
     """
-    parsed = [(raw, *parse_item(raw)) for raw in items]
+    parsed = [(raw, *parse_item(raw, texts_checked=texts_checked)) for raw in items]
     try:
         return _store_lean(user, parsed, lang)
     except SQLAlchemyError:
@@ -417,6 +424,13 @@ def _batch_facts(user: User, visit_ids: list[int], uuids: list[str]) -> tuple[di
     A uuid the user holds on a visit outside the batch is not found here; its INSERT then
     finds the row (unique per inspector) and that item goes through store_one, which says
     uuid_taken.
+
+    On SQLite it is read ahead of the write lock (`sqlite_locking.reads_ahead`), so that the
+    batch is checked and validated while other requests write: what it says may change before
+    the writes, as under PostgreSQL's READ COMMITTED, and the writes are made for that (a new
+    submission's INSERT does nothing on a uuid taken meanwhile, a revision's UPDATE nothing
+    unless it is still newer, the visit's state change only from planned; such an item then
+    goes through store_one, under the lock).
     """
     stmt = _STATEMENTS.get("facts")
     if stmt is None:  # built once: the same statement with new values every request
@@ -436,9 +450,10 @@ def _batch_facts(user: User, visit_ids: list[int], uuids: list[str]) -> tuple[di
     may_fill = access.can(user, "fieldwork.use")
     visits: dict[int, _VisitFacts] = {}
     known: dict[str, _Known] = {}
+    with reads_ahead():
+        rows = db.session.execute(stmt, {"user_id": user.id, "uuids": uuids, "visit_ids": visit_ids}).all()
     for (visit_id, status, archived_at, kind, template_id, key, version, template_hash, member,
-         sub_id, sub_uuid, revision, digest, late) in db.session.execute(
-            stmt, {"user_id": user.id, "uuids": uuids, "visit_ids": visit_ids}):
+         sub_id, sub_uuid, revision, digest, late) in rows:
         visits[visit_id] = _VisitFacts(visit_id, status, bool(may_fill and member and archived_at is None),
                                        kind, template_id, f"{key}@{version}", template_hash)
         if sub_id is not None:

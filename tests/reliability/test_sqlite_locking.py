@@ -25,8 +25,19 @@ def locked_app(make_app, database):
 
     @app.route("/_probe/<action>", methods=["GET", "POST"])
     def probe(action):
-        db.session.execute(text("SELECT count(*) FROM agency")).scalar()
-        observed["other_writer"] = other_writer_can_write(app)
+        if not action.startswith("ahead"):
+            db.session.execute(text("SELECT count(*) FROM agency")).scalar()
+            observed["other_writer"] = other_writer_can_write(app)
+        if action.startswith("ahead"):  # reads ahead of the lock, then (maybe) a write
+            with sqlite_locking.reads_ahead():
+                db.session.execute(text("SELECT count(*) FROM agency")).scalar()
+                observed["ahead"] = other_writer_can_write(app)
+                if action == "ahead-write-inside":
+                    db.session.execute(text("UPDATE agency SET name = name WHERE 0"))
+                    observed["inside"] = other_writer_can_write(app)
+            db.session.execute(text("SELECT count(*) FROM agency")).scalar()
+            observed["after"] = other_writer_can_write(app)
+            return "ok"
         if action == "fail-after-savepoint":
             with db.session.begin_nested():
                 db.session.execute(text("INSERT INTO agency (code, name, short_name, created_at) "
@@ -64,6 +75,23 @@ def test_a_write_request_takes_the_write_lock_before_it_reads(locked_app):
     client = locked_app.test_client()
     assert client.post("/_probe/read").status_code == 200
     assert locked_app.observed["other_writer"] is False
+
+
+def test_reads_ahead_of_the_lock_do_not_hold_it_and_the_next_statement_takes_it(locked_app):
+    """What a write request reads ahead (its session's user, a sync batch's facts) leaves other
+    writers free; its first statement after that waits for the lock as before."""
+    client = locked_app.test_client()
+    assert client.post("/_probe/ahead").status_code == 200
+    assert locked_app.observed["ahead"] is True
+    assert locked_app.observed["after"] is False
+
+
+def test_a_write_among_reads_ahead_takes_the_lock_first(locked_app):
+    client = locked_app.test_client()
+    assert client.post("/_probe/ahead-write-inside").status_code == 200
+    assert locked_app.observed["ahead"] is True
+    assert locked_app.observed["inside"] is False  # not written on its own, outside a transaction
+    assert locked_app.observed["after"] is False
 
 
 def test_a_read_request_does_not_block_writers(locked_app):

@@ -80,7 +80,10 @@ def test_malformed_log_ins_are_400_or_401(make_app, demo, body):
 def test_parallel_guesses_get_no_more_tries_than_serial_ones(make_app, demo, live_server_factory):
     """20 wrong passwords at once: the password is checked at most LOGIN_MAX_FAILURES times
     (the others are refused as locked), so parallel requests buy an attacker nothing."""
-    server = live_server_factory(LOGIN_MAX_FAILURES=5, LOGIN_LOCKOUT_SECONDS=600)
+    # As many password checks at once as there are guesses: the limit itself is under test (with
+    # one slot per worker the guesses of one process would queue; several workers would not).
+    server = live_server_factory(LOGIN_MAX_FAILURES=5, LOGIN_LOCKOUT_SECONDS=600, LOGIN_CONCURRENT_CHECKS=20,
+                                 LOGIN_BUSY_WAIT_MS=30_000)
     with server.app.app_context():  # a production-strength hash: each check takes real time
         from werkzeug.security import generate_password_hash
 
@@ -116,3 +119,47 @@ def test_parallel_guesses_get_no_more_tries_than_serial_ones(make_app, demo, liv
     assert set(statuses) <= {401, 429}  # (a set: all 429 is fine too, no password was checked)
     checked = statuses.count(401)
     assert checked <= 5 - 1, f"{checked} passwords were checked (401) before the lock; at most 4 may be"
+
+
+def test_a_worker_busy_checking_passwords_answers_busy_at_once(make_app, demo):
+    """A log-in that finds every password-check slot of its worker taken is answered 503 "busy"
+    with Retry-After, without waiting, counting or checking anything; then it gets through."""
+    from inspections.auth import services
+
+    app = make_app(LOGIN_CONCURRENT_CHECKS=1, LOGIN_BUSY_WAIT_MS=0, LOGIN_BUSY_RETRY_AFTER=3)
+    client = app.test_client()
+    slots = services.password_check_slots(1)
+    assert slots.acquire(timeout=5)  # another request of this worker is checking a password
+    try:
+        started = time.perf_counter()
+        busy = attempt(client, "inspector1", TEST_PASSWORD)
+        assert time.perf_counter() - started < 2
+    finally:
+        slots.release()
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == "3"
+    body = busy.get_json()
+    assert body["error"] == "busy" and body["retry_after"] == 3 and body["fields"] == []
+    assert client.get("/api/v1/session").status_code == 401
+    with app.app_context():
+        from inspections.extensions import db
+        from inspections.models import LoginFailure
+
+        assert db.session.scalar(db.select(db.func.count()).select_from(LoginFailure)) == 0  # nothing counted
+    assert attempt(client, "inspector1", TEST_PASSWORD).status_code == 200
+
+
+def test_the_login_page_says_busy_too(make_app, demo):
+    from inspections.auth import services
+
+    app = make_app(LOGIN_CONCURRENT_CHECKS=1, LOGIN_BUSY_WAIT_MS=0, LOGIN_BUSY_RETRY_AFTER=2)
+    client = app.test_client()
+    slots = services.password_check_slots(1)
+    assert slots.acquire(timeout=5)
+    try:
+        page = client.post("/login", data={"username": "inspector1", "password": TEST_PASSWORD})
+    finally:
+        slots.release()
+    assert page.status_code == 503
+    assert page.headers["Retry-After"] == "2"
+    assert "Đang có nhiều người đăng nhập cùng lúc" in page.get_data(as_text=True)
