@@ -81,7 +81,12 @@ class TextConverter(UnicodeConverter):
 
 def init_app(app: Flask) -> None:
     """The bounded converter for every ``<int:...>`` rule and the checked string converter
-    (call before registering blueprints: a rule takes its converters when it is added)."""
+    (call before registering blueprints: a rule takes its converters when it is added).
+
+    An address with a doubled slash (``/api/v1/attachments//x``, or ``%2F`` in an id) is not
+    redirected to another address (Werkzeug's default, a 308 that would send a PUT's body to
+    another id): it matches no route, so the API answers its JSON 404 and a page the 404 page."""
+    app.url_map.merge_slashes = False
     app.url_map.converters["int"] = BoundedIntConverter
     app.url_map.converters["default"] = TextConverter
     app.url_map.converters["string"] = TextConverter

@@ -110,6 +110,18 @@ def test_a_nul_in_a_path_text_is_a_404(app, demo):
     assert client.get("/checklists/gender%00equality/2.xlsx").status_code == 404
 
 
+def test_a_doubled_slash_is_a_404_never_a_redirect_to_another_id(app, demo):
+    """Werkzeug would answer 308 to /api/v1/attachments/x for //x (or %2Fx), sending a PUT's
+    bytes on to another id; the app answers 404 (JSON under /api/) and redirects nowhere."""
+    client = client_for(app, "inspector1")
+    for path in ("/api/v1/attachments/%2F0f8fad5b-d9cb-469f-a165-70867728950e",
+                 "/api/v1//attachments/0f8fad5b-d9cb-469f-a165-70867728950e"):
+        response = client.put(path, data=b"\x89PNG\r\n\x1a\n")
+        assert response.status_code == 404 and response.is_json and "Location" not in response.headers, path
+    page = client.get("/review//visits/1")
+    assert page.status_code == 404 and "Location" not in page.headers
+
+
 # --- the sync batch: one bad item is refused, the rest stored --------------------------------
 
 @pytest.mark.parametrize("where", ["answer", "note", "answer_key", "mf_part"])
