@@ -236,6 +236,25 @@ def test_last_sync_time_is_recorded(app, inspector, visits):
         assert user.last_sync_at is not None
 
 
+def test_last_sync_time_is_written_at_most_once_a_minute(app, inspector, visits):
+    from datetime import timedelta
+
+    def sync_time():
+        with app.app_context():
+            return db.session.scalar(select(User.last_sync_at).where(User.username == "inspector1"))
+
+    results(post(inspector, item(visits["SYT"])))
+    first = sync_time()
+    results(post(inspector, item(visits["SGDDT"])))  # seconds later: the stored time stands
+    assert sync_time() == first
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "inspector1"))
+        user.last_sync_at = first - timedelta(minutes=2)
+        db.session.commit()
+    results(post(inspector))  # an empty batch a minute or more later: written again
+    assert sync_time() > first
+
+
 def test_results_come_in_english_when_asked(client, demo, visits):
     AuthActions(client).login("inspector1")
     client.post("/lang", data={"lang": "en"})
