@@ -349,11 +349,12 @@ def store_batch(user: User, items: Iterable[Any], lang: str, *, texts_checked: b
     """Store each JSON item of a batch for `user`; one result per item, in order.
 
     The lean path (`_store_lean`): one query for everything the batch needs to know, the rules
-    decided in Python, one multi-row INSERT of the new submissions and one of the history rows,
-    a conditional UPDATE per newer revision, no savepoint. Items it cannot settle that way (a
-    uuid repeated in the batch, a uuid the user already holds on a visit outside the batch, a
-    row another request wrote meanwhile) go through `store_one`, one savepoint each. Should a
-    statement of the lean path fail, the transaction is rolled back and the whole batch is
+    decided in Python, one multi-row INSERT of the new submissions and one of the history rows
+    (on PostgreSQL both in one statement), a conditional UPDATE per newer revision, no
+    savepoint. Items it cannot settle that way (a uuid repeated in the batch, a uuid the user
+    already holds on a visit outside the batch, a row another request wrote meanwhile) go
+    through `store_one`, one savepoint each. Should a statement of the lean path fail, the
+    transaction is rolled back and the whole batch is
     stored item by item instead: same results, only slower. `texts_checked`: see parse_item.
     """
     parsed = [(raw, *parse_item(raw, texts_checked=texts_checked)) for raw in items]
