@@ -14,12 +14,13 @@ import logging
 import re
 import typing
 from dataclasses import dataclass, field
+from datetime import timezone
 from typing import Any, Iterable, Optional, TypeGuard
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import CursorResult, Table, Text, and_, bindparam, case, cast, exists, or_, select, update
+from sqlalchemy import CursorResult, Table, Text, and_, bindparam, case, cast, exists, or_, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB, insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -42,6 +43,7 @@ from ..models import (
     Template,
     Unit,
     User,
+    UTCDateTime,
     Visit,
     utcnow,
 )
@@ -347,11 +349,12 @@ def store_batch(user: User, items: Iterable[Any], lang: str, *, texts_checked: b
     """Store each JSON item of a batch for `user`; one result per item, in order.
 
     The lean path (`_store_lean`): one query for everything the batch needs to know, the rules
-    decided in Python, one multi-row INSERT of the new submissions and one of the history rows,
-    a conditional UPDATE per newer revision, no savepoint. Items it cannot settle that way (a
-    uuid repeated in the batch, a uuid the user already holds on a visit outside the batch, a
-    row another request wrote meanwhile) go through `store_one`, one savepoint each. Should a
-    statement of the lean path fail, the transaction is rolled back and the whole batch is
+    decided in Python, one multi-row INSERT of the new submissions and one of the history rows
+    (on PostgreSQL both in one statement), a conditional UPDATE per newer revision, no
+    savepoint. Items it cannot settle that way (a uuid repeated in the batch, a uuid the user
+    already holds on a visit outside the batch, a row another request wrote meanwhile) go
+    through `store_one`, one savepoint each. Should a statement of the lean path fail, the
+    transaction is rolled back and the whole batch is
     stored item by item instead: same results, only slower. `texts_checked`: see parse_item.
     """
     parsed = [(raw, *parse_item(raw, texts_checked=texts_checked)) for raw in items]
@@ -507,6 +510,58 @@ def _insert_statements(postgres: bool):
 # The lean path's statements, built once per process (SQLAlchemy then reuses their compiled form).
 _STATEMENTS: dict[Any, Any] = {}
 
+# PostgreSQL: the new submissions and their history rows in one statement (a data-modifying
+# CTE), whatever the number of rows: each column comes as one array (unnest), the answers and
+# notes as one JSON array each (element i for row i), sent and parsed once for both tables. A
+# uuid the user already holds is left alone by ON CONFLICT, is not returned and gets no history
+# row: that item goes through store_one, as on SQLite. The foreign key of a history row is
+# checked at the end of the statement, when its submission exists.
+_PG_NEW_WITH_HISTORY = text("""
+WITH v AS (
+    SELECT u.*, j.answers -> (u.ord::integer - 1) AS answers, j.notes -> (u.ord::integer - 1) AS notes
+    FROM unnest(CAST(:uuid AS varchar[]), CAST(:visit_id AS integer[]), CAST(:template_id AS integer[]),
+                CAST(:revision AS integer[]), CAST(:state AS varchar[]), CAST(:content_hash AS varchar[]),
+                CAST(:client_saved_at AS timestamptz[]), CAST(:late AS boolean[]))
+        WITH ORDINALITY AS u(uuid, visit_id, template_id, revision, state, content_hash, client_saved_at, late, ord)
+    CROSS JOIN (SELECT CAST(:answers AS jsonb) AS answers, CAST(:notes AS jsonb) AS notes) AS j
+), ins AS (
+    INSERT INTO submission (uuid, visit_id, inspector_id, template_id, revision, state, answers, notes,
+                            content_hash, client_saved_at, received_at, updated_at, late, review_state)
+    SELECT uuid, visit_id, :inspector_id, template_id, revision, state, answers, notes,
+           content_hash, client_saved_at, :now, :now, late, 'received' FROM v
+    ON CONFLICT (inspector_id, uuid) DO NOTHING
+    RETURNING id, uuid
+), history AS (
+    INSERT INTO submission_revision (submission_id, revision, state, answers, notes, content_hash,
+                                     client_saved_at, received_at, late)
+    SELECT ins.id, v.revision, v.state, v.answers, v.notes, v.content_hash, v.client_saved_at, :now, v.late
+    FROM ins JOIN v ON v.uuid = ins.uuid
+    ORDER BY ins.id
+)
+SELECT id, uuid FROM ins
+""").bindparams(bindparam("now", type_=UTCDateTime()))
+
+_PG_COLUMNS = ("uuid", "visit_id", "template_id", "revision", "state", "content_hash", "client_saved_at", "late")
+
+
+def _pg_new_with_history(rows: list[dict[str, Any]], inspector_id: int, now: Any) -> dict[str, int]:
+    """Write the new submissions and their history rows (PostgreSQL, one statement): uuid -> id
+    of each one written."""
+    params: dict[str, Any] = {name: [row[name] for row in rows] for name in _PG_COLUMNS}
+    params["client_saved_at"] = [_aware(value) for value in params["client_saved_at"]]
+    # the JSON texts joined into one array each (no array quoting of every quote they hold)
+    params["answers"] = "[" + ",".join(row["answers"] for row in rows) + "]"
+    params["notes"] = "[" + ",".join(row["notes"] for row in rows) + "]"
+    params["inspector_id"], params["now"] = inspector_id, now
+    return {u: i for i, u in db.session.execute(_PG_NEW_WITH_HISTORY, params)}
+
+
+def _aware(value: Any) -> Any:
+    """A naive datetime is UTC (as UTCDateTime binds it)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
 
 def check_item(user: User, data: SubmissionInput, facts: Optional[_VisitFacts], known: Optional[_Known],
                lang: str) -> tuple[Optional[SubmissionResult], Optional[tuple[str, str, str]]]:
@@ -587,12 +642,17 @@ def _store_lean(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], l
     revisions: list[dict[str, Any]] = []
     stored_visits: set[int] = set()
     if fresh:
-        ids = dict((u, i) for i, u in db.session.execute(new_submissions, [row for _i, row in fresh.values()]))
+        rows = [row for _i, row in fresh.values()]
+        if postgres:  # with their history rows, in the same statement
+            ids = _pg_new_with_history(rows, user.id, now)
+        else:
+            ids = dict((u, i) for i, u in db.session.execute(new_submissions, rows))
         for submission_uuid, (index, row) in fresh.items():
             if submission_uuid not in ids:
                 later.append(index)  # the uuid was taken meanwhile or is on another visit
                 continue
-            revisions.append(dict(row, submission_id=ids[submission_uuid]))
+            if not postgres:
+                revisions.append(dict(row, submission_id=ids[submission_uuid]))
             results[index] = SubmissionResult(row["uuid"], "created", server_revision=row["revision"], late=row["late"])
             stored_visits.add(row["visit_id"])
     for index, row in updates:

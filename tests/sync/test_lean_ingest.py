@@ -80,6 +80,31 @@ def test_what_is_stored_reads_back_as_sent_and_hashes_alike(app, demo, visits):
     assert results(post(client, body))[0]["status"] == "unchanged"
 
 
+def test_new_items_of_one_batch_each_keep_their_own_content_and_history(app, demo, visits):
+    """Several new submissions in one batch (on PostgreSQL one statement writes them and their
+    history rows): each row and its history row hold that item's answers, notes, state and time."""
+    client = login(app)
+    sent = [item(visits["SYT"], answers=answers(A1="no"), notes={"A1": "một"}),
+            item(visits["SGDDT"], answers=answers(A1="partial"), notes={}, state="draft", client_saved_at=None),
+            item(visits["STC"], answers=answers(H2="ba \"3\""), notes={"H2": "ba"},
+                 client_saved_at="2026-11-21T10:00:00+07:00")]
+    assert [r["status"] for r in results(post(client, *sent))] == ["created"] * 3
+    for body in sent:
+        row = rows_of(app, body["uuid"])
+        assert (row["answers"], row["notes"], row["state"]) == (body["answers"], body["notes"], body["state"])
+        assert row["history"] == [(1, row["content_hash"], body["answers"])]
+    with app.app_context():
+        saved = {s.uuid: s.client_saved_at for s in db.session.scalars(
+            select(Submission).where(Submission.uuid.in_([b["uuid"] for b in sent])))}
+        history = {r.submission_id: (r.notes, r.state, r.client_saved_at) for r in db.session.scalars(
+            select(SubmissionRevision))}
+    assert saved[sent[1]["uuid"]] is None
+    assert saved[sent[2]["uuid"]].isoformat() == "2026-11-21T03:00:00+00:00"
+    assert saved[sent[0]["uuid"]].isoformat() == "2026-11-20T09:30:00+00:00"
+    assert sorted(history.values(), key=repr) == sorted(
+        [(b["notes"], b["state"], saved[b["uuid"]]) for b in sent], key=repr)
+
+
 def test_an_answered_send_back_goes_back_to_received(app, demo, visits):
     client = login(app)
     body = item(visits["SYT"])
