@@ -26,7 +26,7 @@ import tempfile
 import unicodedata
 import uuid as uuid_module
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from flask import current_app, has_request_context
 from flask_babel import gettext
@@ -174,10 +174,11 @@ def _file_item_codes(visit: Visit) -> set[str]:
 
 
 def store_upload(user: User, visit: Visit, files: Any, form: Any, *, item_codes: Optional[set[str]] = None,
-                 self_report: Any = None) -> tuple[dict[str, Any], int]:
+                 self_report: Optional[Callable[[], Any]] = None) -> tuple[dict[str, Any], int]:
     """One file sent by a page's script (multipart: `file`, `item_code`, `uuid`): checked and
     stored, answered as the JSON body and status the scripts read (201 stored, 200 the same file
-    again). `item_codes` narrows the items that take it (the unit's report); errors are raised
+    again). `item_codes` narrows the items that take it and `self_report` gives the unit's report
+    the file is evidence of (called only once the file and item are accepted); errors are raised
     in the one error shape. The caller has checked the visit and commits."""
     from flask import url_for
 
@@ -193,7 +194,7 @@ def store_upload(user: User, visit: Visit, files: Any, form: Any, *, item_codes:
     data = storage.read()  # bounded by MAX_CONTENT_LENGTH; the exact size goes in the message
     row, created = store_attachment(user, attachment_uuid=form.get("uuid") or new_uuid(), data=data,
                                     filename=storage.filename, visit=visit, item_code=item_code,
-                                    self_report=self_report)
+                                    self_report=self_report() if self_report is not None else None)
     return {"uuid": row.uuid, "item_code": row.item_code, "filename": row.filename, "mime": row.mime,
             "size": row.size, "created": created,
             "url": url_for("fieldwork.attachment", attachment_uuid=row.uuid)}, 201 if created else 200

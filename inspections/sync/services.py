@@ -14,7 +14,6 @@ import logging
 import re
 import typing
 from dataclasses import dataclass, field
-from datetime import timezone
 from typing import Any, Iterable, Optional, TypeGuard
 
 from flask import current_app, url_for
@@ -45,6 +44,7 @@ from ..models import (
     User,
     UTCDateTime,
     Visit,
+    as_utc,
     utcnow,
 )
 from ..self_reports import declared_for_visits
@@ -548,19 +548,12 @@ def _pg_new_with_history(rows: list[dict[str, Any]], inspector_id: int, now: Any
     """Write the new submissions and their history rows (PostgreSQL, one statement): uuid -> id
     of each one written."""
     params: dict[str, Any] = {name: [row[name] for row in rows] for name in _PG_COLUMNS}
-    params["client_saved_at"] = [_aware(value) for value in params["client_saved_at"]]
+    params["client_saved_at"] = [as_utc(value) for value in params["client_saved_at"]]
     # the JSON texts joined into one array each (no array quoting of every quote they hold)
     params["answers"] = "[" + ",".join(row["answers"] for row in rows) + "]"
     params["notes"] = "[" + ",".join(row["notes"] for row in rows) + "]"
     params["inspector_id"], params["now"] = inspector_id, now
     return {u: i for i, u in db.session.execute(_PG_NEW_WITH_HISTORY, params)}
-
-
-def _aware(value: Any) -> Any:
-    """A naive datetime is UTC (as UTCDateTime binds it)."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value
 
 
 def check_item(user: User, data: SubmissionInput, facts: Optional[_VisitFacts], known: Optional[_Known],

@@ -262,7 +262,7 @@ def upload(visit_id: int):
         message = _("The unit's report of this visit is closed: the visit has started or the team lead locked it.")
         raise DomainError(message, code="forbidden", status=403, fields=[FieldError("visit_id", message)])
     body, status = store_upload(current_user, visit, request.files, request.form,
-                                item_codes=services.report_codes(visit), self_report=_ensure_report(visit))
+                                item_codes=services.report_codes(visit), self_report=lambda: _ensure_report(visit))
     db.session.commit()
     return jsonify(body), status
 
