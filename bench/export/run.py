@@ -36,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench import host  # noqa: E402
+
 CHUNK = 250  # visits per insert batch
 TEAM_SIZE = 10  # visits per team
 
@@ -400,6 +402,7 @@ def main() -> None:
         docx_line(app.config["SQLALCHEMY_DATABASE_URI"], work, args.repeat)
     print(f"machine      {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} "
           "(wall times are only comparable on an idle machine; CPU times hold either way)")
+    print(f"             {host.describe()}")
     print(f"files in     {work}")
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench import host  # noqa: E402
 from bench.load import harness  # noqa: E402
 
 
@@ -129,6 +130,7 @@ def main(argv=None) -> int:
                         help="log everyone in first, then start the syncs together (latencies of each apart)")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
+    print(host.describe(), flush=True)  # rates are only comparable beside the host's speed
     kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
     results = [run_one(kind, args) for kind in kinds]
     return 0 if all(results) else 1

@@ -45,6 +45,8 @@ from typing import Iterator
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench import host  # noqa: E402
+
 PASSWORD = secrets.token_urlsafe(12)  # the bench users' password, new every run
 
 
@@ -276,11 +278,13 @@ def main() -> None:
     parser.add_argument("--gunicorn-only", action="store_true", help="skip the in-process parts (1-3)")
     add_database_arguments(parser)
     args = parser.parse_args()
+    host_line = host.describe()  # measured before anything else runs in this process
+    print(host_line)
     if args.gunicorn_only:
         with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp, database(args, tmp) as url:
             plan = setup(make_app(url, str(Path(tmp) / "uploads")))
             served = concurrent(url, tmp, plan, plan["wide_template"], random.Random(7), args)
-            print(f"summary {dialect_name(url)}:{served}")
+            print(f"summary {dialect_name(url)}:{served} | {host_line}")
         return
 
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp, database(args, tmp) as url:
@@ -339,7 +343,7 @@ def main() -> None:
         served = concurrent(url, tmp, plan, wide, rng, args) if args.clients else ""
         print(f"summary {dialect}: ratio {api_rate / core_rate:.3f} | 1/request in process "
               f"{half / single_seconds:.1f}/s, {single_queries[0]:.1f} statements, {single_cpu * 1000:.2f} ms CPU | "
-              f"{args.batch}/request {(len(wide_items) - half) / batch_seconds:.1f}/s{served}")
+              f"{args.batch}/request {(len(wide_items) - half) / batch_seconds:.1f}/s{served} | {host_line}")
 
 
 def worker_cpu(server) -> float:
