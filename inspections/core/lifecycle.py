@@ -5,8 +5,8 @@
        +---------------merge--------------+          +-------reopen--------+
     (finalize is also allowed from planned and in_progress: finalize_reasons decides readiness)
 
-- `VisitState`: the strings stored in ``visit.status`` (a ``str`` enum, so it compares equal to
-  them, in Python, in SQL and in templates, where it is the global ``VisitState``).
+- `VisitState` and the state groups (`core.states`, plain values the pure workbook rules read
+  too): the strings stored in ``visit.status``.
 - `next_state(state, event)`: the transition table, pure; `TransitionRefused` for an event the
   state does not allow. A checklist arriving for a final visit is allowed (it is "late") and
   changes nothing; a merge write on a final visit is refused.
@@ -21,12 +21,10 @@ from typing import Any, Iterable
 
 from sqlalchemy import update
 
+from .states import OPEN_STATES, PROVISIONAL_STATES, STATES, VisitState
 
-class VisitState(StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    MERGING = "merging"
-    FINAL = "final"
+__all__ = ["OPEN_STATES", "PROVISIONAL_STATES", "STATES", "Event", "TransitionRefused", "VisitState",
+           "allows", "apply", "is_final", "mark_in_progress", "next_state"]
 
 
 class Event(StrEnum):
@@ -35,13 +33,6 @@ class Event(StrEnum):
     FINALIZE = "finalize"
     REOPEN = "reopen"
 
-
-#: Every state, in the order they are stored and listed (models.VISIT_STATES).
-STATES: tuple[str, ...] = tuple(state.value for state in VisitState)
-#: Open visits that hold data (planned ones have none): what a provisional report includes.
-PROVISIONAL_STATES: tuple[str, ...] = (VisitState.IN_PROGRESS.value, VisitState.MERGING.value)
-#: Open, i.e. not final.
-OPEN_STATES: tuple[str, ...] = (VisitState.PLANNED.value,) + PROVISIONAL_STATES
 
 _P, _I, _M, _F = VisitState.PLANNED, VisitState.IN_PROGRESS, VisitState.MERGING, VisitState.FINAL
 

@@ -23,11 +23,11 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequenc
 
 from ..checklist import IndicatorRollup, unit_indicators
 from ..checklist.validation import is_answered, usable_value
+from ..core.states import PROVISIONAL_STATES, VisitState
 
-# -- the visit states (the same strings as core.lifecycle, which imports SQLAlchemy) ------------
-FINAL_STATE = "final"
-#: Open visits that hold data: what a provisional workbook counts in (lifecycle.PROVISIONAL_STATES).
-PROVISIONAL_STATES: tuple[str, ...] = ("in_progress", "merging")
+# -- the visit states: core.states (plain values; PROVISIONAL_STATES is what a provisional
+# workbook counts in) ----------------------------------------------------------------------------
+FINAL_STATE = VisitState.FINAL.value
 
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CHARS = 32_767

@@ -39,15 +39,25 @@ def test_rules_imports_no_web_framework_database_or_models():
         elif isinstance(node, ast.ImportFrom):
             imported.add(("." * node.level) + (node.module or ""))
     allowed = {"__future__", "json", "re", "collections", "dataclasses", "datetime", "itertools", "typing",
-               "..checklist", "..checklist.validation"}
+               "..checklist", "..checklist.validation", "..core.states"}
     assert imported and imported <= allowed, imported - allowed
 
 
-def test_state_names_are_the_lifecycles():
-    from inspections.core.lifecycle import PROVISIONAL_STATES, VisitState
+def test_the_states_module_it_reads_is_plain_values():
+    from inspections.core import states
 
-    assert rules.FINAL_STATE == VisitState.FINAL.value
-    assert rules.PROVISIONAL_STATES == PROVISIONAL_STATES
+    tree = ast.parse(Path(states.__file__).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert imported == {"__future__", "enum"}
+
+
+def test_state_names_are_the_lifecycles():
+    from inspections.core import lifecycle
+
+    # one spelling: the rules and the lifecycle hold the very same objects
+    assert rules.PROVISIONAL_STATES is lifecycle.PROVISIONAL_STATES
+    assert rules.FINAL_STATE == lifecycle.VisitState.FINAL == "final"
 
 
 # -- which visits count ----------------------------------------------------------------------
