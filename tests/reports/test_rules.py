@@ -30,14 +30,20 @@ def row(**fields):
 
 # -- the module stays pure ---------------------------------------------------------------------
 
-def test_rules_imports_no_web_framework_database_or_models():
-    tree = ast.parse(Path(rules.__file__).read_text(encoding="utf-8"))
+def imports_of(module) -> set[str]:
+    """The modules a module's source imports (relative ones with their leading dots)."""
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             imported |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             imported.add(("." * node.level) + (node.module or ""))
+    return imported
+
+
+def test_rules_imports_no_web_framework_database_or_models():
+    imported = imports_of(rules)
     allowed = {"__future__", "json", "re", "collections", "dataclasses", "datetime", "itertools", "typing",
                "..checklist", "..checklist.validation", "..core.states"}
     assert imported and imported <= allowed, imported - allowed
@@ -46,10 +52,7 @@ def test_rules_imports_no_web_framework_database_or_models():
 def test_the_states_module_it_reads_is_plain_values():
     from inspections.core import states
 
-    tree = ast.parse(Path(states.__file__).read_text(encoding="utf-8"))
-    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    assert imported == {"__future__", "enum"}
+    assert imports_of(states) == {"__future__", "enum"}
 
 
 def test_state_names_are_the_lifecycles():
