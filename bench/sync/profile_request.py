@@ -84,7 +84,7 @@ def main() -> None:
         listed = None
         for number, (label, method, path, make_body, expect) in enumerate(kinds, start=1):
             def environs(n: int = args.requests, method=method, path=path, make_body=make_body) -> list[dict]:
-                return [environ(method, path, headers, make_body()) for _ in range(n)]
+                return [environ(method, path, headers, make_body(), client.environ_base) for _ in range(n)]
 
             call(app, environs(20), expect)  # warm-up
             batch = environs()
@@ -108,12 +108,16 @@ def main() -> None:
             print(out.getvalue())
 
 
-def environ(method: str, path: str, headers: dict[str, str], data: bytes | None) -> dict[str, Any]:
+def environ(method: str, path: str, headers: dict[str, str], data: bytes | None,
+            base: dict[str, Any]) -> dict[str, Any]:
+    """A request's WSGI environ, from the same address and User-Agent as the log-in (`base`, the
+    test client's): else Flask-Login's "basic" session protection sees another device and
+    marks the session not fresh, and every request writes the session cookie again."""
     from werkzeug.test import EnvironBuilder
 
     builder = EnvironBuilder(path=path, method=method, headers=headers, data=data,
                              content_type="application/json" if data is not None else None,
-                             environ_base={"REMOTE_ADDR": "127.0.0.1"})
+                             environ_base=dict(base))
     try:
         return builder.get_environ()
     finally:
@@ -122,12 +126,15 @@ def environ(method: str, path: str, headers: dict[str, str], data: bytes | None)
 
 def call(app, environs: list[dict[str, Any]], expect: str) -> None:
     status: list[str] = []
+    cookies: list[str] = []
 
     def start_response(line: str, headers: Any, exc_info: Any = None) -> None:
         status.append(line)
+        cookies.extend(value for name, value in headers if name.lower() == "set-cookie")
 
     for env in environs:
         status.clear()
+        cookies.clear()
         chunks = app(env, start_response)
         try:
             data = b"".join(chunks)
@@ -135,6 +142,7 @@ def call(app, environs: list[dict[str, Any]], expect: str) -> None:
             if hasattr(chunks, "close"):
                 chunks.close()
         assert status[0].startswith("200"), (status, data[:300])
+        assert not cookies, f"the session cookie was written again: {cookies[0][:80]}"  # as a phone's request would not
         assert expect.encode() in data, data[:300]
 
 

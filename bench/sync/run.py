@@ -445,6 +445,8 @@ def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -
                 "database_ms": (processes_cpu(backends) - database_cpu) / done * 1000,
                 "p50_ms": harness.Stats.percentile(latencies, 50) * 1000,
                 "p95_ms": harness.Stats.percentile(latencies, 95) * 1000, "load": os.getloadavg()[0],
+                # the host's speed right after the round: on a shared host it moves minute by minute
+                "reference_ms": host.reference_ms(),
             }
             rounds.append(figures)
             print(f"{len(work[0][0]['answers'])}-answer submissions, one per request, {args.clients} clients, "
@@ -457,7 +459,8 @@ def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -
                   f"(this process)"
                   + (f", {figures['database_ms']:.2f} ms in PostgreSQL's {len(backends)} server processes"
                      if backends else "")
-                  + f"; load average {figures['load']:.1f} on {os.cpu_count()} cores at the end")
+                  + f"; load average {figures['load']:.1f} on {os.cpu_count()} cores at the end; "
+                  f"host reference {figures['reference_ms']:.1f} ms just after")
         if failures:
             print(f"  FAILURES: {len(failures)}, e.g. {failures[:3]}")
         for client in clients:
@@ -469,7 +472,8 @@ def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -
         return (f" | gunicorn {args.workers}x{args.threads}, {args.clients} clients: {median['rate']:.1f}/s, "
                 f"{median['worker_ms']:.2f} ms worker CPU"
                 + (f" + {median['database_ms']:.2f} ms PostgreSQL CPU" if backends else "")
-                + f" + {median['client_ms']:.2f} ms client CPU, p95 {median['p95_ms']:.0f} ms" + spread
+                + f" + {median['client_ms']:.2f} ms client CPU, p95 {median['p95_ms']:.0f} ms, "
+                f"host reference {median['reference_ms']:.1f} ms after that round" + spread
                 + (f", {len(failures)} FAILURES" if failures else ""))
     finally:
         server.stop()
