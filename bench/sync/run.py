@@ -21,6 +21,10 @@
    bench/load runs it) on the same database: submissions/s and the gunicorn workers' CPU per
    submission (read from /proc). Issue #18 asks >= 400/s on this machine type (2 x ODK
    Central's as-answered 154-203/s at 8 clients).
+5. With --floor, each round of 4 is followed by one against the stack's floor
+   (bench/sync/floor.py: bare Flask, one Core INSERT and a commit per request, no session,
+   CSRF, rules or history) on the same database, same clients and gunicorn settings; printed:
+   its figures and product / floor (median round).
 
 Runs on a fresh SQLite file in a temporary folder by default; with DATABASE_URL it uses that
 (PostgreSQL) database and adds its own rows (the demo province, a bench campaign). Not a test:
@@ -276,6 +280,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--rounds", type=int, default=1, help="measure the gunicorn part this many times")
     parser.add_argument("--gunicorn-only", action="store_true", help="skip the in-process parts (1-3)")
+    parser.add_argument("--floor", action="store_true",
+                        help="each gunicorn round also against the stack's floor (bench/sync/floor.py), in turn")
     add_database_arguments(parser)
     args = parser.parse_args()
     host_line = host.describe()  # measured before anything else runs in this process
@@ -351,8 +357,9 @@ def worker_cpu(server) -> float:
     return processes_cpu(server.worker_pids())
 
 
-def database_backends(url: str) -> list[int]:
-    """The PostgreSQL server processes serving connections to this database (none for SQLite)."""
+def database_backends(url: str, floor: bool = False) -> list[int]:
+    """The PostgreSQL server processes serving connections to this database (none for SQLite):
+    the product's, or with `floor` those of the floor app (its connections carry FLOOR_APP)."""
     if not url.startswith("postgresql"):
         return []
     from sqlalchemy import create_engine, text
@@ -361,9 +368,13 @@ def database_backends(url: str) -> list[int]:
     try:
         with engine.connect() as connection:
             return [pid for (pid,) in connection.execute(text(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))]
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND (application_name = :floor) = :is_floor"), {"floor": FLOOR_APP, "is_floor": floor})]
     finally:
         engine.dispose()
+
+
+FLOOR_APP = "bench_sync_floor"  # the application_name of the floor app's connections
 
 
 def processes_cpu(pids: list[int]) -> float:
@@ -382,102 +393,146 @@ def processes_cpu(pids: list[int]) -> float:
 
 def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -> str:
     """--clients clients, one 250-answer submission per request, against gunicorn, --rounds
-    times on the same server; returns the figures (the median round's) for the summary line."""
-    import statistics
-    import threading
-
+    times on the same server; with --floor, each round is followed by one against the stack's
+    floor (bench/sync/floor.py: bare Flask, one Core INSERT) on the same database, so that both
+    see the same minutes of a shared host. Returns the figures (the median round's) for the
+    summary line."""
     from bench.load import harness
 
     env = harness.server_env(url, Path(tmp) / "uploads")
-    server = harness.GunicornServer(env, Path(tmp) / "gunicorn.log", workers=args.workers, threads=args.threads)
-    server.start()
+    servers = [("product", harness.GunicornServer(env, Path(tmp) / "gunicorn.log", workers=args.workers,
+                                                  threads=args.threads))]
+    if args.floor:
+        from bench.sync import floor
+
+        floor.create_table(url)
+        floor_env = dict(env)
+        if url.startswith("postgresql"):  # its connections told apart from the product's
+            floor_env["DATABASE_URL"] = f"{url}{'&' if '?' in url else '?'}application_name={FLOOR_APP}"
+        servers.append(("floor", harness.GunicornServer(floor_env, Path(tmp) / "gunicorn-floor.log",
+                                                        workers=args.workers, threads=args.threads,
+                                                        app_spec="bench.sync.floor:app")))
+    stats = harness.Stats()
+    failures: list[str] = []
+
+    def run(client, items):
+        try:
+            for entry in items:
+                result = client.sync([entry])[0]
+                if result["status"] != "created":
+                    failures.append(str(result)[:200])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(f"{type(exc).__name__}: {exc}")
+
+    def new_items(count: int) -> list[dict]:
+        return [submission(plan["wide_visit"], plan["wide_label"], full_answers(wide, "department", rng))
+                for _ in range(count)]
+
+    per_client = max(1, args.concurrent // args.clients)
     try:
-        stats = harness.Stats()
-        clients = []
-        for _n in range(args.clients):
-            person = harness.InspectorPlan("inspector1", plan["inspector_id"], [], {})
-            client = harness.Inspector(server.url, person, PASSWORD, stats, deadline=600)
-            client.login()
-            clients.append(client)
-        per_client = max(1, args.concurrent // args.clients)
-        failures: list[str] = []
-
-        def run(client, items):
-            try:
-                for entry in items:
-                    result = client.sync([entry])[0]
-                    if result["status"] != "created":
-                        failures.append(str(result)[:200])
-            except Exception as exc:  # noqa: BLE001 - reported below
-                failures.append(f"{type(exc).__name__}: {exc}")
-
-        def new_items(count: int) -> list[dict]:
-            return [submission(plan["wide_visit"], plan["wide_label"], full_answers(wide, "department", rng))
-                    for _ in range(count)]
-
-        for client in clients:  # warm-up: every worker parses the template once, opens its connections
-            run(client, new_items(5))
-        backends = database_backends(url)  # the workers' pooled connections, opened by the warm-up
-        rounds = []
+        clients: dict[str, list] = {}
+        for name, server in servers:
+            server.start()
+            clients[name] = []
+            for _n in range(args.clients):
+                person = harness.InspectorPlan("inspector1", plan["inspector_id"], [], {})
+                client = harness.Inspector(server.url, person, PASSWORD, stats, deadline=600)
+                client.login()
+                clients[name].append(client)
+            for client in clients[name]:  # warm-up: every worker parses the template once, opens its connections
+                run(client, new_items(5))
+        rounds: dict[str, list[dict]] = {name: [] for name, _server in servers}
+        backends: dict[str, list[int]] = {}
         for number in range(1, args.rounds + 1):
-            work = [new_items(per_client) for _ in clients]
-            barrier = threading.Barrier(len(clients) + 1)
-
-            def timed(client, items, barrier=barrier):
-                barrier.wait()
-                run(client, items)
-
-            threads = [threading.Thread(target=timed, args=(c, w)) for c, w in zip(clients, work, strict=True)]
-            for thread in threads:
-                thread.start()
-            stats.latencies["sync"] = []
-            cpu, client_cpu, database_cpu = worker_cpu(server), time.process_time(), processes_cpu(backends)
-            barrier.wait()
-            started = time.perf_counter()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - started
-            done = per_client * len(clients)
-            latencies = stats.latencies.get("sync", [])
-            figures = {
-                "rate": done / elapsed, "worker_ms": (worker_cpu(server) - cpu) / done * 1000,
-                "client_ms": (time.process_time() - client_cpu) / done * 1000,
-                "database_ms": (processes_cpu(backends) - database_cpu) / done * 1000,
-                "p50_ms": harness.Stats.percentile(latencies, 50) * 1000,
-                "p95_ms": harness.Stats.percentile(latencies, 95) * 1000, "load": os.getloadavg()[0],
-                # the host's speed right after the round: on a shared host it moves minute by minute
-                "reference_ms": host.reference_ms(),
-            }
-            rounds.append(figures)
-            print(f"{len(work[0][0]['answers'])}-answer submissions, one per request, {args.clients} clients, "
-                  f"gunicorn {args.workers} workers x {args.threads} threads ({done} sent"
-                  + (f", round {number} of {args.rounds}" if args.rounds > 1 else "") + "):")
-            print(f"  {figures['rate']:8.1f} submissions/s  p50 {figures['p50_ms']:.0f} ms  "
-                  f"p95 {figures['p95_ms']:.0f} ms  {figures['worker_ms']:6.2f} ms worker CPU per submission  "
-                  "(issue #18 target >= 400/s)")
-            print(f"  also per submission: {figures['client_ms']:.2f} ms CPU in the {args.clients} clients "
-                  f"(this process)"
-                  + (f", {figures['database_ms']:.2f} ms in PostgreSQL's {len(backends)} server processes"
-                     if backends else "")
-                  + f"; load average {figures['load']:.1f} on {os.cpu_count()} cores at the end; "
-                  f"host reference {figures['reference_ms']:.1f} ms just after")
+            for name, server in servers:
+                # the PostgreSQL server processes of this server's pooled connections
+                backends[name] = database_backends(url, floor=name == "floor")
+                figures = one_round(server, clients[name], backends[name], new_items, run, stats, per_client)
+                rounds[name].append(figures)
+                what = ("" if name == "product" else
+                        " against the floor (bare Flask + one Core INSERT, no session, CSRF, rules or history)")
+                print(f"{figures['answers']}-answer submissions, one per request, {args.clients} clients, "
+                      f"gunicorn {args.workers} workers x {args.threads} threads{what} "
+                      f"({per_client * args.clients} sent"
+                      + (f", round {number} of {args.rounds}" if args.rounds > 1 else "") + "):")
+                print(f"  {figures['rate']:8.1f} submissions/s  p50 {figures['p50_ms']:.0f} ms  "
+                      f"p95 {figures['p95_ms']:.0f} ms  {figures['worker_ms']:6.2f} ms worker CPU per submission"
+                      + ("  (issue #18 target >= 400/s)" if name == "product" else ""))
+                print(f"  also per submission: {figures['client_ms']:.2f} ms CPU in the {args.clients} clients "
+                      f"(this process)"
+                      + (f", {figures['database_ms']:.2f} ms in PostgreSQL's {len(backends[name])} server processes"
+                         if backends[name] else "")
+                      + f"; load average {figures['load']:.1f} on {os.cpu_count()} cores at the end; "
+                      f"host reference {figures['reference_ms']:.1f} ms just after")
         if failures:
             print(f"  FAILURES: {len(failures)}, e.g. {failures[:3]}")
-        for client in clients:
-            client._drop()
-        median = sorted(rounds, key=lambda f: f["rate"])[len(rounds) // 2]
-        spread = (f" (rounds {min(f['rate'] for f in rounds):.0f}-{max(f['rate'] for f in rounds):.0f}/s, "
-                  f"worker CPU median {statistics.median(f['worker_ms'] for f in rounds):.2f} ms)"
-                  if len(rounds) > 1 else "")
-        return (f" | gunicorn {args.workers}x{args.threads}, {args.clients} clients: {median['rate']:.1f}/s, "
-                f"{median['worker_ms']:.2f} ms worker CPU"
-                + (f" + {median['database_ms']:.2f} ms PostgreSQL CPU" if backends else "")
-                + f" + {median['client_ms']:.2f} ms client CPU, p95 {median['p95_ms']:.0f} ms, "
-                f"host reference {median['reference_ms']:.1f} ms after that round" + spread
-                + (f", {len(failures)} FAILURES" if failures else ""))
+        for group in clients.values():
+            for client in group:
+                client._drop()
+        line = served_line("gunicorn", rounds["product"], args, bool(backends["product"]))
+        if args.floor:
+            pairs = list(zip(rounds["product"], rounds["floor"], strict=True))
+            ratios = sorted(p["rate"] / f["rate"] for p, f in pairs)
+            cpu_ratios = sorted(p["worker_ms"] / f["worker_ms"] for p, f in pairs)
+            line += (served_line("floor", rounds["floor"], args, bool(backends["floor"]))
+                     + f" | product / floor: {ratios[len(ratios) // 2]:.2f} of the rate, "
+                     f"{cpu_ratios[len(cpu_ratios) // 2]:.2f}x the worker CPU (median of {len(pairs)} rounds in turn)")
+        return line + (f", {len(failures)} FAILURES" if failures else "")
     finally:
-        server.stop()
+        for _name, server in servers:
+            server.stop()
 
+
+def one_round(server, clients: list, backends: list[int], new_items, run, stats, per_client: int) -> dict:
+    """Every client sends `per_client` submissions at once; the round's rate, latencies and CPU."""
+    import threading
+
+    work = [new_items(per_client) for _ in clients]
+    barrier = threading.Barrier(len(clients) + 1)
+
+    def timed(client, items):
+        barrier.wait()
+        run(client, items)
+
+    threads = [threading.Thread(target=timed, args=(c, w)) for c, w in zip(clients, work, strict=True)]
+    for thread in threads:
+        thread.start()
+    stats.latencies["sync"] = []
+    cpu, client_cpu, database_cpu = worker_cpu(server), time.process_time(), processes_cpu(backends)
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    done = per_client * len(clients)
+    latencies = stats.latencies.get("sync", [])
+    from bench.load import harness
+
+    return {
+        "answers": len(work[0][0]["answers"]), "rate": done / elapsed,
+        "worker_ms": (worker_cpu(server) - cpu) / done * 1000,
+        "client_ms": (time.process_time() - client_cpu) / done * 1000,
+        "database_ms": (processes_cpu(backends) - database_cpu) / done * 1000,
+        "p50_ms": harness.Stats.percentile(latencies, 50) * 1000,
+        "p95_ms": harness.Stats.percentile(latencies, 95) * 1000, "load": os.getloadavg()[0],
+        # the host's speed right after the round: on a shared host it moves minute by minute
+        "reference_ms": host.reference_ms(),
+    }
+
+
+def served_line(label: str, rounds: list[dict], args, postgres: bool) -> str:
+    """The summary of `rounds` (the median round's figures, the spread of the rates)."""
+    import statistics
+
+    median = sorted(rounds, key=lambda f: f["rate"])[len(rounds) // 2]
+    spread = (f" (rounds {min(f['rate'] for f in rounds):.0f}-{max(f['rate'] for f in rounds):.0f}/s, "
+              f"worker CPU median {statistics.median(f['worker_ms'] for f in rounds):.2f} ms)"
+              if len(rounds) > 1 else "")
+    return (f" | {label} {args.workers}x{args.threads}, {args.clients} clients: {median['rate']:.1f}/s, "
+            f"{median['worker_ms']:.2f} ms worker CPU"
+            + (f" + {median['database_ms']:.2f} ms PostgreSQL CPU" if postgres else "")
+            + f" + {median['client_ms']:.2f} ms client CPU, p95 {median['p95_ms']:.0f} ms, "
+            f"host reference {median['reference_ms']:.1f} ms after that round" + spread)
 
 if __name__ == "__main__":
     main()
