@@ -445,7 +445,9 @@ def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -
         backends: dict[str, list[int]] = {}
         for number in range(1, args.rounds + 1):
             for name, server in servers:
-                # the PostgreSQL server processes of this server's pooled connections
+                # the PostgreSQL server processes of this server's pooled connections, looked up
+                # before each round: a pool opens more connections as rounds load it (the floor's
+                # warm-up, at 1-2 ms a request, opens only one or two)
                 backends[name] = database_backends(url, floor=name == "floor")
                 figures = one_round(server, clients[name], backends[name], new_items, run, stats, per_client)
                 rounds[name].append(figures)
@@ -472,11 +474,11 @@ def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -
         line = served_line("gunicorn", rounds["product"], args, bool(backends["product"]))
         if args.floor:
             pairs = list(zip(rounds["product"], rounds["floor"], strict=True))
-            ratios = sorted(p["rate"] / f["rate"] for p, f in pairs)
-            cpu_ratios = sorted(p["worker_ms"] / f["worker_ms"] for p, f in pairs)
+            rate = middle([p["rate"] / f["rate"] for p, f in pairs])
+            cpu = middle([p["worker_ms"] / f["worker_ms"] for p, f in pairs])
             line += (served_line("floor", rounds["floor"], args, bool(backends["floor"]))
-                     + f" | product / floor: {ratios[len(ratios) // 2]:.2f} of the rate, "
-                     f"{cpu_ratios[len(cpu_ratios) // 2]:.2f}x the worker CPU (median of {len(pairs)} rounds in turn)")
+                     + f" | product / floor: {rate:.2f} of the rate, "
+                     f"{cpu:.2f}x the worker CPU (median of {len(pairs)} rounds in turn)")
         return line + (f", {len(failures)} FAILURES" if failures else "")
     finally:
         for _name, server in servers:
@@ -486,6 +488,8 @@ def concurrent(url: str, tmp: str, plan: dict, wide, rng: random.Random, args) -
 def one_round(server, clients: list, backends: list[int], new_items, run, stats, per_client: int) -> dict:
     """Every client sends `per_client` submissions at once; the round's rate, latencies and CPU."""
     import threading
+
+    from bench.load import harness
 
     work = [new_items(per_client) for _ in clients]
     barrier = threading.Barrier(len(clients) + 1)
@@ -506,8 +510,6 @@ def one_round(server, clients: list, backends: list[int], new_items, run, stats,
     elapsed = time.perf_counter() - started
     done = per_client * len(clients)
     latencies = stats.latencies.get("sync", [])
-    from bench.load import harness
-
     return {
         "answers": len(work[0][0]["answers"]), "rate": done / elapsed,
         "worker_ms": (worker_cpu(server) - cpu) / done * 1000,
@@ -524,7 +526,7 @@ def served_line(label: str, rounds: list[dict], args, postgres: bool) -> str:
     """The summary of `rounds` (the median round's figures, the spread of the rates)."""
     import statistics
 
-    median = sorted(rounds, key=lambda f: f["rate"])[len(rounds) // 2]
+    median = middle(rounds, key=lambda f: f["rate"])
     spread = (f" (rounds {min(f['rate'] for f in rounds):.0f}-{max(f['rate'] for f in rounds):.0f}/s, "
               f"worker CPU median {statistics.median(f['worker_ms'] for f in rounds):.2f} ms)"
               if len(rounds) > 1 else "")
@@ -533,6 +535,12 @@ def served_line(label: str, rounds: list[dict], args, postgres: bool) -> str:
             + (f" + {median['database_ms']:.2f} ms PostgreSQL CPU" if postgres else "")
             + f" + {median['client_ms']:.2f} ms client CPU, p95 {median['p95_ms']:.0f} ms, "
             f"host reference {median['reference_ms']:.1f} ms after that round" + spread)
+
+
+def middle(values: list, key=None):
+    """The middle value of `values` in order (the upper one of two): a round that happened."""
+    return sorted(values, key=key)[len(values) // 2]
+
 
 if __name__ == "__main__":
     main()
