@@ -19,7 +19,7 @@ from typing import Any, Iterable, Optional, TypeGuard
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import CursorResult, Table, Text, and_, bindparam, case, cast, exists, or_, select, text, update
+from sqlalchemy import Connection, Table, Text, and_, bindparam, case, cast, exists, or_, select, text, update
 from sqlalchemy.dialects.postgresql import JSONB, insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -437,24 +437,29 @@ def _batch_facts(user: User, visit_ids: list[int], uuids: list[str]) -> tuple[di
     """
     stmt = _STATEMENTS.get("facts")
     if stmt is None:  # built once: the same statement with new values every request
+        # On the tables, not the mapped classes: the rows come back as plain tuples, run on the
+        # session's connection without the ORM's layer (no entities here to load or flush).
+        visit, team, member, campaign, template, unit, sub = (typing.cast(Table, model.__table__) for model in (
+            Visit, Team, TeamMember, Campaign, Template, Unit, Submission))
         user_id: BindParameter[Any] = bindparam("user_id")
-        in_team = or_(Team.lead_id == user_id, exists().where(
-            TeamMember.team_id == Visit.team_id, TeamMember.user_id == user_id)).label("in_team")
+        in_team = or_(team.c.lead_id == user_id, exists().where(
+            member.c.team_id == visit.c.team_id, member.c.user_id == user_id)).label("in_team")
         stmt = _STATEMENTS["facts"] = (
-            select(Visit.id, Visit.status, Visit.archived_at, Unit.kind, Template.id, Template.key,
-                   Template.version, Template.content_hash, in_team,
-                   Submission.id, Submission.uuid, Submission.revision, Submission.content_hash, Submission.late)
-            .join(Team, Team.id == Visit.team_id).join(Campaign, Campaign.id == Team.campaign_id)
-            .join(Template, Template.id == Campaign.template_id).join(Unit, Unit.id == Visit.unit_id)
-            .outerjoin(Submission, and_(Submission.visit_id == Visit.id, Submission.inspector_id == user_id,
-                                        Submission.uuid.in_(bindparam("uuids", expanding=True))))
-            .where(Visit.id.in_(bindparam("visit_ids", expanding=True)))
+            select(visit.c.id, visit.c.status, visit.c.archived_at, unit.c.kind, template.c.id, template.c.key,
+                   template.c.version, template.c.content_hash, in_team,
+                   sub.c.id, sub.c.uuid, sub.c.revision, sub.c.content_hash, sub.c.late)
+            .join(team, team.c.id == visit.c.team_id).join(campaign, campaign.c.id == team.c.campaign_id)
+            .join(template, template.c.id == campaign.c.template_id).join(unit, unit.c.id == visit.c.unit_id)
+            .outerjoin(sub, and_(sub.c.visit_id == visit.c.id, sub.c.inspector_id == user_id,
+                                 sub.c.uuid.in_(bindparam("uuids", expanding=True))))
+            .where(visit.c.id.in_(bindparam("visit_ids", expanding=True)))
         )
     may_fill = access.can(user, "fieldwork.use")
     visits: dict[int, _VisitFacts] = {}
     known: dict[str, _Known] = {}
     with reads_ahead():
-        rows = db.session.execute(stmt, {"user_id": user.id, "uuids": uuids, "visit_ids": visit_ids}).all()
+        rows = db.session.connection().execute(
+            stmt, {"user_id": user.id, "uuids": uuids, "visit_ids": visit_ids}).all()
     for (visit_id, status, archived_at, kind, template_id, key, version, template_hash, member,
          sub_id, sub_uuid, revision, digest, late) in rows:
         visits[visit_id] = _VisitFacts(visit_id, status, bool(may_fill and member and archived_at is None),
@@ -544,7 +549,8 @@ SELECT id, uuid FROM ins
 _PG_COLUMNS = ("uuid", "visit_id", "template_id", "revision", "state", "content_hash", "client_saved_at", "late")
 
 
-def _pg_new_with_history(rows: list[dict[str, Any]], inspector_id: int, now: Any) -> dict[str, int]:
+def _pg_new_with_history(connection: Connection, rows: list[dict[str, Any]], inspector_id: int,
+                         now: Any) -> dict[str, int]:
     """Write the new submissions and their history rows (PostgreSQL, one statement): uuid -> id
     of each one written."""
     params: dict[str, Any] = {name: [row[name] for row in rows] for name in _PG_COLUMNS}
@@ -553,7 +559,7 @@ def _pg_new_with_history(rows: list[dict[str, Any]], inspector_id: int, now: Any
     params["answers"] = "[" + ",".join(row["answers"] for row in rows) + "]"
     params["notes"] = "[" + ",".join(row["notes"] for row in rows) + "]"
     params["inspector_id"], params["now"] = inspector_id, now
-    return {u: i for i, u in db.session.execute(_PG_NEW_WITH_HISTORY, params)}
+    return {u: i for i, u in connection.execute(_PG_NEW_WITH_HISTORY, params)}
 
 
 def check_item(user: User, data: SubmissionInput, facts: Optional[_VisitFacts], known: Optional[_Known],
@@ -634,12 +640,14 @@ def _store_lean(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], l
 
     revisions: list[dict[str, Any]] = []
     stored_visits: set[int] = set()
+    # the lean writes are Core statements: run on the session's connection, in its transaction
+    connection = db.session.connection()
     if fresh:
         rows = [row for _i, row in fresh.values()]
         if postgres:  # with their history rows, in the same statement
-            ids = _pg_new_with_history(rows, user.id, now)
+            ids = _pg_new_with_history(connection, rows, user.id, now)
         else:
-            ids = dict((u, i) for i, u in db.session.execute(new_submissions, rows))
+            ids = dict((u, i) for i, u in connection.execute(new_submissions, rows))
         for submission_uuid, (index, row) in fresh.items():
             if submission_uuid not in ids:
                 later.append(index)  # the uuid was taken meanwhile or is on another visit
@@ -649,14 +657,14 @@ def _store_lean(user: User, parsed: list[tuple[Any, Optional[SubmissionInput], l
             results[index] = SubmissionResult(row["uuid"], "created", server_revision=row["revision"], late=row["late"])
             stored_visits.add(row["visit_id"])
     for index, row in updates:
-        if typing.cast(CursorResult[Any], db.session.execute(newer, row)).rowcount != 1:  # an UPDATE's result
+        if connection.execute(newer, row).rowcount != 1:  # an UPDATE's result
             later.append(index)  # another request stored a revision meanwhile: compare with it
             continue
         revisions.append(row)
         results[index] = SubmissionResult(row["uuid"], "updated", server_revision=row["revision"], late=row["late"])
         stored_visits.add(row["visit_id"])
     if revisions:
-        db.session.execute(history, revisions)
+        connection.execute(history, revisions)
     planned = sorted(v for v in stored_visits if facts[v].status == VisitState.PLANNED)
     if planned:
         lifecycle.mark_in_progress(planned)
