@@ -1,0 +1,124 @@
+"""Two revisions of the product side by side: worker CPU per 250-answer submission request.
+
+    python bench/sync/compare.py --against HEAD~1 [--db sqlite|postgres] [--requests 6000]
+
+On a shared host the speed moves by tens of per cent from one minute to the next (bench/host.py),
+so a change worth 5-10 % cannot be seen by running the old code, then the new. This runs both at
+the same time, one process each (on 2 cores, one each), each on its own fresh database: the
+working tree as it is and `--against` (any git revision, checked out into a temporary worktree).
+Each calls its app directly (as profile_request.py does: the session and CSRF cookies of a real
+log-in, one 250-answer submission per request), in rounds of 500 requests, and prints its
+thread's CPU per request after each round. Rounds are paired by number, so both sides of a pair
+saw the same minutes; printed: each pair, then the median of the ratios (this tree / against)
+after two warm-up rounds, and the Python calls per request on each side (cProfile's count,
+the same on a busy host as on a quiet one).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench.sync import profile_request, run as bench  # noqa: E402  (this tree's bench helpers)
+
+ROUND = 500
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--against", default="HEAD", help="the git revision to compare with (default HEAD)")
+    bench.add_database_arguments(parser)
+    parser.add_argument("--requests", type=int, default=6000, help="requests on each side (rounds of 500)")
+    parser.add_argument("--side", help=argparse.SUPPRESS)  # internal: run one side in this process
+    args = parser.parse_args()
+    if args.side:
+        one_side(Path(args.side), args)
+        return
+    rounds = max(3, args.requests // ROUND)
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
+        other = Path(tmp) / "against"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(other), args.against],
+                       check=True)
+        try:
+            sides = {"this tree": ROOT, args.against: other}
+            procs = {name: subprocess.Popen(
+                [sys.executable, __file__, "--side", str(tree), "--db", args.db or "sqlite", "--pg-url", args.pg_url,
+                 "--requests", str(rounds * ROUND)],
+                cwd=tree, stdout=subprocess.PIPE, text=True) for name, tree in sides.items()}
+            out = {name: [json.loads(line) for line in proc.communicate()[0].splitlines() if line.startswith("{")]
+                   for name, proc in procs.items()}
+            if any(proc.returncode for proc in procs.values()):
+                sys.exit("a side failed: " + ", ".join(f"{n} rc={p.returncode}" for n, p in procs.items()))
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)], check=False)
+    report(args, out["this tree"], out[args.against])
+
+
+def report(args, mine: list[dict], theirs: list[dict]) -> None:
+    print(f"{args.db or 'sqlite'}: one 250-answer submission per request, the app called directly, both sides at once")
+    ratios = []
+    for number, (a, b) in enumerate(zip(mine, theirs, strict=True)):
+        ratio = a["ms"] / b["ms"]
+        if number >= 2:
+            ratios.append(ratio)
+        print(f"  round {number + 1:2}: this tree {a['ms']:6.3f} ms CPU   {args.against} {b['ms']:6.3f} ms   "
+              f"ratio {ratio:.3f}" + ("  (warm-up)" if number < 2 else ""))
+    print(f"  Python calls per request: this tree {mine[0]['calls']:.0f}, {args.against} {theirs[0]['calls']:.0f}")
+    print(f"  this tree / {args.against}: median ratio {statistics.median(ratios):.3f} of the worker CPU "
+          f"(rounds {min(ratios):.3f}-{max(ratios):.3f}; below 1 is faster)")
+
+
+def one_side(tree: Path, args) -> None:
+    """One side: `tree`'s product, driven by this tree's bench code."""
+    sys.path.insert(0, str(tree))
+    import inspections  # noqa: F401  - `tree`'s product for every later import (the helpers import it lazily)
+
+    assert Path(sys.modules["inspections"].__file__ or "").resolve().is_relative_to(tree.resolve())
+    with tempfile.TemporaryDirectory(prefix="bench-compare-side-") as tmp, bench.database(args, tmp) as url:
+        import cProfile
+        import pstats
+
+        app = bench.make_app(url, str(Path(tmp) / "uploads"), production_like=True)
+        plan = bench.setup(app)
+        rng = random.Random(3)
+        client = app.test_client()
+        login = client.post("/api/v1/session", json={"username": "inspector1", "password": bench.PASSWORD})
+        assert login.status_code == 200, login.get_data(as_text=True)
+        cookies = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
+        headers = {"X-CSRFToken": login.get_json()["csrf_token"], "Cookie": cookies,
+                   "Accept": "application/json", "Accept-Encoding": "gzip, br"}
+        wide = plan["wide_template"]
+
+        def environs(count: int) -> list[dict]:
+            return [profile_request.environ("POST", "/api/v1/submissions", headers, json.dumps({"submissions": [
+                bench.submission(plan["wide_visit"], plan["wide_label"], bench.full_answers(wide, "department", rng))
+            ]}, ensure_ascii=False).encode(), client.environ_base) for _ in range(count)]
+
+        profile_request.call(app, environs(20), "created")  # warm-up
+        profiler = cProfile.Profile()
+        batch = environs(100)
+        profiler.enable()
+        profile_request.call(app, batch, "created")
+        profiler.disable()
+        calls = pstats.Stats(profiler).total_calls / len(batch)  # type: ignore[attr-defined]
+        for _number in range(args.requests // ROUND):
+            batch = environs(ROUND)
+            cpu = time.thread_time()
+            profile_request.call(app, batch, "created")
+            cpu = time.thread_time() - cpu
+            print(json.dumps({"ms": cpu / ROUND * 1000, "calls": calls}), flush=True)
+
+
+if __name__ == "__main__":
+    os.environ.pop("DATABASE_URL", None)  # each side on its own fresh database
+    main()
