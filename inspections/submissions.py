@@ -108,8 +108,8 @@ def default_uuid(visit_id: int, inspector_id: int) -> str:
     return str(uuid_module.uuid5(SUBMISSION_NAMESPACE, f"visit:{visit_id}:inspector:{inspector_id}"))
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+# One encoder for every canonical text (json.dumps with these options builds a new one per call).
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
 def encode_content(answers: dict[str, Any], notes: dict[str, Any], state: str) -> tuple[str, str, str]:
