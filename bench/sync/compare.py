@@ -9,14 +9,18 @@ working tree as it is and `--against` (any git revision, checked out into a temp
 Each calls its app directly (as profile_request.py does: the session and CSRF cookies of a real
 log-in, one 250-answer submission per request), in rounds of 500 requests, and prints its
 thread's CPU per request after each round. Rounds are paired by number, so both sides of a pair
-saw the same minutes; printed: each pair, then the median of the ratios (this tree / against)
-after two warm-up rounds, and the Python calls per request on each side (cProfile's count,
+saw the same minutes. The two cores of a shared host are not equally fast (an A/A run, the same
+code on both sides, read 0.92 while each side kept its core), so each side takes the other core
+every round (sched_setaffinity) and the figure is the geometric mean of the ratios over an even
+number of rounds after two warm-up rounds: a core's share cancels out. Printed: each pair, that
+mean (this tree / against) with its standard error, and the Python calls per request on each side (cProfile's count,
 the same on a busy host as on a quiet one).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import statistics
@@ -40,11 +44,12 @@ def main() -> None:
     bench.add_database_arguments(parser)
     parser.add_argument("--requests", type=int, default=6000, help="requests on each side (rounds of 500)")
     parser.add_argument("--side", help=argparse.SUPPRESS)  # internal: run one side in this process
+    parser.add_argument("--core", type=int, default=0, help=argparse.SUPPRESS)  # internal: its first core
     args = parser.parse_args()
     if args.side:
         one_side(Path(args.side), args)
         return
-    rounds = max(3, args.requests // ROUND)
+    rounds = 2 + 2 * max(1, (args.requests // ROUND - 2) // 2)  # two warm-up rounds, then an even number
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
         other = Path(tmp) / "against"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(other), args.against],
@@ -52,9 +57,9 @@ def main() -> None:
         try:
             sides = {"this tree": ROOT, args.against: other}
             procs = {name: subprocess.Popen(
-                [sys.executable, __file__, "--side", str(tree), "--db", args.db or "sqlite", "--pg-url", args.pg_url,
-                 "--requests", str(rounds * ROUND)],
-                cwd=tree, stdout=subprocess.PIPE, text=True) for name, tree in sides.items()}
+                [sys.executable, __file__, "--side", str(tree), "--core", str(core), "--db", args.db or "sqlite",
+                 "--pg-url", args.pg_url, "--requests", str(rounds * ROUND)],
+                cwd=tree, stdout=subprocess.PIPE, text=True) for core, (name, tree) in enumerate(sides.items())}
             out = {name: [json.loads(line) for line in proc.communicate()[0].splitlines() if line.startswith("{")]
                    for name, proc in procs.items()}
             if any(proc.returncode for proc in procs.values()):
@@ -74,8 +79,11 @@ def report(args, mine: list[dict], theirs: list[dict]) -> None:
         print(f"  round {number + 1:2}: this tree {a['ms']:6.3f} ms CPU   {args.against} {b['ms']:6.3f} ms   "
               f"ratio {ratio:.3f}" + ("  (warm-up)" if number < 2 else ""))
     print(f"  Python calls per request: this tree {mine[0]['calls']:.0f}, {args.against} {theirs[0]['calls']:.0f}")
-    print(f"  this tree / {args.against}: median ratio {statistics.median(ratios):.3f} of the worker CPU "
-          f"(rounds {min(ratios):.3f}-{max(ratios):.3f}; below 1 is faster)")
+    logs = [math.log(r) for r in ratios]
+    mean, error = math.exp(statistics.fmean(logs)), statistics.stdev(logs) / math.sqrt(len(logs))
+    print(f"  this tree / {args.against}: {mean:.3f} of the worker CPU, geometric mean of {len(ratios)} rounds, "
+          f"standard error {error * 100:.1f} % (rounds {min(ratios):.3f}-{max(ratios):.3f}; below 1 is faster; "
+          f"more --requests narrow it)")
 
 
 def one_side(tree: Path, args) -> None:
@@ -111,8 +119,10 @@ def one_side(tree: Path, args) -> None:
         profile_request.call(app, batch, "created")
         profiler.disable()
         calls = pstats.Stats(profiler).total_calls / len(batch)  # type: ignore[attr-defined]
-        for _number in range(args.requests // ROUND):
+        cores = sorted(os.sched_getaffinity(0))
+        for number in range(args.requests // ROUND):
             batch = environs(ROUND)
+            os.sched_setaffinity(0, {cores[(args.core + number) % len(cores)]})  # the other core each round
             cpu = time.thread_time()
             profile_request.call(app, batch, "created")
             cpu = time.thread_time() - cpu
