@@ -8,13 +8,14 @@ the same time, one process each (on 2 cores, one each), each on its own fresh da
 working tree as it is and `--against` (any git revision, checked out into a temporary worktree).
 Each calls its app directly (as profile_request.py does: the session and CSRF cookies of a real
 log-in, one 250-answer submission per request), in rounds of 500 requests, and prints its
-thread's CPU per request after each round. Rounds are paired by number, so both sides of a pair
-saw the same minutes. The two cores of a shared host are not equally fast (an A/A run, the same
-code on both sides, read 0.92 while each side kept its core), so each side takes the other core
-every round (sched_setaffinity) and the figure is the geometric mean of the ratios over an even
-number of rounds after two warm-up rounds: a core's share cancels out. Printed: each pair, that
-mean (this tree / against) with its standard error, and the Python calls per request on each side (cProfile's count,
-the same on a busy host as on a quiet one).
+thread's CPU per request after each round. Each round starts on both sides together, so both
+sides of a pair saw the same minutes. The two cores of a shared host are not equally fast (an
+A/A run, the same code on both sides, read 0.92 while each side kept its core), so each side
+takes the other core every round (sched_setaffinity) and the figure is the geometric mean of the
+ratios over an even number (at least 6) of rounds after two warm-up rounds: a core's share
+cancels out. Printed: each pair, that mean (this tree / against) with its standard error, and
+the Python calls per request on each side (cProfile's count, the same on a busy host as on a
+quiet one).
 """
 from __future__ import annotations
 
@@ -49,24 +50,45 @@ def main() -> None:
     if args.side:
         one_side(Path(args.side), args)
         return
-    rounds = 2 + 2 * max(1, (args.requests // ROUND - 2) // 2)  # two warm-up rounds, then an even number
+    rounds = 2 + 2 * max(3, (args.requests // ROUND - 2) // 2)  # two warm-up rounds, then an even number (6+)
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
         other = Path(tmp) / "against"
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q", str(other), args.against],
                        check=True)
+        procs: dict[str, subprocess.Popen] = {}
         try:
             sides = {"this tree": ROOT, args.against: other}
             procs = {name: subprocess.Popen(
                 [sys.executable, __file__, "--side", str(tree), "--core", str(core), "--db", args.db or "sqlite",
                  "--pg-url", args.pg_url, "--requests", str(rounds * ROUND)],
-                cwd=tree, stdout=subprocess.PIPE, text=True) for core, (name, tree) in enumerate(sides.items())}
-            out = {name: [json.loads(line) for line in proc.communicate()[0].splitlines() if line.startswith("{")]
-                   for name, proc in procs.items()}
-            if any(proc.returncode for proc in procs.values()):
-                sys.exit("a side failed: " + ", ".join(f"{n} rc={p.returncode}" for n, p in procs.items()))
+                cwd=tree, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                for core, (name, tree) in enumerate(sides.items())}
+            out: dict[str, list[dict]] = {name: [] for name in procs}
+            for _round in range(rounds):  # in step: both start each round together
+                for proc in procs.values():
+                    reply(proc, "ready")
+                for proc in procs.values():
+                    assert proc.stdin is not None
+                    proc.stdin.write("go\n")
+                    proc.stdin.flush()
+                for name, proc in procs.items():
+                    out[name].append(reply(proc, "ms"))
+            for proc in procs.values():
+                proc.communicate()
         finally:
+            for proc in procs.values():
+                proc.kill()  # (a side already done is left as it is)
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(other)], check=False)
     report(args, out["this tree"], out[args.against])
+
+
+def reply(proc: subprocess.Popen, key: str) -> dict:
+    """The side's next JSON line holding `key` (other output is passed over); exits if it died."""
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("{") and key in (message := json.loads(line)):
+            return message
+    sys.exit(f"a side stopped early (rc={proc.wait()})")
 
 
 def report(args, mine: list[dict], theirs: list[dict]) -> None:
@@ -93,18 +115,10 @@ def one_side(tree: Path, args) -> None:
 
     assert Path(sys.modules["inspections"].__file__ or "").resolve().is_relative_to(tree.resolve())
     with tempfile.TemporaryDirectory(prefix="bench-compare-side-") as tmp, bench.database(args, tmp) as url:
-        import cProfile
-        import pstats
-
         app = bench.make_app(url, str(Path(tmp) / "uploads"), production_like=True)
         plan = bench.setup(app)
         rng = random.Random(3)
-        client = app.test_client()
-        login = client.post("/api/v1/session", json={"username": "inspector1", "password": bench.PASSWORD})
-        assert login.status_code == 200, login.get_data(as_text=True)
-        cookies = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
-        headers = {"X-CSRFToken": login.get_json()["csrf_token"], "Cookie": cookies,
-                   "Accept": "application/json", "Accept-Encoding": "gzip, br"}
+        client, headers = profile_request.logged_in(app)
         wide = plan["wide_template"]
 
         def environs(count: int) -> list[dict]:
@@ -113,16 +127,13 @@ def one_side(tree: Path, args) -> None:
             ]}, ensure_ascii=False).encode(), client.environ_base) for _ in range(count)]
 
         profile_request.call(app, environs(20), "created")  # warm-up
-        profiler = cProfile.Profile()
-        batch = environs(100)
-        profiler.enable()
-        profile_request.call(app, batch, "created")
-        profiler.disable()
-        calls = pstats.Stats(profiler).total_calls / len(batch)  # type: ignore[attr-defined]
+        calls = profile_request.profiled(app, environs(100), "created")[0]
         cores = sorted(os.sched_getaffinity(0))
         for number in range(args.requests // ROUND):
             batch = environs(ROUND)
             os.sched_setaffinity(0, {cores[(args.core + number) % len(cores)]})  # the other core each round
+            print(json.dumps({"ready": number}), flush=True)
+            sys.stdin.readline()  # "go": the other side starts this round too
             cpu = time.thread_time()
             profile_request.call(app, batch, "created")
             cpu = time.thread_time() - cpu

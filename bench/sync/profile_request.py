@@ -55,12 +55,7 @@ def main() -> None:
         app = bench.make_app(url, str(Path(tmp) / "uploads"), production_like=True)
         plan = bench.setup(app)
         rng = random.Random(3)
-        client = app.test_client()
-        login = client.post("/api/v1/session", json={"username": "inspector1", "password": bench.PASSWORD})
-        assert login.status_code == 200, login.get_data(as_text=True)
-        cookies = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
-        headers = {"X-CSRFToken": login.get_json()["csrf_token"], "Cookie": cookies,
-                   "Accept": "application/json", "Accept-Encoding": "gzip, br"}
+        client, headers = logged_in(app)
         wide = plan["wide_template"]
 
         def body(items: list[dict]) -> bytes:
@@ -92,12 +87,7 @@ def main() -> None:
             call(app, batch, expect)
             cpu = (time.thread_time() - cpu) / len(batch)
             statements, commits = [(b - a) / len(batch) for a, b in zip(before, counter.snapshot(), strict=True)]
-            profiler = cProfile.Profile(time.thread_time)  # CPU time: waiting for the database counts nothing
-            batch = environs()
-            profiler.enable()
-            call(app, batch, expect)
-            profiler.disable()
-            calls = pstats.Stats(profiler).total_calls / len(batch)  # type: ignore[attr-defined]
+            calls, profiler = profiled(app, environs(), expect)
             print(f"  {label:34} {cpu * 1000:6.3f} ms CPU  {calls:7.0f} Python calls  "
                   f"{statements:4.1f} statements + {commits:.1f} commit")
             if number == args.profile:
@@ -106,6 +96,28 @@ def main() -> None:
             out = io.StringIO()
             pstats.Stats(listed, stream=out).sort_stats(args.sort).print_stats(args.top)
             print(out.getvalue())
+
+
+def logged_in(app):
+    """A test client logged in as inspector1 (the bench's users), and the headers a phone's
+    request then carries: its session cookie and CSRF token."""
+    client = app.test_client()
+    login = client.post("/api/v1/session", json={"username": "inspector1", "password": bench.PASSWORD})
+    assert login.status_code == 200, login.get_data(as_text=True)
+    cookies = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
+    headers = {"X-CSRFToken": login.get_json()["csrf_token"], "Cookie": cookies,
+               "Accept": "application/json", "Accept-Encoding": "gzip, br"}
+    return client, headers
+
+
+def profiled(app, environs: list[dict[str, Any]], expect: str) -> tuple[float, cProfile.Profile]:
+    """`environs` called under cProfile, by this thread's CPU time (waiting for the database
+    counts nothing): the Python calls per request, and the profile."""
+    profiler = cProfile.Profile(time.thread_time)
+    profiler.enable()
+    call(app, environs, expect)
+    profiler.disable()
+    return pstats.Stats(profiler).total_calls / len(environs), profiler  # type: ignore[attr-defined]
 
 
 def environ(method: str, path: str, headers: dict[str, str], data: bytes | None,
